@@ -1,0 +1,180 @@
+"""Named classes from scores and figures: the 8-class model, the 11 segments, tiers, ABC, lifecycle,
+trade stage, tags and the service plan. Each function takes the customer table and returns columns."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from custseg.errors import RulesError
+from custseg.expr import ExpressionError, check_names, evaluate, parse_condition
+from custseg.rules import Rules, fm_score
+
+# The Chinese 8-class RFM model: (R high, F high, M high) -> key. High = at or above the mean score.
+RFM_CLASSES: dict[tuple[bool, bool, bool], str] = {
+    (True, True, True): "important_value",
+    (True, False, True): "important_development",
+    (False, True, True): "important_retention",
+    (False, False, True): "important_winback",
+    (True, True, False): "general_value",
+    (True, False, False): "general_development",
+    (False, True, False): "general_retention",
+    (False, False, False): "general_winback",
+}
+RFM_CLASS_LABELS = {
+    "important_value": ("重要价值客户", "Important value"),
+    "important_development": ("重要发展客户", "Important development"),
+    "important_retention": ("重要保持客户", "Important retention"),
+    "important_winback": ("重要挽留客户", "Important win-back"),
+    "general_value": ("一般价值客户", "General value"),
+    "general_development": ("一般发展客户", "General development"),
+    "general_retention": ("一般保持客户", "General retention"),
+    "general_winback": ("一般挽留客户", "General win-back"),
+}
+LIFECYCLE_LABELS = {
+    "new": ("新客户", "New"), "active": ("活跃", "Active"), "at_risk": ("流失风险", "At risk"),
+    "churned": ("已流失", "Churned"), "reactivated": ("已唤回", "Reactivated"), "prospect": ("潜在客户", "Prospect"),
+}
+TRADE_STAGE_LABELS = {
+    "prospect": ("潜在客户", "Prospect"), "sample": ("样单客户", "Sample"), "first_order": ("首单客户", "First order"),
+    "repeat": ("复购客户", "Repeat"),
+}
+
+
+def rfm_class(table: pd.DataFrame) -> tuple[pd.Series, dict[str, float]]:
+    """The 8-class key for scored customers; the population means it used (scored customers only)."""
+    scored = table["r_score"].notna()
+    means = {s: float(table.loc[scored, s].astype(float).mean()) if scored.any() else float("nan")
+             for s in ("r_score", "f_score", "m_score")}
+    out = pd.Series("", index=table.index, dtype=object)
+    if scored.any():
+        hi = {s: (table.loc[scored, s].astype(float) >= means[s]).to_numpy() for s in means}
+        keys = [RFM_CLASSES[(bool(a), bool(b), bool(c))] for a, b, c in zip(hi["r_score"], hi["f_score"], hi["m_score"],
+                                                                           strict=True)]
+        out[scored] = keys
+    return out, means
+
+
+def segments(table: pd.DataFrame, rules: Rules) -> pd.Series:
+    """The segment key from the R x FM grid in the rules (complete and exclusive by validation)."""
+    grid = {}
+    for seg in rules.segments:
+        for cell in seg.covers():
+            grid[cell] = seg.key
+    scored = table["r_score"].notna()
+    out = pd.Series("", index=table.index, dtype=object)
+    if scored.any():
+        r = table.loc[scored, "r_score"].astype(int).to_numpy()
+        fm = [fm_score(int(f), int(m)) for f, m in zip(table.loc[scored, "f_score"], table.loc[scored, "m_score"],
+                                                       strict=True)]
+        out[scored] = [grid[(a, b)] for a, b in zip(r, fm, strict=True)]
+    return out
+
+
+def abc_classes(monetary: pd.Series, a: float, b: float) -> pd.Series:
+    """A/B/C by cumulative share of revenue in Pareto order; equal revenues share a class.
+
+    A customer is A while the revenue ranked above it is under ``a`` of the total, B under ``b``.
+    Customers with no positive revenue are C.
+    """
+    out = pd.Series("C", index=monetary.index, dtype=object)
+    pos = monetary[monetary > 0]
+    if pos.empty:
+        return out
+    total = pos.sum()
+    sums = pos.groupby(pos).sum().sort_index(ascending=False)  # revenue per distinct value, largest first
+    before = sums.cumsum().shift(1, fill_value=0.0) / total
+    level = pd.Series(np.where(before < a, "A", np.where(before < b, "B", "C")), index=sums.index)
+    out[pos.index] = pos.map(level).to_numpy()
+    return out
+
+
+def lifecycle(table: pd.DataFrame, rules: Rules) -> pd.Series:
+    lc = rules.lifecycle
+    freq = table["lifetime_frequency"]
+    rec = table["recency_days"].astype("Float64")
+    tenure = table["tenure_days"].astype("Float64")
+    interval = table["median_interval_days"].astype(float)
+    last_gap = table["last_gap_days"].astype(float)
+    prospect = freq <= 0
+    churned = ~prospect & (rec > lc.churn_days).fillna(False)
+    new = ~prospect & ~churned & (tenure <= lc.new_days).fillna(False)
+    reactivated = ~prospect & ~churned & ~new & (pd.Series(last_gap, index=table.index) > lc.churn_days)
+    repeat_risk = (freq >= 2) & (rec > lc.at_risk_factor * pd.Series(interval, index=table.index)).fillna(False)
+    one_time_risk = (freq == 1) & (rec > lc.one_time_at_risk_days).fillna(False)
+    at_risk = ~prospect & ~churned & ~new & ~reactivated & (repeat_risk | one_time_risk)
+    out = pd.Series("active", index=table.index, dtype=object)
+    for mask, key in ((at_risk, "at_risk"), (reactivated, "reactivated"), (new, "new"), (churned, "churned"),
+                      (prospect, "prospect")):
+        out[mask.to_numpy(dtype=bool)] = key
+    return out
+
+
+def trade_stage(table: pd.DataFrame) -> pd.Series:
+    """The exporter's ladder: prospect -> sample (only sample orders) -> first_order -> repeat."""
+    full = table["orders_excluding_samples"]
+    out = pd.Series("repeat", index=table.index, dtype=object)
+    out[full == 1] = "first_order"
+    out[(full <= 0) & (table["sample_orders"] > 0)] = "sample"
+    out[table["lifetime_frequency"] <= 0] = "prospect"
+    return out
+
+
+def _evaluate(text: str, table: pd.DataFrame, where: str) -> pd.Series:
+    try:
+        cond = parse_condition(text)
+        check_names(cond, list(table.columns), where)
+        return evaluate(cond, table)
+    except ExpressionError as exc:
+        raise RulesError(f"{where}: {exc}") from None
+
+
+def tiers(table: pd.DataFrame, rules: Rules) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(tier, tier_rule, bad_override): first matching rule wins; a valid manual tier wins over all."""
+    tier = pd.Series("", index=table.index, dtype=object)
+    rule = pd.Series("", index=table.index, dtype=object)
+    for i, t in enumerate(rules.tiers):
+        hit = _evaluate(t.when, table, f"tiers[{i}] ({t.key})") & (tier == "")
+        tier[hit] = t.key
+        rule[hit] = f"{t.key}: {t.when}"
+    # No positive order: always the last tier (the documented "potential"), whatever the conditions say.
+    none = table["frequency"] <= 0
+    if "lifetime_frequency" in table:
+        none = table["lifetime_frequency"] <= 0
+    tier[none] = rules.tiers[-1].key
+    rule[none] = f"{rules.tiers[-1].key}: no positive order"
+    bad = pd.Series(False, index=table.index)
+    if "tier_override" in table.columns:
+        wanted = table["tier_override"].fillna("").astype(str).str.strip()
+        lookup = {}
+        for t in rules.tiers:
+            for name in (t.key, t.label_zh, t.label_en):
+                lookup[name.casefold()] = t.key
+        mapped = wanted.str.casefold().map(lookup)
+        ok = mapped.notna()
+        tier[ok] = mapped[ok]
+        rule[ok] = "manual override"
+        bad = (wanted != "") & ~ok
+    return tier, rule, bad
+
+
+def tags(table: pd.DataFrame, rules: Rules) -> pd.Series:
+    """The keys of the tag rules that hold, sorted and joined with ';'."""
+    joined = pd.Series("", index=table.index, dtype=object)
+    hits = {t.key: _evaluate(t.when, table, f"tags[{i}] ({t.key})") for i, t in enumerate(rules.tags)}
+    for key in sorted(hits):
+        joined = joined + np.where(hits[key], key + ";", "")
+    return joined.str.rstrip(";").astype(object)
+
+
+def service_plan(table: pd.DataFrame, rules: Rules, as_of: pd.Timestamp, lang: str) -> pd.DataFrame:
+    by_key = {t.key: t for t in rules.tiers}
+    action = table["tier"].map(lambda k: (by_key[k].action_zh if lang == "zh" else by_key[k].action_en) or "")
+    days = table["tier"].map(lambda k: by_key[k].follow_up_days).astype("int64")
+    base = pd.Series(as_of, index=table.index)
+    if "last_contact_date" in table.columns:
+        contact = pd.to_datetime(table["last_contact_date"], errors="coerce")
+        base = contact.where(contact.notna(), as_of)
+    return pd.DataFrame({"action": action.astype(object), "follow_up_days": days,
+                         "next_follow_up": (base + pd.to_timedelta(days, unit="D")).dt.normalize()},
+                        index=table.index)

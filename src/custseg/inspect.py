@@ -1,0 +1,51 @@
+"""`custseg inspect`: what custseg sees in a file before grading, as plain lines of text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from custseg.orders import LineOptions, table_lines
+from custseg.read import Source, read_source
+
+
+def inspect_source(source: Source, overrides: dict[str, str], encoding: str | None,
+                   sheets: list[str] | None) -> Iterator[str]:
+    report = read_source(source, overrides, encoding, sheets)
+    yield f"{source.name}"
+    for t in report.tables:
+        where = f"  sheet {t.sheet!r}" if t.sheet else "  text file"
+        if t.encoding:
+            delim = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(t.delimiter, repr(t.delimiter))
+            where += f": encoding {t.encoding}, delimiter {delim}"
+        yield f"{where}; {t.kind}; header on row {t.header_row}; {len(t.frame):,} data rows"
+        for fld, header in t.mapping.fields.items():
+            yield f"    {header!r:30} -> {fld}"
+        if t.mapping.unmapped:
+            yield f"    not used: {', '.join(t.mapping.unmapped)}"
+        if t.kind != "orders":
+            continue
+        from custseg.values import AmbiguousDates, parse_amounts, parse_dates
+
+        date_col = t.frame[t.mapping.fields["order_date"]]
+        try:
+            dates, order = parse_dates(date_col)
+            span = f"{dates.min().date()} .. {dates.max().date()}" if dates.notna().any() else "no readable dates"
+            yield f"    dates: {order or 'year first / unambiguous'}; {span}; {int(dates.isna().sum()):,} unreadable or blank"
+        except AmbiguousDates as exc:
+            yield f"    dates: AMBIGUOUS (e.g. {exc.example!r}); grading needs --dayfirst or --monthfirst"
+        if "amount" in t.mapping.fields:
+            amounts = parse_amounts(t.frame[t.mapping.fields["amount"]])
+            yield f"    amounts: decimal {'comma' if amounts.decimal_comma else 'point'}; " \
+                  f"{int(amounts.value.isna().sum()):,} unreadable or blank"
+        try:
+            lines, problems, dups = table_lines(t, LineOptions())
+            counts = lines["disposition"].value_counts().to_dict()
+            cur = sorted(set(lines["currency"]) - {""})
+            yield f"    currencies found: {', '.join(cur) if cur else 'none (the base or --currency applies)'}"
+            yield "    rows: " + ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items())) + f"; duplicates {dups:,}"
+            for code, n in problems["reason_code"].value_counts().items():
+                yield f"    problem {code}: {n:,}"
+        except Exception as exc:  # inspect shows what it can; grade reports the error properly
+            yield f"    cannot read the rows: {exc}"
+    for file, sheet, why in report.skipped_sheets:
+        yield f"  sheet {sheet!r}: skipped ({why})"

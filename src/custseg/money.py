@@ -1,0 +1,173 @@
+"""Currencies and exchange rates: every amount into one base currency, or a problem row that says why not."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from custseg.errors import CurrencyError, InputError
+
+# Symbols and words that stand for a currency in exports. "¥" is CNY unless the user says JPY (--yen).
+SYMBOLS: dict[str, str] = {
+    "$": "USD", "US$": "USD", "USD$": "USD", "美元": "USD", "美金": "USD",
+    "€": "EUR", "欧元": "EUR",
+    "£": "GBP", "英镑": "GBP",
+    "¥": "CNY", "￥": "CNY", "RMB": "CNY", "人民币": "CNY", "元": "CNY", "CNH": "CNY",
+    "日元": "JPY", "円": "JPY",
+    "HK$": "HKD", "港币": "HKD", "港元": "HKD",
+    "S$": "SGD", "A$": "AUD", "C$": "CAD", "NT$": "TWD", "R$": "BRL",
+    "₩": "KRW", "₹": "INR", "₽": "RUB",
+}
+
+# Minor units for the workbook's number format (ISO 4217); the default is 2.
+MINOR_UNITS = {"JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "HUF": 2, "TWD": 2, "IDR": 2,
+               "BHD": 3, "KWD": 3, "OMR": 3, "JOD": 3, "TND": 3, "LYD": 3, "IQD": 3}
+
+
+def minor_unit(code: str) -> int:
+    return MINOR_UNITS.get(code.upper(), 2)
+
+
+def is_iso_currency(code: str) -> bool:
+    import pycountry
+
+    return pycountry.currencies.get(alpha_3=code.upper()) is not None
+
+
+def normalise_currency(token: str, yen: str = "CNY") -> str | None:
+    """An ISO 4217 code for a code, symbol or word; None when it is not a currency."""
+    t = token.strip()
+    if not t:
+        return None
+    if t in ("¥", "￥"):
+        return yen
+    if t in SYMBOLS:
+        return SYMBOLS[t]
+    up = t.upper()
+    if up in SYMBOLS:
+        return SYMBOLS[up]
+    if len(up) == 3 and up.isascii() and up.isalpha() and is_iso_currency(up):
+        return up
+    return None
+
+
+def currency_codes(tokens: pd.Series, yen: str = "CNY") -> tuple[pd.Series, pd.Series]:
+    """(codes, bad): ISO codes per row ("" where no token) and a mask of tokens that are not currencies."""
+    uniq = {t: normalise_currency(t, yen) for t in tokens.unique()}
+    codes = tokens.map(lambda t: uniq[t] or "")
+    bad = (tokens.str.strip() != "") & (codes == "")
+    return codes.astype(str), bad
+
+
+@dataclass
+class Rates:
+    """Exchange rates into the base currency: 1 unit of ``currency`` = ``rate`` units of base.
+
+    Fixed rates apply to every date; monthly rates (``YYYY-MM``) to their month; daily rates from
+    their date until the next one (the latest rate on or before the order date applies).
+    """
+
+    base: str = "USD"
+    fixed: dict[str, float] = field(default_factory=dict)
+    monthly: pd.DataFrame | None = None  # currency, month (Period), rate
+    daily: pd.DataFrame | None = None  # currency, date, rate
+    source: str = ""
+
+    def currencies(self) -> set[str]:
+        found = set(self.fixed) | {self.base}
+        for table in (self.monthly, self.daily):
+            if table is not None:
+                found |= set(table["currency"])
+        return found
+
+    def convert(self, amount: pd.Series, currency: pd.Series, date: pd.Series) -> tuple[pd.Series, pd.Series]:
+        """(amount in base, reason) where reason is "" or 'unknown_currency' / 'missing_rate'."""
+        rate = pd.Series(np.nan, index=amount.index)
+        rate[currency == self.base] = 1.0
+        for cur, r in self.fixed.items():
+            rate[(currency == cur) & rate.isna()] = r
+        if self.monthly is not None and len(self.monthly):
+            need = rate.isna()
+            if need.any():
+                key = pd.DataFrame({"currency": currency[need], "month": date[need].dt.to_period("M")})
+                merged = key.merge(self.monthly, on=["currency", "month"], how="left")
+                rate[need] = merged["rate"].to_numpy()
+        if self.daily is not None and len(self.daily):
+            need = rate.isna() & date.notna()
+            if need.any():
+                left = pd.DataFrame({"currency": currency[need], "date": date[need].astype("datetime64[s]"),
+                                     "_pos": np.flatnonzero(need.to_numpy())})
+                right = self.daily.assign(date=self.daily["date"].astype("datetime64[s]")).sort_values("date")
+                merged = pd.merge_asof(left.sort_values("date"), right, on="date", by="currency", direction="backward")
+                looked = pd.Series(merged["rate"].to_numpy(), index=merged["_pos"].to_numpy())
+                values = rate.to_numpy(copy=True)
+                values[looked.index.to_numpy()] = looked.to_numpy()
+                rate = pd.Series(values, index=amount.index)
+        reason = pd.Series("", index=amount.index, dtype=object)
+        reason[rate.isna()] = "missing_rate"
+        return amount * rate, reason
+
+
+def load_rates_csv(path: Path | str, base: str) -> Rates:
+    """``currency,rate`` plus optionally ``month`` (YYYY-MM) or ``date``, and a ``base`` column to check."""
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"{name}: the rates file cannot be read ({exc.strerror})") from None
+    from custseg.read import decode_text, sniff_delimiter
+
+    text, _ = decode_text(data, name, None)
+    delim = sniff_delimiter(text.splitlines()[:10])
+    try:
+        table = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise InputError(f"{name}: the rates file is not a readable CSV ({exc})") from None
+    table.columns = [c.strip().lower() for c in table.columns]
+    if not {"currency", "rate"} <= set(table.columns):
+        raise InputError(f"{name}: the rates file needs the columns currency and rate; found {', '.join(table.columns)}",
+                         hint="1 unit of currency = rate units of the base currency, e.g. EUR,1.08")
+    if "base" in table.columns:
+        bases = {b.strip().upper() for b in table["base"] if b.strip()}
+        if bases - {base}:
+            raise CurrencyError(
+                f"{name}: the rates are into {', '.join(sorted(bases))}, but the base currency is {base}",
+                hint=f"pass --base-currency {sorted(bases)[0]} or a rates file into {base}",
+            )
+    codes = table["currency"].str.strip().str.upper()
+    bad_codes = sorted({c for c in codes if normalise_currency(c) is None})
+    if bad_codes:
+        raise InputError(f"{name}: not ISO 4217 currency codes: {', '.join(bad_codes)}")
+    codes = codes.map(lambda c: normalise_currency(c) or c)
+    rate = pd.to_numeric(table["rate"].str.replace(",", "", regex=False).str.strip(), errors="coerce")
+    bad = rate.isna() | (rate <= 0)
+    if bad.any():
+        line = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+        raise InputError(f"{name}, line {line}: the rate {table['rate'].iloc[line - 2]!r} is not a positive number")
+    rates = Rates(base=base, source=name)
+    if "date" in table.columns:
+        from custseg.values import parse_dates
+
+        dates, _ = parse_dates(table["date"])
+        if dates.isna().any():
+            line = int(np.flatnonzero(dates.isna().to_numpy())[0]) + 2
+            raise InputError(f"{name}, line {line}: the date {table['date'].iloc[line - 2]!r} cannot be read",
+                             hint="write dates as YYYY-MM-DD")
+        rates.daily = pd.DataFrame({"currency": codes, "date": dates, "rate": rate})
+    elif "month" in table.columns:
+        months = pd.to_datetime(table["month"].str.strip(), format="%Y-%m", errors="coerce")
+        if months.isna().any():
+            line = int(np.flatnonzero(months.isna().to_numpy())[0]) + 2
+            raise InputError(f"{name}, line {line}: the month {table['month'].iloc[line - 2]!r} is not YYYY-MM")
+        rates.monthly = pd.DataFrame({"currency": codes, "month": months.dt.to_period("M"), "rate": rate})
+    else:
+        dup = codes[codes.duplicated()]
+        if len(dup):
+            raise InputError(f"{name}: the currency {dup.iloc[0]} has two rates",
+                             hint="add a month or date column for rates that change over time")
+        rates.fixed = dict(zip(codes, rate.astype(float), strict=True))
+    return rates

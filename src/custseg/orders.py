@@ -1,0 +1,222 @@
+"""From tables of text to typed order lines, each with its place in the reconciliation.
+
+Every row read gets exactly one ``disposition``: used, cancelled, after_as_of, outside_window, blank,
+total or problem. A problem row also gets one entry per bad cell in the problems table (file, sheet,
+row as the user sees it, column, raw value, reason code and reason).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from custseg.errors import InputError
+from custseg.money import currency_codes
+from custseg.read import Table
+from custseg.values import (
+    AmbiguousDates,
+    DateOrder,
+    is_sample,
+    is_total_label,
+    normalise_ids,
+    parse_amounts,
+    parse_dates,
+    status_kinds,
+)
+
+DISPOSITIONS = ("used", "outside_window", "cancelled", "after_as_of", "blank", "total", "problem")
+
+PROBLEM_COLUMNS = ["file", "sheet", "row", "column", "value", "reason_code", "reason"]
+
+# reason_code -> (English, Chinese). Codes are stable keys for scripts; texts are for clerks.
+REASONS: dict[str, tuple[str, str]] = {
+    "missing_customer": ("no customer id or name", "缺少客户编号/名称"),
+    "missing_date": ("no order date", "缺少下单日期"),
+    "bad_date": ("not a date custseg can read", "日期无法识别"),
+    "future_date": ("order date is later than today", "下单日期晚于今天"),
+    "missing_amount": ("no amount (and no quantity × unit price)", "缺少金额（也无数量×单价）"),
+    "bad_amount": ("not an amount custseg can read", "金额无法识别"),
+    "unknown_currency": ("not a known currency", "无法识别的币种"),
+    "missing_rate": ("no exchange rate for this currency and month", "缺少该币种该月份的汇率"),
+    "extra_fields": ("more values than the header has columns", "数据列数多于表头"),
+    # Warnings: the customer is graded, the row is counted as used.
+    "unknown_country": ("unknown country; the customer is graded with region left empty", "无法识别的国家；客户照常分级，地区留空"),
+    "not_in_master": ("customer missing from the customer master", "客户不在客户档案中"),
+    "bad_tier_override": ("manual tier is not one of the tiers in the rules", "手动等级不在规则的等级列表中"),
+}
+WARNING_CODES = {"unknown_country", "not_in_master", "bad_tier_override"}
+
+
+@dataclass
+class LineOptions:
+    date_order: DateOrder | None = None
+    decimal_comma: bool | None = None
+    currency: str | None = None  # the declared currency of files without one
+    yen: str = "CNY"
+    status_map: dict[str, str] = field(default_factory=dict)
+
+
+def problem(file: str, sheet: str, rows: np.ndarray | pd.Series, column: str, values: pd.Series | list[str],
+            code: str) -> pd.DataFrame:
+    n = len(rows)
+    return pd.DataFrame({
+        "file": [file] * n,
+        "sheet": [sheet] * n,
+        "row": np.asarray(rows, dtype=np.int64),
+        "column": [column] * n,
+        "value": [str(v) for v in values],
+        "reason_code": [code] * n,
+        "reason": [REASONS[code][0]] * n,
+    })
+
+
+def empty_problems() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([], dtype="int64" if c == "row" else object) for c in PROBLEM_COLUMNS})
+
+
+def _blank_mask(frame: pd.DataFrame) -> pd.Series:
+    mask = pd.Series(True, index=frame.index)
+    for col in frame.columns:
+        mask &= frame[col].astype(str).str.strip().eq("")
+    return mask
+
+
+def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """(lines, problems, duplicate_lines) for one order table; lines keep every row of the table."""
+    f = table.frame
+    m = table.mapping.fields
+    where = f"{table.file}" + (f" [{table.sheet}]" if table.sheet else "")
+    problems: list[pd.DataFrame] = []
+
+    def col(name: str) -> pd.Series | None:
+        return f[m[name]].astype(str) if name in m else None
+
+    def flag(mask: pd.Series, column: str, code: str) -> None:
+        if mask.any():
+            values = f.loc[mask, column].astype(str) if column in f.columns else pd.Series([""] * int(mask.sum()))
+            problems.append(problem(table.file, table.sheet, table.rows[mask.to_numpy()], column, values, code))
+
+    n = len(f)
+    lines = pd.DataFrame(index=f.index)
+    lines["file"] = table.file
+    lines["sheet"] = table.sheet
+    lines["row"] = table.rows
+    blank = _blank_mask(f)
+    label_cols = [c for c in (m.get("customer_id"), m.get("customer_name"), m.get("order_id"), f.columns[0] if n else None)
+                  if c is not None]
+    total = pd.Series(False, index=f.index)
+    for c in dict.fromkeys(label_cols):
+        total |= is_total_label(f[c])
+    total &= ~blank
+
+    ids = normalise_ids(col("customer_id")) if "customer_id" in m else None
+    names = col("customer_name").str.strip() if "customer_name" in m else None
+    if ids is None:
+        assert names is not None
+        ids = names.str.replace(r"\s+", " ", regex=True)
+    lines["customer_id"] = ids
+    lines["customer_name"] = names if names is not None else ""
+    bad = pd.Series(False, index=f.index)
+    live = ~blank & ~total
+
+    missing_cust = live & (ids == "")
+    flag(missing_cust, m.get("customer_id") or m["customer_name"], "missing_customer")
+    bad |= missing_cust
+
+    date_col = m["order_date"]
+    try:
+        dates, _order = parse_dates(f[date_col], opts.date_order)
+    except AmbiguousDates as exc:
+        raise InputError(
+            f"{where}, column {date_col!r}: dates such as {exc.example!r} read equally well day-first and month-first",
+            hint="say which with --dayfirst or --monthfirst (or input.date_order in the rules file)",
+        ) from None
+    raw_date = f[date_col].astype(str).str.strip()
+    missing_date = live & (raw_date == "")
+    bad_date = live & (raw_date != "") & dates.isna()
+    flag(missing_date, date_col, "missing_date")
+    flag(bad_date, date_col, "bad_date")
+    bad |= missing_date | bad_date
+    lines["order_date"] = dates
+
+    token = pd.Series("", index=f.index)
+    if "amount" in m:
+        parsed = parse_amounts(f[m["amount"]], opts.decimal_comma)
+        amount, token = parsed.value, parsed.currency_token
+        raw_amount = f[m["amount"]].astype(str).str.strip()
+    else:
+        amount = pd.Series(np.nan, index=f.index)
+        raw_amount = pd.Series("", index=f.index)
+    if "quantity" in m and "unit_price" in m:
+        q = parse_amounts(f[m["quantity"]], opts.decimal_comma)
+        p = parse_amounts(f[m["unit_price"]], opts.decimal_comma)
+        fill = raw_amount.eq("")
+        amount = amount.where(~fill, q.value * p.value)
+        token = token.where(~(fill & token.eq("")), p.currency_token)
+        amount_col = m.get("amount") or m["unit_price"]
+        computed_bad = fill & (q.value.isna() | p.value.isna())
+        no_inputs = fill & f[m["quantity"]].astype(str).str.strip().eq("") & f[m["unit_price"]].astype(str).str.strip().eq("")
+        flag(live & computed_bad & no_inputs, amount_col, "missing_amount")
+        qp_bad = live & computed_bad & ~no_inputs
+        if qp_bad.any():
+            which = m["quantity"] if q.value[qp_bad].isna().any() else m["unit_price"]
+            flag(qp_bad, which, "bad_amount")
+        bad |= live & computed_bad
+        if "amount" in m:
+            flag(live & ~fill & amount.isna(), m["amount"], "bad_amount")
+            bad |= live & ~fill & amount.isna()
+    else:
+        missing_amount = live & raw_amount.eq("")
+        bad_amount = live & raw_amount.ne("") & amount.isna()
+        flag(missing_amount, m["amount"], "missing_amount")
+        flag(bad_amount, m["amount"], "bad_amount")
+        bad |= missing_amount | bad_amount
+
+    # Currency: the currency column, else a symbol or code in the amount cell, else the declared one.
+    if "currency" in m:
+        cur_text = f[m["currency"]].astype(str).str.strip()
+        token = cur_text.where(cur_text != "", token)
+    codes, bad_cur = currency_codes(token.astype(str), opts.yen)
+    bad_cur &= live
+    cur_col = m.get("currency") or m.get("amount") or m.get("unit_price", "")
+    if bad_cur.any():
+        problems.append(problem(table.file, table.sheet, table.rows[bad_cur.to_numpy()], cur_col,
+                                token[bad_cur], "unknown_currency"))
+    bad |= bad_cur
+    lines["currency"] = codes.where(codes != "", opts.currency or "")
+    lines["currency_declared"] = codes.eq("")
+
+    kinds = status_kinds(f[m["status"]], opts.status_map) if "status" in m else pd.Series("order", index=f.index)
+    lines["status_kind"] = kinds
+    amount = amount.where(kinds != "returned", -amount.abs())
+    lines["amount"] = amount
+
+    order_ids = normalise_ids(f[m["order_id"]]) if "order_id" in m else pd.Series("", index=f.index)
+    lines["order_id"] = order_ids
+    lines["country"] = col("country").str.strip() if "country" in m else ""
+    lines["category"] = col("category").str.strip() if "category" in m else ""
+    lines["sample"] = is_sample(f[m["order_type"]]) if "order_type" in m else False
+
+    if table.overflow:
+        over = pd.Series(False, index=f.index)
+        over.iloc[table.overflow] = True
+        over &= live
+        flag(over, f.columns[-1], "extra_fields")
+        bad |= over
+
+    disposition = pd.Series("used", index=f.index, dtype=object)
+    disposition[bad] = "problem"
+    # A cancelled line counts for nothing, so its other defects do not matter.
+    disposition[live & kinds.eq("cancelled")] = "cancelled"
+    disposition[total] = "total"
+    disposition[blank] = "blank"
+    lines["disposition"] = disposition
+    duplicates = int(f[live.to_numpy()].duplicated().sum()) if n else 0
+    probs = pd.concat(problems, ignore_index=True) if problems else empty_problems()
+    if len(probs):
+        # Problems on rows that are cancelled or totals are not problems after all.
+        keep_rows = set(table.rows[(disposition == "problem").to_numpy()].tolist())
+        probs = probs[probs["row"].isin(keep_rows)]
+    return lines.reset_index(drop=True), probs, duplicates

@@ -1,0 +1,477 @@
+"""The one flow: read -> lines -> money -> metrics -> scores -> classify -> compare.
+
+:func:`grade` is the library's entry point and the only thing the CLI calls to compute a grading.
+It touches files only to read its inputs; writing is :mod:`custseg.write`'s job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from custseg import __version__
+from custseg.classify import abc_classes, lifecycle, rfm_class, segments, service_plan, tags, tiers, trade_stage
+from custseg.errors import CurrencyError, InputError
+from custseg.fields import MASTER_INDEX, map_headers
+from custseg.geo import geography
+from custseg.metrics import customer_metrics
+from custseg.money import Rates, load_rates_csv, normalise_currency
+from custseg.orders import (
+    DISPOSITIONS,
+    REASONS,
+    WARNING_CODES,
+    LineOptions,
+    empty_problems,
+    problem,
+    table_lines,
+)
+from custseg.read import ReadReport, Source, Table, read_source
+from custseg.rules import Rules
+from custseg.scoring import ScoreReport, score_customers
+from custseg.values import normalise_ids, parse_dates
+
+# The machine-readable columns, in this order first (README: "Output columns").
+OUTPUT_COLUMNS = [
+    "customer_id", "customer_name", "country", "first_order_date", "last_order_date", "recency_days", "frequency",
+    "monetary", "avg_order_value", "r_score", "f_score", "m_score", "rfm_score", "rfm_class", "segment", "tier",
+    "tier_rule", "abc_class", "lifecycle", "trade_stage", "lifetime_frequency", "lifetime_monetary", "refund_amount",
+    "currencies", "country_code", "country_name", "region", "sub_region", "trade_blocs", "is_domestic", "industry",
+    "main_category", "category_count", "categories", "sales_owner", "created_date", "last_contact_date", "in_master",
+    "tags", "action", "follow_up_days", "next_follow_up",
+]
+CHANGE_COLUMNS = ["previous_tier", "tier_change", "previous_segment"]
+LIST_COLUMNS = ("currencies", "categories", "trade_blocs", "tags")
+MONEY_COLUMNS = ("monetary", "avg_order_value", "lifetime_monetary", "refund_amount")
+DATE_COLUMNS = ("first_order_date", "last_order_date", "created_date", "last_contact_date", "next_follow_up")
+
+
+@dataclass
+class GradeOptions:
+    """Everything about reading and grading that is not in the rules file (the CLI's options)."""
+
+    column_map: dict[str, str] = field(default_factory=dict)
+    encoding: str | None = None
+    sheets: list[str] | None = None
+    date_order: str | None = None  # "dayfirst" | "monthfirst"; None: the rules' input.date_order
+    decimal_comma: bool | None = None
+    currency: str | None = None  # the currency of files that have no currency column
+    rates_file: str | Path | None = None
+    yen: str | None = None
+    home_country: str | None = None
+    base_currency: str | None = None
+    status_map: dict[str, str] = field(default_factory=dict)
+    lookback_months: int | None = None
+    max_unzipped_mb: int = 2048
+    lang: str = "zh"
+    today: dt.date | None = None  # for tests; the real date otherwise
+
+
+@dataclass
+class InputInfo:
+    name: str
+    size: int
+    sha256: str
+    tables: list[str]
+
+
+@dataclass
+class GradeResult:
+    customers: pd.DataFrame  # one row per customer, OUTPUT_COLUMNS first
+    problems: pd.DataFrame  # file, sheet, row, column, value, reason_code, reason
+    reconciliation: dict[str, int]  # rows_read and one count per disposition
+    as_of: dt.date
+    as_of_source: str  # "option" or "latest order date"
+    rules: Rules
+    scores: ScoreReport
+    class_means: dict[str, float]
+    inputs: list[InputInfo]
+    skipped_sheets: list[tuple[str, str, str]]
+    notes: list[str]  # things the user should know (assumed currency, collapsed scores, ...)
+    warnings: dict[str, int]  # duplicate_lines, returned_lines, ...
+    revenue_by_currency: pd.DataFrame  # currency, amount, amount_base
+    gone: pd.DataFrame = field(default_factory=pd.DataFrame)  # graded last time, absent now
+    migration: pd.DataFrame = field(default_factory=pd.DataFrame)
+    previous_source: str = ""
+    version: str = __version__
+
+    @property
+    def problem_rows(self) -> int:
+        return self.reconciliation.get("problem", 0)
+
+
+Progress = Callable[[str], None]
+
+
+def _noop(_: str) -> None:
+    return None
+
+
+def _effective_rules(rules: Rules, opts: GradeOptions) -> Rules:
+    """The command line wins over the rules file for every setting it names."""
+    update = rules.model_copy(deep=True)
+    if opts.base_currency:
+        update.currency.base = opts.base_currency.upper()
+    if opts.home_country:
+        update.home_country = opts.home_country.upper()
+    if opts.yen:
+        update.currency.yen = opts.yen.upper()  # type: ignore[assignment]
+    if opts.lookback_months is not None:
+        update.lookback_months = opts.lookback_months
+    if opts.date_order:
+        update.input.date_order = opts.date_order  # type: ignore[assignment]
+    if opts.decimal_comma is not None:
+        update.input.decimal_comma = opts.decimal_comma
+    if opts.status_map:
+        update.input.status = {**update.input.status, **opts.status_map}  # type: ignore[dict-item]
+    return Rules.model_validate(update.model_dump())
+
+
+def _hash(source: Source) -> InputInfo:
+    data = source.read_bytes()
+    return InputInfo(source.name, len(data), hashlib.sha256(data).hexdigest(), [])
+
+
+def _master_frame(tables: list[Table]) -> pd.DataFrame | None:
+    frames = []
+    for t in tables:
+        mapping = map_headers(list(t.frame.columns), {}, MASTER_INDEX, t.file) if t.kind != "master" else t.mapping
+        f = t.frame
+        live = ~f.apply(lambda c: c.astype(str).str.strip().eq("")).all(axis=1)
+        f = f[live]
+        out = pd.DataFrame(index=f.index)
+        key = "customer_id" if mapping.has("customer_id") else "customer_name"
+        out["customer_id"] = normalise_ids(f[mapping.fields[key]])
+        for fld in ("customer_name", "country", "industry", "sales_owner", "tier_override"):
+            if mapping.has(fld):
+                out[fld] = f[mapping.fields[fld]].astype(str).str.strip()
+        for fld in ("created_date", "last_contact_date"):
+            if mapping.has(fld):
+                try:
+                    out[fld], _ = parse_dates(f[mapping.fields[fld]])
+                except Exception:
+                    out[fld] = pd.NaT
+        for extra in mapping.unmapped:
+            if extra not in out.columns and not extra.startswith("column_"):
+                out[extra] = f[extra].astype(str)
+        frames.append(out[out["customer_id"] != ""])
+    if not frames:
+        return None
+    master = pd.concat(frames, ignore_index=True)
+    return master.drop_duplicates("customer_id", keep="last").set_index("customer_id")
+
+
+def read_inputs(sources: Sequence[Source], customers: Source | None, opts: GradeOptions,
+                ) -> tuple[list[Table], list[Table], set[str], ReadReport, list[InputInfo]]:
+    order_tables: list[Table] = []
+    master_tables: list[Table] = []
+    returned: set[str] = set()
+    report = ReadReport()
+    infos = []
+    for src in sources:
+        rr = read_source(src, opts.column_map, opts.encoding, opts.sheets, opts.max_unzipped_mb)
+        info = _hash(src)
+        for t in rr.tables:
+            info.tables.append(f"{t.sheet or '-'}: {t.kind}, {len(t.frame)} rows, header row {t.header_row}")
+            if t.kind == "orders":
+                order_tables.append(t)
+            elif t.kind == "master":
+                master_tables.append(t)
+            elif t.kind == "returns":
+                returned |= _returned_orders(t)
+        report.skipped_sheets += rr.skipped_sheets
+        infos.append(info)
+    if customers is not None:
+        rr = read_source(customers, opts.column_map, opts.encoding, None, opts.max_unzipped_mb, want="master")
+        info = _hash(customers)
+        info.tables = [f"{t.sheet or '-'}: customer master, {len(t.frame)} rows" for t in rr.tables]
+        infos.append(info)
+        master_tables += [t for t in rr.tables if t.kind == "master"]
+    return order_tables, master_tables, returned, report, infos
+
+
+def _returned_orders(t: Table) -> set[str]:
+    f = t.frame
+    id_col = t.mapping.fields.get("order_id") or next(c for c in f.columns if c.lower().replace(" ", "") == "orderid")
+    flag_col = next((c for c in f.columns if c.strip().lower() in ("returned", "退货", "是否退货", "return status")), None)
+    ids = normalise_ids(f[id_col])
+    if flag_col is not None:
+        yes = f[flag_col].astype(str).str.strip().str.casefold().isin(["yes", "y", "true", "1", "是", "returned", "已退货"])
+        ids = ids[yes]
+    return set(ids[ids != ""])
+
+
+def _build_rates(rules: Rules, opts: GradeOptions) -> Rates:
+    base = rules.currency.base
+    if opts.rates_file:
+        rates = load_rates_csv(opts.rates_file, base)
+    else:
+        rates = Rates(base=base, source="rules" if rules.currency.rates else "")
+    for code, rate in rules.currency.rates.items():
+        rates.fixed.setdefault(code, rate)
+    return rates
+
+
+def grade(
+    orders: Sequence[str | Path | Source],
+    customers: str | Path | Source | None = None,
+    rules: Rules | None = None,
+    as_of: dt.date | str | None = None,
+    previous: pd.DataFrame | None = None,
+    options: GradeOptions | None = None,
+    progress: Progress = _noop,
+) -> GradeResult:
+    """Grade the customers in ``orders`` (paths, or :class:`Source` objects for stdin)."""
+    opts = options or GradeOptions()
+    rules = _effective_rules(rules or Rules(), opts)
+    sources = [o if isinstance(o, Source) else Source.from_arg(o) for o in orders]
+    cust_source = None if customers is None else (customers if isinstance(customers, Source) else Source.from_arg(customers))
+
+    progress("reading")
+    order_tables, master_tables, returned, read_report, infos = read_inputs(sources, cust_source, opts)
+
+    progress("validating")
+    date_order = None if rules.input.date_order == "auto" else rules.input.date_order
+    line_opts = LineOptions(date_order=date_order, decimal_comma=rules.input.decimal_comma,  # type: ignore[arg-type]
+                            currency=(normalise_currency(opts.currency, rules.currency.yen) if opts.currency else None),
+                            yen=rules.currency.yen, status_map=dict(rules.input.status))
+    if opts.currency and not line_opts.currency:
+        raise InputError(f"--currency {opts.currency!r} is not an ISO 4217 currency code", hint="for example --currency GBP")
+    parts, problem_parts, duplicates = [], [], 0
+    for t in order_tables:
+        lines_t, probs_t, dup = table_lines(t, line_opts)
+        parts.append(lines_t)
+        problem_parts.append(probs_t)
+        duplicates += dup
+    lines = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    problems = [p for p in problem_parts if len(p)]
+    notes: list[str] = []
+
+    today = pd.Timestamp(opts.today or dt.date.today())
+    valid = lines["disposition"].eq("used")
+    future = valid & (lines["order_date"] > today)
+    if future.any():
+        problems.append(_row_problems(lines[future], "order_date", "future_date"))
+        lines.loc[future, "disposition"] = "problem"
+        valid &= ~future
+
+    if as_of is not None:
+        as_of_ts = pd.Timestamp(as_of).normalize()
+        as_of_source = "option"
+    elif valid.any():
+        as_of_ts = lines.loc[valid, "order_date"].max()
+        as_of_source = "latest order date"
+    else:
+        as_of_ts = today
+        as_of_source = "today (no usable order)"
+    after = valid & (lines["order_date"] > as_of_ts)
+    lines.loc[after, "disposition"] = "after_as_of"
+    valid &= ~after
+
+    # Money: every amount into the base currency, or a problem row naming the currency and month.
+    base = rules.currency.base
+    declared = lines["currency"].eq("") if len(lines) else pd.Series(dtype=bool)
+    if valid.any() and (declared & valid).any():
+        notes.append(f"{int((declared & valid).sum())} order lines have no currency; "
+                     f"they are taken as {base} (the base currency); say otherwise with --currency")
+    lines.loc[declared, "currency"] = base
+    rates = _build_rates(rules, opts)
+    foreign = sorted(set(lines.loc[valid, "currency"]) - {base})
+    if foreign and not rates.fixed and rates.monthly is None and rates.daily is None:
+        raise CurrencyError(
+            f"the orders are in {', '.join([base] + foreign) if base in set(lines.loc[valid, 'currency']) else ', '.join(foreign)}"
+            f" but no exchange rates were given to put them into the base currency {base}",
+            hint=f"pass --rates rates.csv (columns currency,rate: 1 unit = rate {base}), or --base-currency "
+                 f"{foreign[0]} if that is the only currency",
+        )
+    lines["amount_base"] = np.nan
+    if valid.any():
+        converted, reason = rates.convert(lines.loc[valid, "amount"], lines.loc[valid, "currency"],
+                                          lines.loc[valid, "order_date"])
+        lines.loc[valid, "amount_base"] = converted
+        missing = reason.index[reason == "missing_rate"]
+        if len(missing):
+            sub = lines.loc[missing]
+            p = _row_problems(sub, "currency", "missing_rate",
+                              values=sub["currency"] + " " + sub["order_date"].dt.strftime("%Y-%m"))
+            p["reason"] = "no exchange rate for " + sub["currency"].to_numpy() + " in " + \
+                sub["order_date"].dt.strftime("%Y-%m").to_numpy()
+            problems.append(p)
+            lines.loc[missing, "disposition"] = "problem"
+            valid.loc[missing] = False
+
+    # Orders on a returns list net to zero: the sale and its refund.
+    returned_lines = 0
+    if returned and valid.any():
+        hit = valid & lines["order_id"].isin(returned)
+        returned_lines = int(hit.sum())
+        lines.loc[hit, "amount_base"] = 0.0
+    returned_lines += int((valid & lines["status_kind"].eq("returned")).sum()) if len(lines) else 0
+
+    window_start = None
+    if rules.lookback_months:
+        window_start = (as_of_ts - pd.DateOffset(months=rules.lookback_months) + pd.Timedelta(days=1)).normalize()
+        outside = valid & (lines["order_date"] < window_start)
+        lines.loc[outside, "disposition"] = "outside_window"
+    counted = lines[lines["disposition"].isin(["used", "outside_window"])] if len(lines) else lines
+    counted = counted.assign(
+        order_key=np.where(counted["order_id"] != "", "o:" + counted["order_id"].astype(str),
+                           "d:" + counted["order_date"].dt.strftime("%Y-%m-%d")),
+        in_window=(counted["order_date"] >= window_start) if window_start is not None else True,
+    ) if len(counted) else counted
+
+    progress("scoring")
+    table = customer_metrics(counted, as_of_ts, window_start) if len(counted) else pd.DataFrame(
+        index=pd.Index([], name="customer_id"))
+    master = _master_frame(master_tables)
+    table = _merge_master(table, master, problems, lines)
+    table = _fill_empty_metrics(table)
+    table, score_report = score_customers(table, rules.scores)
+    notes += score_report.collapsed
+
+    progress("classifying")
+    table["rfm_class"], means = rfm_class(table)
+    table["segment"] = segments(table, rules)
+    table["abc_class"] = abc_classes(table["monetary"], rules.abc.a, rules.abc.b)
+    table.loc[table["lifetime_frequency"] <= 0, "abc_class"] = ""
+    table["lifecycle"] = lifecycle(table, rules)
+    table["trade_stage"] = trade_stage(table)
+    geo = geography(table["country"], rules.home_country)
+    for c in geo.columns:
+        table[c] = geo[c].to_numpy()
+    unknown = (table["country"].astype(str).str.strip() != "") & (table["country_code"] == "")
+    if unknown.any():
+        problems.append(_customer_warnings(table[unknown], lines, "country", "unknown_country"))
+    table["tier"], table["tier_rule"], bad_override = tiers(table, rules)
+    if bad_override.any():
+        sub = table[bad_override]
+        problems.append(pd.DataFrame({"file": "customer master", "sheet": "", "row": 0, "column": "tier_override",
+                                      "value": sub["tier_override"].astype(str).to_numpy(),
+                                      "reason_code": "bad_tier_override",
+                                      "reason": REASONS["bad_tier_override"][0] + ": " + sub.index.to_series().astype(str).to_numpy()}))
+    table["tags"] = tags(table, rules)
+    plan = service_plan(table, rules, as_of_ts, opts.lang)
+    for c in plan.columns:
+        table[c] = plan[c]
+
+    gone = pd.DataFrame()
+    migration = pd.DataFrame()
+    if previous is not None:
+        from custseg.compare import compare_with_previous
+
+        table, gone, migration = compare_with_previous(table, previous, rules.tier_order)
+
+    customers_out = _order_columns(table.reset_index())
+    problems_df = pd.concat(problems, ignore_index=True) if problems else empty_problems()
+    problems_df = problems_df.sort_values(["file", "sheet", "row", "column"], kind="stable").reset_index(drop=True)
+
+    recon = {"rows_read": int(len(lines))}
+    for d in DISPOSITIONS:
+        recon[d] = int((lines["disposition"] == d).sum()) if len(lines) else 0
+    assert recon["rows_read"] == sum(recon[d] for d in DISPOSITIONS)
+    warnings = {"duplicate_lines": duplicates, "returned_lines": returned_lines}
+    for code in sorted(WARNING_CODES):
+        n = int((problems_df["reason_code"] == code).sum())
+        if n:
+            warnings[code] = n
+    rev = _revenue_by_currency(lines)
+    return GradeResult(
+        customers=customers_out, problems=problems_df, reconciliation=recon, as_of=as_of_ts.date(),
+        as_of_source=as_of_source, rules=rules, scores=score_report, class_means=means, inputs=infos,
+        skipped_sheets=read_report.skipped_sheets, notes=notes, warnings=warnings, revenue_by_currency=rev,
+        gone=gone, migration=migration,
+    )
+
+
+def _row_problems(sub: pd.DataFrame, column: str, code: str, values: pd.Series | None = None) -> pd.DataFrame:
+    vals = values if values is not None else sub[column].astype(str)
+    if column == "order_date" and values is None:
+        vals = sub["order_date"].dt.strftime("%Y-%m-%d")
+    out = problem("", "", sub["row"].to_numpy(), column, list(vals), code)
+    out["file"] = sub["file"].to_numpy()
+    out["sheet"] = sub["sheet"].to_numpy()
+    return out
+
+
+def _customer_warnings(sub: pd.DataFrame, lines: pd.DataFrame, column: str, code: str) -> pd.DataFrame:
+    """One warning per customer, pointing at the first order line that carries the value."""
+    first = lines[lines["customer_id"].isin(sub.index)].drop_duplicates("customer_id").set_index("customer_id")
+    rows = []
+    for cid, value in sub[column].items():
+        where = first.loc[cid] if cid in first.index else None
+        rows.append({"file": where["file"] if where is not None else "customer master",
+                     "sheet": where["sheet"] if where is not None else "",
+                     "row": int(where["row"]) if where is not None else 0, "column": column, "value": str(value),
+                     "reason_code": code, "reason": f"{REASONS[code][0]} (customer {cid})"})
+    return pd.DataFrame(rows)
+
+
+def _merge_master(table: pd.DataFrame, master: pd.DataFrame | None, problems: list[pd.DataFrame],
+                  lines: pd.DataFrame) -> pd.DataFrame:
+    if master is None:
+        table["in_master"] = pd.NA
+        return table
+    missing = table.index.difference(master.index)
+    if len(missing):
+        ids = pd.DataFrame({"customer_id": missing}, index=missing)
+        problems.append(_customer_warnings(ids, lines, "customer_id", "not_in_master"))
+    prospects = master.index.difference(table.index)
+    table = table.reindex(table.index.union(prospects))
+    table.index.name = "customer_id"
+    table["in_master"] = table.index.isin(master.index)
+    for c in master.columns:
+        values = master[c].reindex(table.index)
+        if c in ("customer_name", "country") and c in table.columns:
+            given = values.fillna("").astype(str) != ""
+            table[c] = table[c].where(~given, values)  # the master wins over the orders
+        else:
+            table[c] = values
+    return table
+
+
+def _fill_empty_metrics(table: pd.DataFrame) -> pd.DataFrame:
+    """Customers with no positive order (prospects, refunds only) still get a complete row."""
+    defaults = {"frequency": 0, "lifetime_frequency": 0, "sample_orders": 0, "orders_excluding_samples": 0,
+                "category_count": 0, "order_lines": 0}
+    for c, v in defaults.items():
+        table[c] = table[c].fillna(v).astype("int64") if c in table else v
+    for c in ("monetary", "lifetime_monetary", "refund_amount"):
+        table[c] = table[c].fillna(0.0).astype(float) if c in table else 0.0
+    for c in ("avg_order_value", "median_interval_days", "last_gap_days"):
+        if c not in table:
+            table[c] = np.nan
+    for c in ("recency_days", "tenure_days"):
+        table[c] = table[c].astype("Int64") if c in table else pd.Series(pd.NA, index=table.index, dtype="Int64")
+    for c in ("first_order_date", "last_order_date"):
+        if c not in table:
+            table[c] = pd.NaT
+    for c in ("customer_name", "country", "currencies", "categories", "main_category"):
+        table[c] = table[c].fillna("").astype(object) if c in table else ""
+    return table
+
+
+def _order_columns(table: pd.DataFrame) -> pd.DataFrame:
+    for c in OUTPUT_COLUMNS:
+        if c not in table.columns:
+            table[c] = pd.NA if c not in ("industry", "sales_owner") else ""
+    internal = {"tenure_days", "median_interval_days", "last_gap_days", "sample_orders", "orders_excluding_samples",
+                "order_lines", "tier_override"}
+    change = [c for c in CHANGE_COLUMNS if c in table.columns]
+    extra = [c for c in table.columns if c not in OUTPUT_COLUMNS and c not in internal and c not in change]
+    out = table[OUTPUT_COLUMNS + change + extra].copy()
+    if "tier_override" in table.columns:
+        out.insert(out.columns.get_loc("tier_rule") + 1, "tier_override", table["tier_override"].fillna(""))
+    return out.sort_values("customer_id", kind="stable").reset_index(drop=True)
+
+
+def _revenue_by_currency(lines: pd.DataFrame) -> pd.DataFrame:
+    if lines.empty:
+        return pd.DataFrame(columns=["currency", "amount", "amount_base"])
+    used = lines[lines["disposition"].isin(["used", "outside_window"])]
+    return (used.groupby("currency").agg(amount=("amount", "sum"), amount_base=("amount_base", "sum"))
+            .reset_index().sort_values("amount_base", ascending=False).reset_index(drop=True))

@@ -1,0 +1,496 @@
+"""Read order and customer exports (CSV/TSV/XLSX/XLS/ODS, stdin) into tables of text.
+
+Every cell is kept as the text the user typed (numbers and dates from spreadsheets are rendered
+canonically), so that a problem row can show the raw value and one set of vectorised parsers serves
+every source. Only this module and :mod:`custseg.write` know file formats.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from custseg.errors import InputError
+from custseg.fields import (
+    MASTER_INDEX,
+    ORDER_INDEX,
+    ColumnMapping,
+    describe_aliases,
+    map_headers,
+    missing_order_fields,
+    normalise_header,
+)
+
+TableKind = Literal["orders", "master", "returns"]
+
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+HEADER_SCAN_ROWS = 30
+# A guard against zip bombs: the uncompressed size of a workbook we are willing to open.
+DEFAULT_MAX_UNZIPPED_MB = 2048
+MAX_COLUMNS = 16384  # Excel's own column limit; a sheet claiming more is not an export.
+
+
+@dataclass
+class Source:
+    """An input: a path, or bytes read from stdin under a display name."""
+
+    name: str
+    path: Path | None = None
+    data: bytes | None = None
+
+    @classmethod
+    def from_arg(cls, arg: str | Path, stdin_bytes: bytes | None = None) -> Source:
+        if str(arg) == "-":
+            return cls(name="<stdin>", data=stdin_bytes if stdin_bytes is not None else b"")
+        return cls(name=str(arg), path=Path(arg))
+
+    def read_bytes(self) -> bytes:
+        if self.data is not None:
+            return self.data
+        assert self.path is not None
+        try:
+            return self.path.read_bytes()
+        except FileNotFoundError:
+            raise InputError(f"{self.name}: file not found", hint="check the path and the spelling") from None
+        except IsADirectoryError:
+            raise InputError(f"{self.name}: is a folder, not a file") from None
+        except PermissionError:
+            raise InputError(f"{self.name}: permission denied", hint="check the file's permissions") from None
+        except OSError as exc:
+            raise InputError(f"{self.name}: cannot be read ({exc.strerror})") from None
+
+
+@dataclass
+class Table:
+    """One sheet or text file below its header row: every cell as text."""
+
+    file: str
+    sheet: str  # "" for text files
+    kind: TableKind
+    frame: pd.DataFrame  # columns are the headers as found (made unique)
+    rows: np.ndarray  # the row number the user sees (spreadsheet row or text line) for each frame row
+    mapping: ColumnMapping
+    header_row: int
+    encoding: str = ""
+    delimiter: str = ""
+    # Frame rows that had values right of the header's last column: shown as problem rows, not used.
+    overflow: list[int] = field(default_factory=list)
+
+
+@dataclass
+class ReadReport:
+    """What was read and what was passed over, for the run info and ``custseg inspect``."""
+
+    tables: list[Table] = field(default_factory=list)
+    skipped_sheets: list[tuple[str, str, str]] = field(default_factory=list)  # file, sheet, why
+
+
+# ----------------------------------------------------------------------------- encodings
+
+
+def detect_encoding(data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text"), GB18030 or a single-byte code page.
+
+    GB18030 decodes many single-byte texts without error, so it is accepted only when most of what
+    it decodes are common (GB2312) characters: a DOS or Windows text gives rare ones.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    head = data[:4096]
+    if len(head) >= 4 and head.count(b"\x00") > len(head) // 4:
+        # UTF-16 without a BOM: every other byte is NUL for ASCII text.
+        return "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    high = [b for b in data[:1_000_000] if b >= 0x80]
+    try:
+        text = data.decode("gb18030")
+        wide = [c for c in text[:1_000_000] if ord(c) >= 0x80]
+        common = 0
+        for c in wide:
+            try:
+                c.encode("gb2312")
+                common += 1
+            except UnicodeEncodeError:
+                pass
+        if wide and common / len(wide) >= 0.8:
+            return "gb18030"
+    except UnicodeDecodeError:
+        pass
+    # Single-byte code pages: Latin letters sit at 0xC0-0xFF in Windows-1252/Latin-1 and at
+    # 0x80-0xA5 in the DOS code pages (437/850) that older ERPs still write.
+    if high and not any(b >= 0xC0 for b in high) and any(0x80 <= b < 0xA0 for b in high):
+        return "cp437"
+    try:
+        data.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        return "latin-1"
+
+
+def decode_text(data: bytes, name: str, encoding: str | None) -> tuple[str, str]:
+    enc = encoding or detect_encoding(data)
+    try:
+        text = data.decode(enc)
+    except (UnicodeDecodeError, LookupError) as exc:
+        if encoding:
+            raise InputError(
+                f"{name}: cannot be decoded as {encoding} ({exc})",
+                hint="try without --encoding to detect it, or --encoding gb18030 / utf-8 / cp1252",
+            ) from None
+        # Invalid bytes inside an otherwise UTF-8 file: keep going, the bad characters show as U+FFFD.
+        text = data.decode(enc, errors="replace")
+    return text.replace("\x00", ""), enc
+
+
+def sniff_delimiter(lines: list[str]) -> str:
+    """The delimiter that splits the first lines most consistently into the most fields."""
+    best, best_score = ",", (-1, -1)
+    sample = [ln for ln in lines if ln.strip()][:30]
+    for delim in (",", ";", "\t", "|"):
+        counts = [len(next(csv.reader([ln], delimiter=delim), [])) for ln in sample]
+        if not counts:
+            continue
+        widest = max(counts)
+        agree = sum(c == widest for c in counts)
+        score = (agree if widest > 1 else 0, widest)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+# ----------------------------------------------------------------------------- cells to text
+
+
+def cell_to_text(value: object) -> str:
+    """Render a spreadsheet cell as the text a parser will see (and a problem row will show)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return ""
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    return str(value)
+
+
+# ----------------------------------------------------------------------------- header rows
+
+
+TOTAL_WORDS = {"合计", "总计", "小计", "总额", "total", "grandtotal", "subtotal", "sum", "totals"}
+
+
+def _unique_headers(raw: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for i, h in enumerate(raw):
+        name = h.strip() or f"column_{i + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+        out.append(name)
+    return out
+
+
+def _classify_header(headers: list[str], overrides: dict[str, str], where: str) -> tuple[TableKind | None, ColumnMapping]:
+    mapping = map_headers(headers, overrides, ORDER_INDEX, where)
+    if not missing_order_fields(mapping):
+        return "orders", mapping
+    norms = {normalise_header(h) for h in headers}
+    if "orderid" in mapping.fields or any(n in ("orderid", "订单编号", "订单号") for n in norms):
+        if norms & {"returned", "退货", "是否退货", "returnstatus"}:
+            return "returns", mapping
+    master = map_headers(headers, {k: v for k, v in overrides.items()}, MASTER_INDEX, where)
+    has_customer = master.has("customer_id") or master.has("customer_name")
+    extra = {"industry", "created_date", "sales_owner", "last_contact_date", "tier_override", "country"}
+    if has_customer and extra & set(master.fields) and not mapping.has("order_date"):
+        return "master", master
+    return None, mapping
+
+
+def find_header(
+    rows: list[list[str]], overrides: dict[str, str], where: str, want: TableKind | None = None
+) -> tuple[int, TableKind | None, ColumnMapping, list[str]]:
+    """The first row (within the first rows) whose cells map to a known table shape.
+
+    Title rows above the header (a company name, an export timestamp) are passed over.
+    Returns (index, kind, mapping, headers); kind is None when no row fits.
+    """
+    first_nonblank: tuple[int, list[str]] | None = None
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        cells = [c.strip() for c in row]
+        if sum(1 for c in cells if c) < 2:
+            continue
+        headers = _unique_headers(cells)
+        if first_nonblank is None:
+            first_nonblank = (i, headers)
+        if want == "master":
+            mapping = map_headers(headers, overrides, MASTER_INDEX, where)
+            if mapping.has("customer_id") or mapping.has("customer_name"):
+                return i, "master", mapping, headers
+            continue
+        kind, mapping = _classify_header(headers, overrides, where)
+        if kind is not None and (want is None or kind == want):
+            return i, kind, mapping, headers
+    if first_nonblank is None:
+        return -1, None, ColumnMapping(), []
+    i, headers = first_nonblank
+    return i, None, map_headers(headers, overrides, ORDER_INDEX, where), headers
+
+
+def _no_order_columns(where: str, headers: list[str], mapping: ColumnMapping) -> InputError:
+    missing = missing_order_fields(mapping)
+    return InputError(
+        f"{where}: no header row with the required order columns; missing {', '.join(missing)}; "
+        f"headers found: {', '.join(headers) if headers else '(none)'}",
+        hint=f"name the columns with --map FIELD=HEADER (aliases tried: {describe_aliases(missing)})",
+    )
+
+
+# ----------------------------------------------------------------------------- text files
+
+
+def read_text_table(
+    source: Source,
+    overrides: dict[str, str],
+    encoding: str | None = None,
+    want: TableKind | None = None,
+) -> Table:
+    data = source.read_bytes()
+    if not data.strip():
+        raise InputError(f"{source.name}: the file is empty", hint="export the orders again")
+    sniff = data[:8]
+    if sniff.startswith(b"PK\x03\x04") or sniff.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError(
+            f"{source.name}: is a spreadsheet, not a text file",
+            hint="give it a .xlsx (or .xls) extension so it is read as a workbook",
+        )
+    if b"\x00" in data[:4096] and detect_encoding(data).startswith("utf-8"):
+        raise InputError(f"{source.name}: is not a text file (binary content)", hint="export the orders as CSV or XLSX")
+    text, enc = decode_text(data, source.name, encoding)
+    if text.count("\ufffd") > max(20, len(text) // 100):
+        raise InputError(
+            f"{source.name}: is not readable text in any known encoding",
+            hint="export the orders again as CSV (UTF-8) or XLSX, or name the encoding with --encoding",
+        )
+    head_lines = text[:200_000].splitlines()[: HEADER_SCAN_ROWS + 5]
+    delim = sniff_delimiter(head_lines)
+    head_rows = list(csv.reader(head_lines, delimiter=delim))
+    where = source.name
+    idx, kind, mapping, headers = find_header(head_rows, overrides, where, want)
+    if kind is None or (want is not None and kind != want):
+        if want == "master":
+            raise InputError(f"{where}: no customer id or name column in the customer file; headers found: {', '.join(headers)}",
+                             hint="name it with --map customer_id=HEADER")
+        raise _no_order_columns(where, headers, mapping)
+    # The text after the header line; pandas parses that, and line numbers follow from the header's.
+    lines = text.splitlines(keepends=True)
+    body = "".join(lines[idx + 1 :])
+    header_line = idx + 1
+    frame, overflow = _parse_csv_body(body, delim, headers)
+    rows = np.arange(header_line + 1, header_line + 1 + len(frame), dtype=np.int64)
+    return Table(source.name, "", kind, frame, rows, mapping, header_line, enc, delim, overflow)
+
+
+def _parse_csv_body(body: str, delim: str, headers: list[str]) -> tuple[pd.DataFrame, list[int]]:
+    width = len(headers)
+    overflow: list[int] = []
+    if not body.strip():
+        return pd.DataFrame({h: pd.Series([], dtype=object) for h in headers}), overflow
+    try:
+        frame = pd.read_csv(
+            io.StringIO(body),
+            sep=delim,
+            header=None,
+            names=list(range(width)),
+            index_col=False,
+            dtype=object,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError):
+        # A line with more fields than the header: the csv module keeps every line, and the extra
+        # fields are joined into the last column so that the line is still shown (and flagged) later.
+        records = []
+        for i, rec in enumerate(csv.reader(io.StringIO(body), delimiter=delim)):
+            if len(rec) > width:
+                if any(c.strip() for c in rec[width:]):
+                    overflow.append(i)
+                rec = rec[:width]
+            records.append(rec + [""] * (width - len(rec)))
+        frame = pd.DataFrame(records, columns=list(range(width)), dtype=object)
+    frame.columns = headers
+    return frame.fillna("").astype(object), overflow
+
+
+# ----------------------------------------------------------------------------- workbooks
+
+
+def _check_workbook_bytes(name: str, data: bytes, suffix: str, max_unzipped_mb: int) -> None:
+    if not data:
+        raise InputError(f"{name}: the file is empty", hint="export the orders again")
+    if suffix in {".xlsx", ".xlsm", ".ods", ".xlsb"}:
+        if data.startswith(b"\xd0\xcf\x11\xe0"):
+            raise InputError(
+                f"{name}: the workbook is password-protected (encrypted)",
+                hint="open it in Excel, remove the password (File > Info > Protect Workbook) and save a copy",
+            )
+        if not data.startswith(b"PK"):
+            raise InputError(f"{name}: is not a valid {suffix} workbook (not a zip file)",
+                             hint="open it in Excel and save it again as .xlsx, or export as CSV")
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                total = sum(i.file_size for i in zf.infolist())
+                bad = zf.testzip() if len(data) < 5_000_000 else None
+        except (zipfile.BadZipFile, EOFError, OSError, RuntimeError) as exc:
+            raise InputError(f"{name}: the workbook is corrupt or truncated ({exc})",
+                             hint="download or export it again") from None
+        if bad is not None:
+            raise InputError(f"{name}: the workbook is corrupt (damaged part {bad})", hint="download or export it again")
+        if total > max_unzipped_mb * 1024 * 1024:
+            raise InputError(
+                f"{name}: the workbook unpacks to {total / 2**20:,.0f} MB, over the limit of {max_unzipped_mb:,} MB",
+                hint="raise the limit with --max-unzipped-mb if the file is genuine, or export as CSV",
+            )
+
+
+def _sheet_rows(name: str, data: bytes, suffix: str, sheets: list[str] | None) -> list[tuple[str, list[list[str]]]]:
+    """Every (or every chosen) sheet's rows as text, through calamine; openpyxl if calamine is absent."""
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:  # pragma: no cover - the fallback is tested by hand
+        return _sheet_rows_openpyxl(name, data, sheets)
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = list(wb.sheet_names)
+    except Exception as exc:  # calamine raises its own error types for every kind of damage
+        raise InputError(f"{name}: the workbook cannot be read ({str(exc).splitlines()[0][:200]})",
+                         hint="open it in Excel and save it again, or export as CSV") from None
+    chosen = _choose_sheets(name, names, sheets)
+    out = []
+    for sheet_name in chosen:
+        try:
+            sheet = wb.get_sheet_by_name(sheet_name)
+            if sheet.end is not None and sheet.end[1] >= MAX_COLUMNS:
+                raise InputError(f"{name} [{sheet_name}]: the sheet claims {sheet.end[1] + 1:,} columns",
+                                 hint="this is not an order export; save the sheet again from Excel")
+            raw = sheet.to_python(skip_empty_area=False)
+        except InputError:
+            raise
+        except Exception as exc:
+            raise InputError(f"{name} [{sheet_name}]: the sheet cannot be read ({str(exc).splitlines()[0][:200]})",
+                             hint="open it in Excel and save it again, or export as CSV") from None
+        out.append((sheet_name, [[cell_to_text(v) for v in row] for row in raw]))
+    return out
+
+
+def _sheet_rows_openpyxl(name: str, data: bytes, sheets: list[str] | None) -> list[tuple[str, list[list[str]]]]:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:
+        raise InputError(f"{name}: the workbook cannot be read ({exc})", hint="open it in Excel and save it again") from None
+    chosen = _choose_sheets(name, wb.sheetnames, sheets)
+    return [(s, [[cell_to_text(v) for v in row] for row in wb[s].iter_rows(values_only=True)]) for s in chosen]
+
+
+def _choose_sheets(name: str, names: list[str], wanted: list[str] | None) -> list[str]:
+    if not wanted:
+        return names
+    missing = [s for s in wanted if s not in names]
+    if missing:
+        raise InputError(f"{name}: no sheet named {', '.join(repr(s) for s in missing)}",
+                         hint=f"sheets are: {', '.join(names)}")
+    return [s for s in names if s in wanted]
+
+
+def read_workbook(
+    source: Source,
+    overrides: dict[str, str],
+    sheets: list[str] | None = None,
+    max_unzipped_mb: int = DEFAULT_MAX_UNZIPPED_MB,
+    want: TableKind | None = None,
+) -> ReadReport:
+    data = source.read_bytes()
+    suffix = source.path.suffix.lower() if source.path else ".xlsx"
+    _check_workbook_bytes(source.name, data, suffix, max_unzipped_mb)
+    report = ReadReport()
+    last_error: tuple[str, list[str], ColumnMapping] | None = None
+    for sheet_name, rows in _sheet_rows(source.name, data, suffix, sheets):
+        where = f"{source.name} [{sheet_name}]"
+        idx, kind, mapping, headers = find_header(rows, overrides, where, want)
+        if kind is None or (want is not None and kind != want):
+            why = "empty" if idx < 0 else "no order, customer or returns columns"
+            report.skipped_sheets.append((source.name, sheet_name, why))
+            if idx >= 0:
+                last_error = (where, headers, mapping)
+            continue
+        width = len(headers)
+        body = [r[:width] + [""] * (width - len(r)) for r in rows[idx + 1 :]]
+        extra = [i for i, r in enumerate(rows[idx + 1 :]) if any(c.strip() for c in r[width:])]
+        frame = pd.DataFrame(body, columns=headers, dtype=object) if body else pd.DataFrame(
+            {h: pd.Series([], dtype=object) for h in headers})
+        row_numbers = np.arange(idx + 2, idx + 2 + len(frame), dtype=np.int64)
+        report.tables.append(Table(source.name, sheet_name, kind, frame, row_numbers, mapping, idx + 1, overflow=extra))
+    if want != "master" and not any(t.kind == "orders" for t in report.tables):
+        if last_error:
+            raise _no_order_columns(*last_error)
+        raise InputError(f"{source.name}: no sheet has any data", hint="check that the right file was exported")
+    return report
+
+
+def read_source(
+    source: Source,
+    overrides: dict[str, str],
+    encoding: str | None = None,
+    sheets: list[str] | None = None,
+    max_unzipped_mb: int = DEFAULT_MAX_UNZIPPED_MB,
+    want: TableKind | None = None,
+) -> ReadReport:
+    """Read one input; the file's content, not only its extension, decides how."""
+    suffix = source.path.suffix.lower() if source.path else ""
+    if source.path is not None and not source.path.exists():
+        raise InputError(f"{source.name}: file not found", hint="check the path and the spelling")
+    if suffix in SPREADSHEET_SUFFIXES:
+        return read_workbook(source, overrides, sheets, max_unzipped_mb, want)
+    if source.data is not None and source.data[:4] == b"PK\x03\x04":
+        return read_workbook(source, overrides, sheets, max_unzipped_mb, want)
+    if sheets and source.path is not None:
+        raise InputError(f"{source.name}: --sheet applies to workbooks only, and this is a text file")
+    return ReadReport(tables=[read_text_table(source, overrides, encoding, want)])

@@ -1,0 +1,78 @@
+"""Summary tables of a grading, as plain DataFrames keyed in English; the workbook and terminal render them."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from custseg.classify import RFM_CLASS_LABELS
+
+
+def _group(customers: pd.DataFrame, by: str, order: list[str] | None = None) -> pd.DataFrame:
+    total_n = len(customers)
+    total_rev = customers["monetary"].clip(lower=0).sum()
+    data = customers.assign(_recency=customers["recency_days"].astype("float64"))
+    g = data.groupby(by, dropna=False, sort=False).agg(
+        customers=("customer_id", "size"), revenue=("monetary", "sum"), avg_recency=("_recency", "mean"),
+    )
+    g["share"] = g["customers"] / total_n if total_n else 0.0
+    g["revenue_share"] = g["revenue"] / total_rev if total_rev > 0 else 0.0
+    g = g.reset_index().rename(columns={by: "key"})
+    if order is not None:
+        rank = {k: i for i, k in enumerate(order)}
+        g["_r"] = g["key"].map(rank).fillna(len(order))
+        g = g.sort_values(["_r", "key"]).drop(columns="_r")
+    else:
+        g = g.sort_values(["revenue", "key"], ascending=[False, True])
+    return g[["key", "customers", "share", "revenue", "revenue_share", "avg_recency"]].reset_index(drop=True)
+
+
+def tier_table(customers: pd.DataFrame, tier_order: list[str]) -> pd.DataFrame:
+    t = _group(customers, "tier", tier_order)
+    missing = [k for k in tier_order if k not in set(t["key"])]
+    if missing:  # every tier shows, with zeros, so month-on-month tables line up
+        t = pd.concat([t, pd.DataFrame({"key": missing, "customers": 0, "share": 0.0, "revenue": 0.0,
+                                        "revenue_share": 0.0, "avg_recency": float("nan")})], ignore_index=True)
+        t = _reorder(t, tier_order)
+    return t
+
+
+def _reorder(t: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+    rank = {k: i for i, k in enumerate(order)}
+    return t.assign(_r=t["key"].map(rank).fillna(len(order))).sort_values(["_r", "key"]).drop(columns="_r").reset_index(
+        drop=True)
+
+
+def class_table(customers: pd.DataFrame) -> pd.DataFrame:
+    scored = customers[customers["rfm_class"] != ""]
+    return _group(scored, "rfm_class", list(RFM_CLASS_LABELS))
+
+
+def segment_table(customers: pd.DataFrame, segment_order: list[str]) -> pd.DataFrame:
+    scored = customers[customers["segment"] != ""]
+    return _group(scored, "segment", segment_order)
+
+
+def tier_by_segment(customers: pd.DataFrame, tier_order: list[str], segment_order: list[str]) -> pd.DataFrame:
+    seg = customers["segment"].replace("", "(none)")
+    m = pd.crosstab(customers["tier"], seg)
+    cols = [s for s in segment_order + ["(none)"] if s in m.columns]
+    rows = [t for t in tier_order if t in m.index]
+    return m.reindex(index=rows, columns=cols, fill_value=0)
+
+
+def by_column(customers: pd.DataFrame, column: str) -> pd.DataFrame:
+    if column not in customers or (customers[column].fillna("").astype(str) == "").all():
+        return pd.DataFrame()
+    data = customers.assign(**{column: customers[column].fillna("").astype(str).replace("", "(none)")})
+    return _group(data, column)
+
+
+def rf_grid(customers: pd.DataFrame) -> pd.DataFrame:
+    """Customers by R score (rows, 5 at the top) and F score (columns)."""
+    scored = customers[customers["r_score"].notna()]
+    grid = pd.crosstab(scored["r_score"].astype(int), scored["f_score"].astype(int))
+    return grid.reindex(index=[5, 4, 3, 2, 1], columns=[1, 2, 3, 4, 5], fill_value=0)
+
+
+def top_customers(customers: pd.DataFrame, n: int = 10) -> pd.DataFrame:
+    return customers.sort_values(["monetary", "customer_id"], ascending=[False, True]).head(n)

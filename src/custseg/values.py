@@ -1,0 +1,205 @@
+"""Vectorised parsers for the values found in order exports: dates, amounts, ids, statuses.
+
+Each parser takes a column of text and returns parsed values with NaN/NaT where a cell cannot be read,
+so that the caller can turn exactly those cells into problem rows. Ambiguities (day-first vs
+month-first, decimal comma vs point) are resolved once per column, never row by row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+DateOrder = Literal["dayfirst", "monthfirst"]
+
+# Excel's day 0 is 1899-12-30 (it counts the fictional 1900-02-29); serials outside this range are not dates.
+EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
+SERIAL_MIN, SERIAL_MAX = 10_000, 2_958_465  # 1927-05-18 .. 9999-12-31
+
+_TIME = r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp]\.?[Mm]\.?)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?"
+_NUMERIC_DATE = re.compile(r"^(\d{1,4})-(\d{1,2})-(\d{1,4})" + _TIME + "$")
+
+
+class AmbiguousDates(Exception):
+    """A column's dates read equally well day-first and month-first."""
+
+    def __init__(self, example: str) -> None:
+        super().__init__(example)
+        self.example = example
+
+
+def _text(s: pd.Series) -> pd.Series:
+    return s.astype(object).where(s.notna(), "").astype(str).str.strip()
+
+
+def parse_dates(raw: pd.Series, order: DateOrder | None = None) -> tuple[pd.Series, DateOrder | None]:
+    """Parse a column of dates to datetime64 (day precision); NaT where unreadable.
+
+    Accepts ISO dates and date-times, ``2025/3/5``, ``2025年3月5日``, ``05.03.2025`` (day first),
+    ``20250305``, Excel serial numbers and month names. ``a/b/yyyy`` is read day-first or
+    month-first for the whole column: from ``order`` when given, else from the values themselves
+    (a first part over 12 means day-first; a second part over 12 means month-first; dots mean day-first).
+    Raises :class:`AmbiguousDates` when nothing in the column decides.
+    """
+    text = _text(raw)
+    out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[s]")
+    if text.empty:
+        return out, order
+    norm = (
+        text.str.replace("年", "-", regex=False)
+        .str.replace("月", "-", regex=False)
+        .str.replace("日", "", regex=False)
+        .str.replace(r"[/.]", "-", regex=True)
+    )
+    parts = norm.str.extract(_NUMERIC_DATE)
+    has = parts[0].notna()
+    a = pd.to_numeric(parts[0], errors="coerce")
+    b = pd.to_numeric(parts[1], errors="coerce")
+    c = pd.to_numeric(parts[2], errors="coerce")
+    year_first = has & (parts[0].str.len() == 4)
+    year_last = has & ~year_first & (parts[2].str.len().isin([2, 4]))
+    resolved = order
+    if year_last.any() and resolved is None:
+        first_big = (a[year_last] > 12).any()
+        second_big = (b[year_last] > 12).any()
+        if first_big and not second_big:
+            resolved = "dayfirst"
+        elif second_big and not first_big:
+            resolved = "monthfirst"
+        elif first_big and second_big:
+            # Both kinds in one column: go with the majority; the rest fail as bad dates and show.
+            resolved = "dayfirst" if (a[year_last] > 12).sum() >= (b[year_last] > 12).sum() else "monthfirst"
+        elif text[year_last].str.contains(".", regex=False).all():
+            resolved = "dayfirst"  # 05.03.2025 is the European (German, Russian) day-first style
+        else:
+            raise AmbiguousDates(str(text[year_last].iloc[0]))
+    year = pd.Series(np.nan, index=raw.index)
+    month = pd.Series(np.nan, index=raw.index)
+    day = pd.Series(np.nan, index=raw.index)
+    year[year_first], month[year_first], day[year_first] = a[year_first], b[year_first], c[year_first]
+    if year_last.any():
+        yl = c[year_last].where(c[year_last] >= 100, c[year_last] + 2000)
+        year[year_last] = yl
+        if resolved == "dayfirst":
+            day[year_last], month[year_last] = a[year_last], b[year_last]
+        else:
+            month[year_last], day[year_last] = a[year_last], b[year_last]
+    ok = year.notna() & month.between(1, 12) & day.between(1, 31) & year.between(1900, 9999)
+    if ok.any():
+        built = pd.to_datetime(
+            pd.DataFrame({"year": year[ok], "month": month[ok], "day": day[ok]}).astype("int64"), errors="coerce"
+        )
+        out[ok] = built
+    rest = out.isna() & (text != "")
+    if rest.any():
+        compact = rest & text.str.fullmatch(r"\d{8}")
+        if compact.any():
+            out[compact] = pd.to_datetime(text[compact], format="%Y%m%d", errors="coerce")
+        serial = rest & ~compact & text.str.fullmatch(r"\d{5,7}(?:\.\d+)?")
+        if serial.any():
+            value = pd.to_numeric(text[serial], errors="coerce")
+            value = value.where(value.between(SERIAL_MIN, SERIAL_MAX))
+            days = np.floor(value.to_numpy(dtype=float))
+            dates = np.full(len(days), np.datetime64("NaT"), dtype="datetime64[D]")
+            good = ~np.isnan(days)
+            dates[good] = EXCEL_EPOCH + days[good].astype("int64")
+            out[serial] = pd.Series(dates, index=text[serial].index).astype("datetime64[s]")
+        worded = out.isna() & text.str.contains(r"[A-Za-z]{3}", regex=True) & (text != "")
+        if worded.any():
+            uniq = text[worded].unique()
+            parsed = {}
+            for u in uniq:  # month names are rare in exports; parse each distinct value once
+                try:
+                    parsed[u] = pd.Timestamp(pd.to_datetime(u, dayfirst=resolved == "dayfirst")).normalize()
+                except (ValueError, OverflowError, TypeError):
+                    parsed[u] = pd.NaT
+            out[worded] = text[worded].map(parsed).astype("datetime64[s]")
+    return out.dt.normalize(), resolved
+
+
+# ----------------------------------------------------------------------------- amounts
+
+_CUR_WORD = r"[A-Za-z]{3}|US\$|HK\$|S\$|A\$|C\$|NT\$|R\$|RMB|人民币|美元|欧元|英镑|日元|港币|港元|元|[$€£¥￥₩₹₽]"
+_AMOUNT = re.compile(
+    r"^(?P<s1>[-+−])?\s*(?P<pre>" + _CUR_WORD + r")?\s*(?P<s2>[-+−])?\s*"
+    r"(?P<num>\d[\d,.' \u00a0\u202f]*(?:[eE][-+]?\d+)?|[.,]\d+)\s*(?P<post>" + _CUR_WORD + r")?\s*(?P<s3>-)?$"
+)
+
+
+@dataclass
+class ParsedAmounts:
+    value: pd.Series  # float64, NaN where blank or unreadable
+    currency_token: pd.Series  # the currency symbol or code written in the cell, "" when none
+    decimal_comma: bool
+
+
+def parse_amounts(raw: pd.Series, decimal_comma: bool | None = None) -> ParsedAmounts:
+    """Parse money text: ``1,234.50``, ``$1,234.50``, ``USD 1,234.50``, ``¥8,000``, ``(12.00)``, ``1.234,50``.
+
+    The decimal separator is decided for the whole column unless ``decimal_comma`` says it.
+    """
+    text = _text(raw)
+    paren = text.str.startswith("(") & text.str.endswith(")")
+    body = text.where(~paren, text.str.slice(1, -1))
+    m = body.str.extract(_AMOUNT)
+    num = m["num"].fillna("").str.replace(r"[ '\u00a0\u202f]", "", regex=True)
+    if decimal_comma is None:
+        comma_dec = num.str.fullmatch(r"\d{1,3}(?:\.\d{3})+,\d+|\d+,\d{1,2}")
+        point_dec = num.str.fullmatch(r"[\d,]*\d\.\d{1,2}|\d{1,3}(?:,\d{3})+\.\d+")
+        decimal_comma = bool(comma_dec.any()) and not bool(point_dec.any())
+    if decimal_comma:
+        cleaned = num.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    else:
+        cleaned = num.str.replace(",", "", regex=False)
+    value = pd.to_numeric(cleaned.where(cleaned != ""), errors="coerce").astype(float)
+    negative = paren | m["s1"].isin(["-", "−"]) | m["s2"].isin(["-", "−"]) | m["s3"].eq("-")
+    value = value.where(~negative.fillna(False), -value)
+    token = m["pre"].fillna("").where(m["pre"].notna(), m["post"].fillna(""))
+    return ParsedAmounts(value=value, currency_token=token.astype(str), decimal_comma=bool(decimal_comma))
+
+
+# ----------------------------------------------------------------------------- ids, statuses, totals
+
+
+def normalise_ids(raw: pd.Series) -> pd.Series:
+    """Customer ids are text: trimmed, ``17850.0`` read as ``17850``, leading zeros kept."""
+    text = _text(raw).str.replace(r"\s+", " ", regex=True)
+    return text.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+
+
+StatusKind = Literal["order", "cancelled", "returned"]
+
+CANCELLED_WORDS = ("cancelled", "canceled", "cancel", "void", "voided", "已取消", "取消", "作废", "已作废", "撤销")
+RETURNED_WORDS = ("returned", "return", "refund", "refunded", "退货", "退款", "已退货", "已退款", "credit note",
+                  "credit")
+
+
+def status_kinds(raw: pd.Series, extra: dict[str, str] | None = None) -> pd.Series:
+    """'order', 'cancelled' or 'returned' for each status text (case-insensitive, trimmed)."""
+    table = {w.casefold(): "cancelled" for w in CANCELLED_WORDS}
+    table.update({w.casefold(): "returned" for w in RETURNED_WORDS})
+    table.update({k.strip().casefold(): v for k, v in (extra or {}).items()})
+    text = _text(raw).str.casefold()
+    return text.map(table).fillna("order").astype(str)
+
+
+SAMPLE_WORDS = ("样品单", "样单", "样品", "打样", "sample", "samples", "sample order", "trial order", "试单")
+
+
+def is_sample(raw: pd.Series) -> pd.Series:
+    words = {w.casefold() for w in SAMPLE_WORDS}
+    return _text(raw).str.casefold().isin(words)
+
+
+_TOTAL_EXACT = {"合计", "总计", "小计", "总额", "总合计", "total", "totals", "grandtotal", "subtotal", "sum", "sumtotal"}
+
+
+def is_total_label(raw: pd.Series) -> pd.Series:
+    """Cells that label a total row: 合计/总计/小计/Total/Grand Total (with or without a colon or unit)."""
+    text = _text(raw).str.casefold()
+    folded = text.str.replace(r"[\s\W_]+", "", regex=True)
+    return folded.isin(_TOTAL_EXACT) | text.str.match(r"^(合计|总计|小计)")

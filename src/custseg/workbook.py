@@ -1,0 +1,444 @@
+"""The 客户分级管理表格: a formatted workbook written with XlsxWriter.
+
+XlsxWriter streams rows (constant-memory mode), writes native charts and conditional formats that
+Excel, WPS and LibreOffice open, and is told never to turn a string into a formula, number or link:
+every text cell is written with ``write_string``, so ``=HYPERLINK(...)`` from an input stays text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from custseg import labels as L
+from custseg.errors import OutputError
+from custseg.money import minor_unit
+from custseg.orders import REASONS
+from custseg.pipeline import DATE_COLUMNS, MONEY_COLUMNS, GradeResult
+from custseg.summary import (
+    by_column,
+    class_table,
+    rf_grid,
+    segment_table,
+    tier_by_segment,
+    tier_table,
+)
+from custseg.write import atomic_path
+
+EXCEL_MAX_ROWS = 1_048_576
+TIER_COLOURS = ["#FFD966", "#9BC2E6", "#C6E0B4", "#EDEDED", "#F8CBAD", "#D9D2E9", "#FCE4D6", "#DDEBF7"]
+HEADER_COLOUR = "#1F4E78"
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes in Excel: CJK and other wide characters count twice."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+class _Writer:
+    def __init__(self, wb: Any, result: GradeResult, lang: str, problems_note: str) -> None:
+        self.wb = wb
+        self.r = result
+        self.lang = lang
+        self.i = L.idx(lang)
+        self.base = result.rules.currency.base
+        digits = minor_unit(self.base)
+        money = "#,##0" + ("." + "0" * digits if digits else "")
+        self.f = {
+            "header": wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": HEADER_COLOUR,
+                                     "border": 1, "text_wrap": True, "valign": "vcenter"}),
+            "title": wb.add_format({"bold": True, "font_size": 13}),
+            "bold": wb.add_format({"bold": True}),
+            "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
+            "money": wb.add_format({"num_format": money}),
+            "int": wb.add_format({"num_format": "0"}),
+            "pct": wb.add_format({"num_format": "0.0%"}),
+            "num1": wb.add_format({"num_format": "0.0"}),
+            "text": wb.add_format({}),
+            "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
+        }
+        self.tier_formats = {
+            t.key: wb.add_format({"bg_color": TIER_COLOURS[k % len(TIER_COLOURS)], "bold": k == 0})
+            for k, t in enumerate(result.rules.tiers)
+        }
+        self.values = L.value_labels(result.rules, lang)
+        self.problems_note = problems_note
+
+    def t(self, key: str) -> str:
+        return L.TEXT[key][self.i]
+
+    # ------------------------------------------------------------------ cells
+
+    def cell(self, ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
+        if value is None or value is pd.NA or value is pd.NaT:
+            return
+        if isinstance(value, float) and value != value:
+            return
+        if isinstance(value, (pd.Timestamp, dt.datetime, dt.date)):
+            ws.write_datetime(row, col, pd.Timestamp(value).to_pydatetime(), fmt or self.f["date"])
+        elif isinstance(value, bool):
+            ws.write_string(row, col, ("是" if value else "否") if self.lang == "zh" else ("yes" if value else "no"), fmt)
+        elif isinstance(value, (int, float)) or hasattr(value, "item"):
+            ws.write_number(row, col, float(value), fmt)
+        else:
+            ws.write_string(row, col, str(value), fmt)
+
+    def header_row(self, ws: Any, row: int, names: list[str]) -> None:
+        for c, name in enumerate(names):
+            ws.write_string(row, c, name, self.f["header"])
+
+    # ------------------------------------------------------------------ customers
+
+    def customers(self) -> None:
+        ws = self.wb.add_worksheet(L.SHEETS["customers"][self.i])
+        data = self.r.customers
+        cols = list(data.columns)
+        heads = [L.header(c, self.lang, self.base) for c in cols]
+        self.header_row(ws, 0, heads)
+        ws.set_row(0, 32)
+        formats = []
+        for c in cols:
+            if c in MONEY_COLUMNS:
+                formats.append(self.f["money"])
+            elif c in DATE_COLUMNS:
+                formats.append(self.f["date"])
+            else:
+                formats.append(None)
+        coded = {c: self.values.get(c) for c in cols}
+        tier_col = cols.index("tier")
+        widths = [display_width(h) for h in heads]
+        columns = [data[c].tolist() for c in cols]
+        for r in range(len(data)):
+            for c, col in enumerate(cols):
+                v = columns[c][r]
+                mapping = coded[col]
+                if mapping is not None and isinstance(v, str):
+                    v = mapping.get(v, v)
+                fmt = self.tier_formats.get(columns[c][r]) if c == tier_col else formats[c]
+                self.cell(ws, r + 1, c, v, fmt)
+                if r < 500 and isinstance(v, str):
+                    widths[c] = max(widths[c], display_width(v))
+        n = len(data)
+        for c, w in enumerate(widths):
+            ws.set_column(c, c, min(max(w + 2, 8), 48), None)
+        for c, col in enumerate(cols):
+            if col in DATE_COLUMNS:
+                ws.set_column(c, c, 12, None)
+        ws.freeze_panes(1, 2)
+        ws.autofilter(0, 0, max(n, 1), len(cols) - 1)
+        if n:
+            m = cols.index("monetary")
+            ws.conditional_format(1, m, n, m, {"type": "data_bar", "bar_color": "#5B9BD5", "bar_solid": True})
+            rc = cols.index("recency_days")
+            ws.conditional_format(1, rc, n, rc, {"type": "3_color_scale", "min_color": "#63BE7B",
+                                                 "mid_color": "#FFEB84", "max_color": "#F8696B"})
+
+    # ------------------------------------------------------------------ summary
+
+    def group_table(self, ws: Any, row: int, title: str, table: pd.DataFrame, mapping: dict[str, str] | None,
+                    first_header: str) -> tuple[int, int, int]:
+        """Write a grouped table; returns (first data row, last data row, next free row)."""
+        ws.write_string(row, 0, title, self.f["title"])
+        names = [first_header, self.t("customers"), self.t("share"), f"{self.t('revenue')} ({self.base})",
+                 self.t("revenue_share"), self.t("avg_recency")]
+        self.header_row(ws, row + 1, names)
+        first = row + 2
+        for k, rec in enumerate(table.itertuples(index=False)):
+            r = first + k
+            key = str(rec.key)
+            self.cell(ws, r, 0, mapping.get(key, key) if mapping else key,
+                      self.tier_formats.get(key) if mapping is self.values["tier"] else None)
+            self.cell(ws, r, 1, int(rec.customers), self.f["int"])
+            self.cell(ws, r, 2, float(rec.share), self.f["pct"])
+            self.cell(ws, r, 3, float(rec.revenue), self.f["money"])
+            self.cell(ws, r, 4, float(rec.revenue_share), self.f["pct"])
+            self.cell(ws, r, 5, float(rec.avg_recency), self.f["num1"])
+        last = first + len(table) - 1
+        return first, last, last + 3
+
+    def summary(self) -> None:
+        ws = self.wb.add_worksheet(L.SHEETS["summary"][self.i])
+        sheet = L.SHEETS["summary"][self.i]
+        ws.set_column(0, 0, 26)
+        ws.set_column(1, 12, 14)
+        data = self.r.customers
+        rules = self.r.rules
+        ws.write_string(0, 0, f"{self.t('as_of')}: {self.r.as_of.isoformat()}    {self.t('base_currency')}: {self.base}",
+                        self.f["bold"])
+        row = 2
+        tt = tier_table(data, rules.tier_order)
+        t_first, t_last, row = self.group_table(ws, row, self.t("tiers"), tt, self.values["tier"], L.header("tier", self.lang))
+        chart_anchor_row = 2
+        ct = class_table(data)
+        _, _, row = self.group_table(ws, row, self.t("classes"), ct, self.values["rfm_class"], L.header("rfm_class", self.lang))
+        st = segment_table(data, [s.key for s in rules.segments])
+        _, _, row = self.group_table(ws, row, self.t("segments"), st, self.values["segment"], L.header("segment", self.lang))
+
+        # Tier x segment counts.
+        mx = tier_by_segment(data, rules.tier_order, [s.key for s in rules.segments])
+        ws.write_string(row, 0, self.t("tier_x_segment"), self.f["title"])
+        self.header_row(ws, row + 1, [L.header("tier", self.lang)] + [self.values["segment"].get(c, c) for c in mx.columns])
+        for k, (tier, counts) in enumerate(mx.iterrows()):
+            self.cell(ws, row + 2 + k, 0, self.values["tier"].get(tier, tier), self.tier_formats.get(tier))
+            for j, v in enumerate(counts.tolist()):
+                self.cell(ws, row + 2 + k, j + 1, int(v), self.f["int"])
+        row += len(mx) + 4
+
+        # R x F grid with a colour scale (Excel has no heat-map chart).
+        grid = rf_grid(data)
+        ws.write_string(row, 0, self.t("rf_grid"), self.f["title"])
+        self.header_row(ws, row + 1, ["R \\ F"] + [f"F={f}" for f in grid.columns])
+        for k, (r_score, counts) in enumerate(grid.iterrows()):
+            self.cell(ws, row + 2 + k, 0, f"R={r_score}", self.f["bold"])
+            for j, v in enumerate(counts.tolist()):
+                self.cell(ws, row + 2 + k, j + 1, int(v), self.f["int"])
+        ws.conditional_format(row + 2, 1, row + 6, 5, {"type": "2_color_scale", "min_color": "#FFFFFF",
+                                                       "max_color": "#F8696B"})
+        row += 9
+
+        region_first = region_last = None
+        for key, column, mapping in (("regions", "region", None), ("countries", "country_name", None),
+                                     ("abc", "abc_class", None), ("owners", "sales_owner", None)):
+            table = by_column(data, column)
+            if table.empty:
+                continue
+            if key == "abc":
+                table = table.sort_values("key").reset_index(drop=True)
+            if key == "regions" and self.lang == "zh":
+                from custseg.geo import regions
+
+                zh = {r["region"]: r["region_zh"] for r in regions().values()}
+                mapping = zh
+            if key == "countries" and self.lang == "zh":
+                from custseg.geo import country_name_zh
+
+                codes = dict(zip(data["country_name"], data["country_code"], strict=False))
+                mapping = {name: country_name_zh(code) for name, code in codes.items() if code}
+            first, last, row = self.group_table(ws, row, self.t(key), table, mapping, L.header(column, self.lang))
+            if key == "regions":
+                region_first, region_last = first, last
+
+        # Revenue per original currency and in the base currency.
+        rev = self.r.revenue_by_currency
+        ws.write_string(row, 0, self.t("currencies"), self.f["title"])
+        self.header_row(ws, row + 1, [L.header("currencies", self.lang), self.t("amount"),
+                                      f"{self.t('revenue')} ({self.base})"])
+        for k, rec in enumerate(rev.itertuples(index=False)):
+            self.cell(ws, row + 2 + k, 0, rec.currency)
+            self.cell(ws, row + 2 + k, 1, float(rec.amount), self.f["money"])
+            self.cell(ws, row + 2 + k, 2, float(rec.amount_base), self.f["money"])
+        row += len(rev) + 4
+
+        ws.write_string(row, 0, self.t("legend"), self.f["title"])
+        for k, line in enumerate(L.LEGEND[self.lang]):
+            ws.write_string(row + 1 + k, 0, line)
+
+        # Native charts beside the tables.
+        if len(tt):
+            c1 = self.wb.add_chart({"type": "column"})
+            c1.add_series({"name": self.t("customers"), "categories": [sheet, t_first, 0, t_last, 0],
+                           "values": [sheet, t_first, 1, t_last, 1], "data_labels": {"value": True}})
+            c1.set_title({"name": f"{self.t('tiers')} - {self.t('customers')}"})
+            c1.set_legend({"none": True})
+            ws.insert_chart(chart_anchor_row, 8, c1, {"x_scale": 1.1, "y_scale": 1.0})
+            c2 = self.wb.add_chart({"type": "column"})
+            c2.add_series({"name": self.t("revenue"), "categories": [sheet, t_first, 0, t_last, 0],
+                           "values": [sheet, t_first, 3, t_last, 3], "fill": {"color": "#ED7D31"}})
+            c2.set_title({"name": f"{self.t('tiers')} - {self.t('revenue')} ({self.base})"})
+            c2.set_legend({"none": True})
+            ws.insert_chart(chart_anchor_row + 16, 8, c2, {"x_scale": 1.1, "y_scale": 1.0})
+        if region_first is not None and region_last is not None and region_last >= region_first:
+            c3 = self.wb.add_chart({"type": "bar"})
+            c3.add_series({"name": self.t("revenue"), "categories": [sheet, region_first, 0, region_last, 0],
+                           "values": [sheet, region_first, 3, region_last, 3], "fill": {"color": "#70AD47"}})
+            c3.set_title({"name": f"{self.t('regions')} - {self.t('revenue')} ({self.base})"})
+            c3.set_legend({"none": True})
+            ws.insert_chart(chart_anchor_row + 32, 8, c3, {"x_scale": 1.1, "y_scale": 1.0})
+
+    # ------------------------------------------------------------------ changes
+
+    def changes(self) -> None:
+        ws = self.wb.add_worksheet(L.SHEETS["changes"][self.i])
+        data = self.r.customers
+        changed = data[data["tier_change"].isin(["up", "down", "new"])]
+        cols = ["customer_id", "customer_name", "previous_tier", "tier", "tier_change", "previous_segment", "segment",
+                "monetary"]
+        gone = self.r.gone
+        ws.write_string(0, 0, self.t("migration"), self.f["title"])
+        order = self.r.rules.tier_order + ["(new)", "(gone)"]
+        mig = self.r.migration
+        labels = {**self.values["tier"], "(new)": L.CHANGE_LABELS["new"][self.i], "(gone)": L.CHANGE_LABELS["gone"][self.i]}
+        prev_keys = [k for k in order if k in set(mig["previous_tier"])] if len(mig) else []
+        cur_keys = [k for k in order if k in set(mig["tier"])] if len(mig) else []
+        self.header_row(ws, 1, [f"{L.header('previous_tier', self.lang)} \\ {L.header('tier', self.lang)}"]
+                        + [labels.get(k, k) for k in cur_keys] + [f"{self.t('revenue')} ({self.base})"])
+        for k, p in enumerate(prev_keys):
+            sub = mig[mig["previous_tier"] == p]
+            self.cell(ws, 2 + k, 0, labels.get(p, p), self.f["bold"])
+            for j, c in enumerate(cur_keys):
+                n = int(sub.loc[sub["tier"] == c, "customers"].sum())
+                self.cell(ws, 2 + k, 1 + j, n, self.f["int"])
+            self.cell(ws, 2 + k, 1 + len(cur_keys), float(sub["revenue"].sum()), self.f["money"])
+        row = 2 + len(prev_keys) + 2
+        ws.write_string(row, 0, L.header("tier_change", self.lang), self.f["title"])
+        self.header_row(ws, row + 1, [L.header(c, self.lang, self.base) for c in cols])
+        r = row + 2
+        rows = [changed[cols]]
+        if len(gone):
+            g = gone.reindex(columns=cols)
+            rows.append(g)
+        all_rows = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=cols)
+        for rec in all_rows.itertuples(index=False):
+            for j, c in enumerate(cols):
+                v = getattr(rec, c)
+                mapping = self.values.get(c)
+                if mapping and isinstance(v, str):
+                    v = mapping.get(v, v)
+                self.cell(ws, r, j, v, self.f["money"] if c == "monetary" else None)
+            r += 1
+        ws.set_column(0, len(cols), 16)
+        ws.freeze_panes(row + 2, 0)
+
+    # ------------------------------------------------------------------ problems
+
+    def problems(self) -> None:
+        ws = self.wb.add_worksheet(L.SHEETS["problems"][self.i])
+        cols = ["file", "sheet", "row", "column", "value", "reason_code", "reason"]
+        self.header_row(ws, 0, [L.header(c, self.lang) for c in cols])
+        data = self.r.problems
+        limit = EXCEL_MAX_ROWS - 2
+        shown = data.iloc[:limit]
+        reasons = {code: texts[self.i] for code, texts in REASONS.items()}
+        values = [shown[c].tolist() for c in cols]
+        for r in range(len(shown)):
+            for c, col in enumerate(cols):
+                v = values[c][r]
+                if col == "reason" and self.lang == "zh":
+                    code = values[5][r]
+                    detail = str(v).split(" (", 1)[1].rstrip(")") if " (" in str(v) else ""
+                    v = reasons.get(code, v) + (f"（{detail}）" if detail else "")
+                if col == "row":
+                    if v:
+                        ws.write_number(r + 1, c, int(v))
+                else:
+                    ws.write_string(r + 1, c, str(v))
+        if len(data) > limit:
+            ws.write_string(limit + 1, 0, self.t("truncated") + (f": {self.problems_note}" if self.problems_note else ""))
+        for c, w in enumerate([28, 12, 8, 16, 24, 18, 48]):
+            ws.set_column(c, c, w)
+        ws.freeze_panes(1, 0)
+        ws.autofilter(0, 0, max(len(shown), 1), len(cols) - 1)
+
+    # ------------------------------------------------------------------ run info
+
+    def run_info(self) -> None:
+        ws = self.wb.add_worksheet(L.SHEETS["run_info"][self.i])
+        ws.set_column(0, 0, 34)
+        ws.set_column(1, 1, 70)
+        ws.set_column(2, 6, 14)
+        r = 0
+
+        def kv(key: str, value: Any, fmt: Any = None) -> None:
+            nonlocal r
+            ws.write_string(r, 0, key, self.f["bold"])
+            self.cell(ws, r, 1, value, fmt)
+            r += 1
+
+        kv(self.t("version"), self.r.version)
+        kv(self.t("as_of"), f"{self.r.as_of.isoformat()} ({self.r.as_of_source})")
+        kv(self.t("base_currency"), self.base)
+        kv("rules digest", self.r.rules.digest())
+        kv("score method", self.r.scores.method)
+        if self.r.previous_source:
+            kv(L.header("previous_tier", self.lang), self.r.previous_source)
+        r += 1
+        ws.write_string(r, 0, self.t("inputs"), self.f["title"])
+        r += 1
+        for info in self.r.inputs:
+            kv(info.name, f"{info.size:,} bytes  sha256 {info.sha256}")
+            for t in info.tables:
+                kv("", t)
+        for file, sheet, why in self.r.skipped_sheets:
+            kv("", f"[{sheet}] skipped: {why}")
+        r += 1
+        ws.write_string(r, 0, self.t("reconciliation"), self.f["title"])
+        r += 1
+        for key, texts in L.RECONCILIATION.items():
+            kv(texts[self.i], int(self.r.reconciliation.get(key, 0)), self.f["int"])
+        for key, n in self.r.warnings.items():
+            kv(key, int(n), self.f["int"])
+        if self.r.notes:
+            r += 1
+            ws.write_string(r, 0, self.t("notes"), self.f["title"])
+            r += 1
+            for note in self.r.notes:
+                kv("", note)
+        r += 1
+        ws.write_string(r, 0, self.t("cutoffs"), self.f["title"])
+        r += 1
+        self.header_row(ws, r, ["score", "method", "level", "min", "max", self.t("customers")])
+        r += 1
+        for rec in self.r.scores.cutoffs.itertuples(index=False):
+            for j, v in enumerate(rec):
+                self.cell(ws, r, j, v)
+            r += 1
+        for s, mean in self.r.class_means.items():
+            kv(f"{s} mean (RFM class cut)", round(mean, 4) if mean == mean else None)
+        r += 1
+        ws.write_string(r, 0, self.t("rules"), self.f["title"])
+        r += 1
+        for key, value in _flatten(self.r.rules.model_dump(mode="json")):
+            kv(key, value if isinstance(value, (int, float)) and not isinstance(value, bool) else json.dumps(
+                value, ensure_ascii=False) if not isinstance(value, str) else value)
+
+
+def _flatten(obj: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            out += _flatten(v, f"{prefix}.{k}" if prefix else str(k))
+    elif isinstance(obj, list) and obj and isinstance(obj[0], dict):
+        for i, v in enumerate(obj):
+            out += _flatten(v, f"{prefix}[{i}]")
+    else:
+        out.append((prefix, obj))
+    return out
+
+
+def write_workbook(result: GradeResult, target: Path, lang: str = "zh", problems_note: str = "") -> None:
+    """Write the workbook atomically: to a temporary file beside ``target``, renamed into place at the end."""
+    import xlsxwriter
+
+    if len(result.customers) > EXCEL_MAX_ROWS - 1:
+        raise OutputError(
+            f"{target}: {len(result.customers):,} customers do not fit in an Excel sheet (1,048,575 rows at most)",
+            hint="write CSV instead: -o customers.csv",
+        )
+    with atomic_path(Path(target)) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "default_date_format": "yyyy-mm-dd",
+        })
+        # The as-of date as the creation date keeps re-runs of the same month identical.
+        as_of = dt.datetime.combine(result.as_of, dt.time())
+        wb.set_properties({"title": "客户分级管理表格" if lang == "zh" else "Customer grading", "author": "custseg",
+                           "created": as_of})
+        w = _Writer(wb, result, lang, problems_note)
+        w.customers()
+        w.summary()
+        if "tier_change" in result.customers.columns:
+            w.changes()
+        w.problems()
+        w.run_info()
+        try:
+            wb.close()
+        except Exception as exc:  # XlsxWriter wraps OS errors in its own types
+            raise OutputError(f"{target}: cannot be written ({exc})") from None
