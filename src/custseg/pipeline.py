@@ -328,6 +328,7 @@ def grade(
     progress("scoring")
     table = customer_metrics(counted, as_of_ts, window_start) if len(counted) else pd.DataFrame(
         index=pd.Index([], name="customer_id"))
+    table = _add_cancelled_only(table, lines)
     master = _master_frame(master_tables)
     table = _merge_master(table, master, problems, lines)
     table = _fill_empty_metrics(table)
@@ -409,6 +410,23 @@ def _customer_warnings(sub: pd.DataFrame, lines: pd.DataFrame, column: str, code
                      "row": int(where["row"]) if where is not None else 0, "column": column, "value": str(value),
                      "reason_code": code, "reason": f"{REASONS[code][0]} (customer {cid})"})
     return pd.DataFrame(rows)
+
+
+def _add_cancelled_only(table: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
+    """Customers whose every line was cancelled are still customers: a row with frequency 0."""
+    if lines.empty:
+        return table
+    cancelled = lines[(lines["disposition"] == "cancelled") & (lines["customer_id"] != "")]
+    extra = cancelled[~cancelled["customer_id"].isin(table.index)]
+    if extra.empty:
+        return table
+    first = extra.sort_values(["customer_id", "row"]).groupby("customer_id")[["customer_name", "country"]].last()
+    table = table.reindex(table.index.union(first.index))
+    table.index.name = "customer_id"
+    for c in ("customer_name", "country"):
+        if c in table:
+            table[c] = table[c].where(table[c].notna(), first[c].reindex(table.index))
+    return table
 
 
 def _merge_master(table: pd.DataFrame, master: pd.DataFrame | None, problems: list[pd.DataFrame],
