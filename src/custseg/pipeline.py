@@ -249,6 +249,10 @@ def grade(
         problem_parts.append(probs_t)
         duplicates += dup
     lines = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if lines.empty:
+        names = ", ".join(s.name for s in sources)
+        raise InputError(f"{names}: the header is there but no order lines below it",
+                         hint="check that the export is not empty (or that the right file was given)")
     problems = [p for p in problem_parts if len(p)]
     notes: list[str] = []
 

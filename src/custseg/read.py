@@ -33,6 +33,9 @@ from custseg.fields import (
 TableKind = Literal["orders", "master", "returns"]
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+# One field may hold up to this many characters (the csv module's default is 128 KiB, which a
+# pasted description can pass); memory stays bounded by the file's own size.
+csv.field_size_limit(256 * 1024 * 1024)
 HEADER_SCAN_ROWS = 30
 # A guard against zip bombs: the uncompressed size of a workbook we are willing to open.
 DEFAULT_MAX_UNZIPPED_MB = 2048
@@ -116,6 +119,8 @@ def detect_encoding(data: bytes) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
+    if _mostly_utf8(data):
+        return "utf-8"
     high = [b for b in data[:1_000_000] if b >= 0x80]
     try:
         text = data.decode("gb18030")
@@ -142,6 +147,28 @@ def detect_encoding(data: bytes) -> str:
         return "latin-1"
 
 
+def _mostly_utf8(data: bytes) -> bool:
+    """UTF-8 with a few broken bytes (a damaged export) rather than another encoding.
+
+    Text in a single-byte code page almost never forms valid multi-byte UTF-8 sequences, so valid
+    sequences that outnumber the broken ones mean UTF-8.
+    """
+    sample = data[:1_000_000]
+    text = sample.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    valid = sum(1 for c in text if ord(c) >= 0x80 and c != "\ufffd")
+    return valid > 0 and broken <= max(4, valid)
+
+
+def is_binary(data: bytes) -> bool:
+    """Control bytes other than tab, CR and LF in more than 5% of the first 64 KiB: not a text export."""
+    head = data[:65536]
+    if not head:
+        return False
+    control = sum(1 for b in head if b < 0x20 and b not in (0x09, 0x0A, 0x0D))
+    return control > len(head) * 0.05
+
+
 def decode_text(data: bytes, name: str, encoding: str | None) -> tuple[str, str]:
     enc = encoding or detect_encoding(data)
     try:
@@ -154,6 +181,7 @@ def decode_text(data: bytes, name: str, encoding: str | None) -> tuple[str, str]
             ) from None
         # Invalid bytes inside an otherwise UTF-8 file: keep going, the bad characters show as U+FFFD.
         text = data.decode(enc, errors="replace")
+    # Stray NUL bytes (a damaged export) would end fields early in C parsers; they carry no text.
     return text.replace("\x00", ""), enc
 
 
@@ -298,9 +326,13 @@ def read_text_table(
             f"{source.name}: is a spreadsheet, not a text file",
             hint="give it a .xlsx (or .xls) extension so it is read as a workbook",
         )
-    if b"\x00" in data[:4096] and detect_encoding(data).startswith("utf-8"):
+    enc_guess = encoding or detect_encoding(data)
+    if not enc_guess.startswith("utf-16") and is_binary(data):
         raise InputError(f"{source.name}: is not a text file (binary content)", hint="export the orders as CSV or XLSX")
     text, enc = decode_text(data, source.name, encoding)
+    broken = text.count("\ufffd")
+    if broken:
+        enc = f"{enc} ({broken} undecodable bytes shown as \ufffd)"
     if text.count("\ufffd") > max(20, len(text) // 100):
         raise InputError(
             f"{source.name}: is not readable text in any known encoding",
