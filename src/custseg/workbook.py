@@ -313,7 +313,7 @@ class _Writer:
         data = self.r.problems
         limit = EXCEL_MAX_ROWS - 2
         shown = data.iloc[:limit]
-        reasons = {code: texts[self.i] for code, texts in REASONS.items()}
+        reasons = {code: texts[1] for code, texts in REASONS.items()}  # REASONS holds (English, Chinese)
         values = [shown[c].tolist() for c in cols]
         for r in range(len(shown)):
             for c, col in enumerate(cols):
@@ -432,12 +432,20 @@ def write_workbook(result: GradeResult, target: Path, lang: str = "zh", problems
         wb.set_properties({"title": "客户分级管理表格" if lang == "zh" else "Customer grading", "author": "custseg",
                            "created": as_of})
         w = _Writer(wb, result, lang, problems_note)
-        w.customers()
-        w.summary()
-        if "tier_change" in result.customers.columns:
-            w.changes()
-        w.problems()
-        w.run_info()
+        try:
+            w.customers()
+            w.summary()
+            if "tier_change" in result.customers.columns:
+                w.changes()
+            w.problems()
+            w.run_info()
+        except BaseException:
+            # Interrupted: release the per-sheet temporary files; the half-written workbook is discarded.
+            for sheet in wb.worksheets():
+                fh = getattr(sheet, "row_data_fh", None)
+                if fh is not None:
+                    fh.close()
+            raise
         try:
             wb.close()
         except Exception as exc:  # XlsxWriter wraps OS errors in its own types

@@ -1,0 +1,172 @@
+"""The command line, through Typer's CliRunner and one real subprocess."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from custseg import __version__
+from tests.conftest import CORE_AS_OF, CORE_CSV, invoke
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_version(runner):
+    result = invoke(runner, ["--version"])
+    assert result.exit_code == 0 and result.stdout.strip() == f"custseg {__version__}"
+
+
+def test_csv_to_stdout_is_data_only(runner, core_csv):
+    result = invoke(runner, ["grade", str(core_csv), "--as-of", CORE_AS_OF, "-o", "-"])
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    a = next(r for r in rows if r["customer_id"] == "A")
+    assert (a["recency_days"], a["frequency"], a["monetary"], a["rfm_score"], a["tier"]) == ("10", "3", "3000.0", "534",
+                                                                                          "vip")
+    assert a["first_order_date"] == "2026-03-01"
+    e = next(r for r in rows if r["customer_id"] == "E")
+    assert (e["recency_days"], e["r_score"], e["segment"], e["tier"]) == ("", "", "", "potential")
+    # The summary went to stderr, so stdout parses as CSV from its first byte.
+    assert result.stdout.startswith("customer_id,customer_name,country,")
+    assert "评估日期" in result.stderr
+
+
+def test_stdin_and_file_give_the_same_output(runner, core_csv):
+    from_file = invoke(runner, ["grade", str(core_csv), "--as-of", CORE_AS_OF, "-o", "-", "-q"])
+    from_stdin = invoke(runner, ["grade", "-", "--as-of", CORE_AS_OF, "-o", "-", "-q"], input=CORE_CSV.encode())
+    assert from_stdin.exit_code == 0
+    assert from_stdin.stdout == from_file.stdout
+
+
+def test_json_and_jsonl(runner, core_csv, tmp_path):
+    out = tmp_path / "g.json"
+    invoke(runner, ["grade", str(core_csv), "--as-of", CORE_AS_OF, "-o", str(out), "-q"])
+    data = json.loads(out.read_text(encoding="utf-8"))
+    d = next(r for r in data if r["customer_id"] == "D")
+    assert d["tags"] == ["refunds", "single_category"] and d["trade_blocs"] == ["ASEAN", "RCEP"]
+    assert d["monetary"] == 200.0 and d["is_domestic"] is False
+    e = next(r for r in data if r["customer_id"] == "E")
+    assert e["recency_days"] is None and e["r_score"] is None
+    result = invoke(runner, ["grade", str(core_csv), "--as-of", CORE_AS_OF, "-o", "-", "--format", "jsonl", "-q"])
+    lines = result.stdout.splitlines()
+    assert len(lines) == 6 and json.loads(lines[0])["customer_id"] == "A"
+
+
+def test_default_output_goes_beside_the_input_with_the_as_of_date(runner, core_csv):
+    result = invoke(runner, ["grade", str(core_csv), "--as-of", CORE_AS_OF])
+    assert result.exit_code == 0
+    assert (core_csv.parent / "orders_客户分级_2026-06-30.xlsx").exists()
+    invoke(runner, ["grade", str(core_csv), "--as-of", CORE_AS_OF, "--lang", "en", "-q"])
+    assert (core_csv.parent / "orders_graded_2026-06-30.xlsx").exists()
+
+
+def test_usage_errors_exit_2(runner, core_csv):
+    assert invoke(runner, ["grade", str(core_csv), "--as-of", "30/06/2026"]).exit_code == 2
+    assert invoke(runner, ["grade", str(core_csv), "--dayfirst", "--monthfirst"]).exit_code == 2
+    assert invoke(runner, ["grade", "-"], input=CORE_CSV).exit_code == 2  # stdin needs -o
+    assert invoke(runner, ["grade", str(core_csv), "-o", "out.txt"]).exit_code == 2
+    assert invoke(runner, ["grade", str(core_csv), "--map", "nonsense"]).exit_code == 2
+    assert invoke(runner, ["grade"]).exit_code == 2
+
+
+def test_missing_file_is_exit_1_with_the_name(runner, tmp_path):
+    result = invoke(runner, ["grade", str(tmp_path / "nope.csv"), "-o", "-"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {tmp_path / 'nope.csv'}: file not found")
+
+
+def test_output_never_overwrites_an_input(runner, core_csv):
+    before = core_csv.read_bytes()
+    result = invoke(runner, ["grade", str(core_csv), "-o", str(core_csv)])
+    assert result.exit_code == 1 and "would overwrite the input" in result.stderr
+    assert core_csv.read_bytes() == before
+
+
+def test_max_problems_gives_exit_3_and_still_writes(runner, core_csv, tmp_path):
+    out = tmp_path / "o.csv"
+    problems = tmp_path / "p.csv"
+    result = invoke(runner, ["grade", str(core_csv), "--as-of", CORE_AS_OF, "-o", str(out), "--problems",
+                             str(problems), "--max-problems", "1", "-q"])
+    assert result.exit_code == 3
+    assert "2 problem rows" in result.stderr
+    assert out.exists() and problems.exists()
+    rows = list(csv.DictReader(io.StringIO(problems.read_text(encoding="utf-8"))))
+    assert [(r["row"], r["reason_code"]) for r in rows] == [("13", "unknown_country"), ("16", "bad_date"),
+                                                            ("17", "missing_customer")]
+    assert invoke(runner, ["grade", str(core_csv), "--as-of", CORE_AS_OF, "-o", str(out), "--max-problems", "20%",
+                           "-q"]).exit_code == 0
+    assert invoke(runner, ["grade", str(core_csv), "--as-of", CORE_AS_OF, "-o", str(out), "--max-problems", "5%",
+                           "-q"]).exit_code == 3
+
+
+def test_quiet_prints_nothing(runner, core_csv, tmp_path):
+    result = invoke(runner, ["grade", str(core_csv), "-o", str(tmp_path / "o.xlsx"), "-q"])
+    assert result.exit_code == 0 and result.stdout == "" and result.stderr == ""
+
+
+def test_summary_json(runner, core_csv, tmp_path):
+    target = tmp_path / "s.json"
+    invoke(runner, ["grade", str(core_csv), "--as-of", CORE_AS_OF, "-o", str(tmp_path / "o.csv"), "--summary-json",
+                    str(target), "-q"])
+    s = json.loads(target.read_text(encoding="utf-8"))
+    assert s["as_of"] == "2026-06-30" and s["customers"] == 6
+    assert s["reconciliation"]["problem"] == 2
+    assert [(t["key"], t["customers"]) for t in s["tiers"]] == [("vip", 1), ("key", 0), ("normal", 3),
+                                                                ("potential", 2)]
+
+
+def test_csv_safe_escapes_formula_triggers(runner, tmp_path):
+    p = tmp_path / "o.csv"
+    p.write_text('customer_id,customer_name,order_date,amount\nA,"=HYPERLINK(""http://x"")",2026-01-01,5\n'
+                 "B,+cmd,2026-01-01,-5\n", encoding="utf-8")
+    plain = invoke(runner, ["grade", str(p), "-o", "-", "-q"]).stdout
+    safe = invoke(runner, ["grade", str(p), "-o", "-", "-q", "--csv-safe"]).stdout
+    assert '=HYPERLINK(""http://x"")' in plain
+    rows = list(csv.DictReader(io.StringIO(safe)))
+    assert rows[0]["customer_name"] == "'=HYPERLINK(\"http://x\")" and rows[1]["customer_name"] == "'+cmd"
+    assert rows[1]["monetary"] == "-5.0"  # numbers are not escaped
+
+
+def test_inspect_shows_what_it_sees(runner):
+    result = invoke(runner, ["inspect", str(DATA / "cp1252_semicolon.csv"), str(DATA / "title_rows.xlsx")])
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "encoding cp1252, delimiter semicolon" in out
+    assert "'Order Date'" in out and "-> order_date" in out
+    assert "dates: dayfirst" in out and "amounts: decimal comma" in out
+    assert "sheet '订单明细'" in out and "header on row 3" in out
+    assert "rows: blank 1, total 1, used 4" in out
+
+
+def test_subprocess_end_to_end(tmp_path):
+    src = tmp_path / "orders.csv"
+    src.write_text(CORE_CSV, encoding="utf-8")
+    env = {**os.environ, "NO_COLOR": "1"}
+    proc = subprocess.run([sys.executable, "-m", "custseg", "grade", str(src), "--as-of", CORE_AS_OF, "-o", "-"],
+                          capture_output=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert proc.stdout.decode("utf-8").splitlines()[1].startswith("A,Alpha Ltd,美国,2026-03-01,2026-06-20,10,3,3000.0")
+    assert b"\x1b[" not in proc.stderr  # no colour codes when not a terminal
+    bad = subprocess.run([sys.executable, "-m", "custseg", "grade", str(tmp_path / "missing.csv"), "-o", "-"],
+                         capture_output=True, env=env, timeout=120)
+    assert bad.returncode == 1 and b"Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize("command", [["--help"], ["grade", "--help"], ["rules", "--help"], ["inspect", "--help"],
+                                     ["history", "--help"], ["compare", "--help"]])
+def test_every_command_has_help(runner, command):
+    result = invoke(runner, command)
+    assert result.exit_code == 0 and "Usage:" in result.stdout
+
+
+def test_help_does_not_import_pandas():
+    code = "import sys; from custseg.cli import app; print('pandas' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "False"
