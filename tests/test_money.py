@@ -1,0 +1,141 @@
+"""One base currency: symbols, fixed, monthly and daily rates, missing rates, mixed histories."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from custseg.errors import CurrencyError
+from custseg.money import normalise_currency
+from custseg.pipeline import GradeOptions, grade
+from tests.conftest import TODAY, invoke
+
+ORDERS = """customer_id,order_id,order_date,amount,currency
+A,1,2026-01-10,100,USD
+A,2,2026-01-20,200,EUR
+A,3,2026-02-05,1000,CNY
+B,4,2026-02-10,¥500,
+C,5,2026-02-11,€90,
+D,6,2026-02-12,50,GBP
+"""
+
+
+@pytest.fixture
+def orders(tmp_path):
+    p = tmp_path / "o.csv"
+    p.write_text(ORDERS, encoding="utf-8")
+    return p
+
+
+def monetary(result):
+    return {k: round(v, 6) for k, v in result.customers.set_index("customer_id")["monetary"].items()}
+
+
+@pytest.mark.parametrize("token, code", [("$", "USD"), ("US$", "USD"), ("€", "EUR"), ("£", "GBP"), ("¥", "CNY"),
+                                          ("RMB", "CNY"), ("人民币", "CNY"), ("元", "CNY"), ("美元", "USD"), ("欧元", "EUR"),
+                                          ("英镑", "GBP"), ("日元", "JPY"), ("usd", "USD"), ("XYZ", None), ("", None)])
+def test_symbols_and_words(token, code):
+    assert normalise_currency(token) == code
+
+
+def test_yen_option():
+    assert normalise_currency("¥", yen="JPY") == "JPY"
+
+
+def test_fixed_rates(orders, tmp_path):
+    rates = tmp_path / "r.csv"
+    rates.write_text("currency,rate\nEUR,1.10\nCNY,0.14\nGBP,1.25\n", encoding="utf-8")
+    r = grade([orders], options=GradeOptions(today=TODAY, rates_file=rates))
+    assert monetary(r) == {"A": 460.0, "B": 70.0, "C": 99.0, "D": 62.5}  # 100 + 200 x 1.10 + 1000 x 0.14, ...
+    a = r.customers.set_index("customer_id").loc["A"]
+    assert a["currencies"] == "CNY;EUR;USD"
+    by_cur = r.revenue_by_currency.set_index("currency")
+    assert by_cur.loc["EUR", "amount"] == 290.0 and round(by_cur.loc["EUR", "amount_base"], 6) == 319.0
+
+
+def test_monthly_rates_and_a_missing_month(orders, tmp_path):
+    rates = tmp_path / "r.csv"
+    rates.write_text("currency,month,rate\nEUR,2026-01,1.10\nEUR,2026-02,1.20\nCNY,2026-02,0.15\n"
+                     "GBP,2026-02,1.30\n", encoding="utf-8")
+    r = grade([orders], options=GradeOptions(today=TODAY, rates_file=rates))
+    assert monetary(r) == {"A": 100 + 220 + 150, "B": 75, "C": 108, "D": 65}
+    rates.write_text("currency,month,rate\nEUR,2026-01,1.10\nCNY,2026-02,0.15\nGBP,2026-02,1.30\n", encoding="utf-8")
+    r = grade([orders], options=GradeOptions(today=TODAY, rates_file=rates))
+    probs = r.problems[r.problems["reason_code"] == "missing_rate"]
+    assert probs[["row", "value", "reason"]].values.tolist() == [[6, "EUR 2026-02", "no exchange rate for EUR in 2026-02"]]
+    assert "C" not in set(r.customers["customer_id"])  # its only line is a problem row, never converted at 1.0
+    assert r.reconciliation["problem"] == 1
+
+
+def test_daily_rates_use_the_latest_on_or_before(orders, tmp_path):
+    rates = tmp_path / "r.csv"
+    rates.write_text("currency,date,rate\nEUR,2026-01-01,1.00\nEUR,2026-01-15,1.50\nEUR,2026-02-11,2.00\n"
+                     "CNY,2026-01-01,0.10\nGBP,2026-02-12,1.25\n", encoding="utf-8")
+    r = grade([orders], options=GradeOptions(today=TODAY, rates_file=rates))
+    assert monetary(r) == {"A": 100 + 200 * 1.5 + 100, "B": 50, "C": 180, "D": 62.5}
+
+
+def test_foreign_currency_without_rates_stops_the_run(orders, runner):
+    with pytest.raises(CurrencyError) as err:
+        grade([orders], options=GradeOptions(today=TODAY))
+    assert "CNY, EUR, GBP" in str(err.value) and "--rates" in str(err.value)
+    result = invoke(runner, ["grade", str(orders), "-o", "-"])
+    assert result.exit_code == 1 and "no exchange rates were given" in result.stderr
+
+
+def test_rates_into_another_base_are_refused(orders, tmp_path):
+    rates = tmp_path / "r.csv"
+    rates.write_text("currency,rate,base\nUSD,7.1,CNY\n", encoding="utf-8")
+    with pytest.raises(CurrencyError, match="the rates are into CNY, but the base currency is USD"):
+        grade([orders], options=GradeOptions(today=TODAY, rates_file=rates))
+
+
+def test_declared_currency_and_base_currency(tmp_path):
+    p = tmp_path / "o.csv"
+    p.write_text("customer_id,order_date,amount\nA,2026-01-01,10\n", encoding="utf-8")
+    r = grade([p], options=GradeOptions(today=TODAY))
+    assert r.customers.loc[0, "currencies"] == "USD" and "taken as USD" in r.notes[0]
+    with pytest.raises(CurrencyError):
+        grade([p], options=GradeOptions(today=TODAY, currency="GBP"))
+    r = grade([p], options=GradeOptions(today=TODAY, currency="GBP", base_currency="GBP"))
+    assert r.customers.loc[0, "currencies"] == "GBP" and not any("taken as" in n for n in r.notes)
+
+
+def test_unknown_currency_is_a_problem_row(tmp_path):
+    p = tmp_path / "o.csv"
+    p.write_text("customer_id,order_date,amount,currency\nA,2026-01-01,10,USD\nA,2026-01-02,10,Dollars\n",
+                 encoding="utf-8")
+    r = grade([p], options=GradeOptions(today=TODAY))
+    assert r.problems[["row", "column", "value", "reason_code"]].values.tolist() == [
+        [3, "currency", "Dollars", "unknown_currency"]]
+
+
+def test_rates_in_the_rules_file(orders, tmp_path):
+    from custseg.rules import rules_from_text
+
+    rules = rules_from_text("[currency]\nbase = 'CNY'\nrates = { USD = 7.0, EUR = 7.5, GBP = 9.0 }\n")
+    r = grade([orders], rules=rules, options=GradeOptions(today=TODAY))
+    assert monetary(r) == {"A": 700 + 1500 + 1000, "B": 500, "C": 675, "D": 450}
+
+
+def test_money_sums_without_visible_drift(tmp_path):
+    p = tmp_path / "o.csv"
+    lines = ["customer_id,order_date,amount"] + ["A,2026-01-01,0.10"] * 1000
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = grade([p], options=GradeOptions(today=TODAY))
+    assert round(r.customers.loc[0, "monetary"], 2) == 100.00
+
+
+def test_jpy_workbook_has_no_decimals(orders, tmp_path, runner):
+    import openpyxl
+
+    rates = tmp_path / "r.csv"
+    rates.write_text("currency,rate\nUSD,150\nEUR,160\nCNY,21\nGBP,190\n", encoding="utf-8")
+    out = tmp_path / "g.xlsx"
+    res = invoke(runner, ["grade", str(orders), "--base-currency", "JPY", "--rates", str(rates), "-o", str(out), "-q"])
+    assert res.exit_code == 0, res.output
+    ws = openpyxl.load_workbook(out)["客户分级"]
+    header = [c.value for c in ws[1]]
+    col = header.index("购买金额 (JPY)") + 1
+    assert ws.cell(2, col).number_format == "#,##0"
+    assert pd.notna(ws.cell(2, col).value)
