@@ -24,6 +24,7 @@ from custseg.values import (
     parse_amounts,
     parse_dates,
     status_kinds,
+    stripped,
 )
 
 DISPOSITIONS = ("used", "outside_window", "cancelled", "after_as_of", "blank", "total", "problem")
@@ -79,7 +80,7 @@ def empty_problems() -> pd.DataFrame:
 def _blank_mask(frame: pd.DataFrame) -> pd.Series:
     mask = pd.Series(True, index=frame.index)
     for col in frame.columns:
-        mask &= frame[col].astype(str).str.strip().eq("")
+        mask &= stripped(frame[col]).eq("")
     return mask
 
 
@@ -91,7 +92,7 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
     problems: list[pd.DataFrame] = []
 
     def col(name: str) -> pd.Series | None:
-        return f[m[name]].astype(str) if name in m else None
+        return stripped(f[m[name]]) if name in m else None
 
     def flag(mask: pd.Series, column: str, code: str) -> None:
         if mask.any():
@@ -112,7 +113,7 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
     total &= ~blank
 
     ids = normalise_ids(col("customer_id")) if "customer_id" in m else None
-    names = col("customer_name").str.strip() if "customer_name" in m else None
+    names = col("customer_name") if "customer_name" in m else None
     if ids is None:
         assert names is not None
         ids = names.str.replace(r"\s+", " ", regex=True)
@@ -133,7 +134,7 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
             f"{where}, column {date_col!r}: dates such as {exc.example!r} read equally well day-first and month-first",
             hint="say which with --dayfirst or --monthfirst (or input.date_order in the rules file)",
         ) from None
-    raw_date = f[date_col].astype(str).str.strip()
+    raw_date = stripped(f[date_col])
     missing_date = live & (raw_date == "")
     bad_date = live & (raw_date != "") & dates.isna()
     flag(missing_date, date_col, "missing_date")
@@ -145,7 +146,7 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
     if "amount" in m:
         parsed = parse_amounts(f[m["amount"]], opts.decimal_comma)
         amount, token = parsed.value, parsed.currency_token
-        raw_amount = f[m["amount"]].astype(str).str.strip()
+        raw_amount = stripped(f[m["amount"]])
     else:
         amount = pd.Series(np.nan, index=f.index)
         raw_amount = pd.Series("", index=f.index)
@@ -157,7 +158,7 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
         token = token.where(~(fill & token.eq("")), p.currency_token)
         amount_col = m.get("amount") or m["unit_price"]
         computed_bad = fill & (q.value.isna() | p.value.isna())
-        no_inputs = fill & f[m["quantity"]].astype(str).str.strip().eq("") & f[m["unit_price"]].astype(str).str.strip().eq("")
+        no_inputs = fill & stripped(f[m["quantity"]]).eq("") & stripped(f[m["unit_price"]]).eq("")
         flag(live & computed_bad & no_inputs, amount_col, "missing_amount")
         qp_bad = live & computed_bad & ~no_inputs
         if qp_bad.any():
@@ -176,7 +177,7 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
 
     # Currency: the currency column, else a symbol or code in the amount cell, else the declared one.
     if "currency" in m:
-        cur_text = f[m["currency"]].astype(str).str.strip()
+        cur_text = stripped(f[m["currency"]])
         token = cur_text.where(cur_text != "", token)
     codes, bad_cur = currency_codes(token.astype(str), opts.yen)
     bad_cur &= live
@@ -195,8 +196,8 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
 
     order_ids = normalise_ids(f[m["order_id"]]) if "order_id" in m else pd.Series("", index=f.index)
     lines["order_id"] = order_ids
-    lines["country"] = col("country").str.strip() if "country" in m else ""
-    lines["category"] = col("category").str.strip() if "category" in m else ""
+    lines["country"] = col("country") if "country" in m else ""
+    lines["category"] = col("category") if "category" in m else ""
     lines["sample"] = is_sample(f[m["order_type"]]) if "order_type" in m else False
 
     if table.overflow:

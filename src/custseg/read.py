@@ -56,9 +56,24 @@ class Source:
             return cls(name="<stdin>", data=stdin_bytes if stdin_bytes is not None else b"")
         return cls(name=str(arg), path=Path(arg))
 
-    def read_bytes(self) -> bytes:
-        if self.data is not None:
-            return self.data
+    @property
+    def suffix(self) -> str:
+        """The format's extension, looking through a .gz wrapper (orders.csv.gz -> .csv)."""
+        if self.path is None:
+            return ""
+        suffixes = [s.lower() for s in self.path.suffixes]
+        if suffixes and suffixes[-1] == ".gz":
+            return suffixes[-2] if len(suffixes) > 1 else ""
+        return suffixes[-1] if suffixes else ""
+
+    def read_bytes(self, max_bytes: int = DEFAULT_MAX_UNZIPPED_MB * 1024 * 1024) -> bytes:
+        if self.data is None:
+            self.data = self._read_file()
+            if self.data[:2] == b"\x1f\x8b":
+                self.data = _gunzip(self.name, self.data, max_bytes)
+        return self.data
+
+    def _read_file(self) -> bytes:
         assert self.path is not None
         try:
             return self.path.read_bytes()
@@ -70,6 +85,23 @@ class Source:
             raise InputError(f"{self.name}: permission denied", hint="check the file's permissions") from None
         except OSError as exc:
             raise InputError(f"{self.name}: cannot be read ({exc.strerror})") from None
+
+
+def _gunzip(name: str, data: bytes, max_bytes: int) -> bytes:
+    """Decompress a .gz input, refusing to grow past ``max_bytes`` (a gzip bomb guard)."""
+    import gzip
+
+    out = io.BytesIO()
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
+            while chunk := gz.read(1 << 20):
+                out.write(chunk)
+                if out.tell() > max_bytes:
+                    raise InputError(f"{name}: unpacks to more than {max_bytes // 2**20:,} MB",
+                                     hint="raise the limit with --max-unzipped-mb if the file is genuine")
+    except (OSError, EOFError) as exc:
+        raise InputError(f"{name}: the .gz file is corrupt or truncated ({exc})", hint="download it again") from None
+    return out.getvalue()
 
 
 @dataclass
@@ -169,8 +201,8 @@ def is_binary(data: bytes) -> bool:
     return control > len(head) * 0.05
 
 
-def decode_text(data: bytes, name: str, encoding: str | None) -> tuple[str, str]:
-    enc = encoding or detect_encoding(data)
+def decode_text(data: bytes, name: str, encoding: str | None, detected: str | None = None) -> tuple[str, str]:
+    enc = encoding or detected or detect_encoding(data)
     try:
         text = data.decode(enc)
     except (UnicodeDecodeError, LookupError) as exc:
@@ -329,7 +361,7 @@ def read_text_table(
     enc_guess = encoding or detect_encoding(data)
     if not enc_guess.startswith("utf-16") and is_binary(data):
         raise InputError(f"{source.name}: is not a text file (binary content)", hint="export the orders as CSV or XLSX")
-    text, enc = decode_text(data, source.name, encoding)
+    text, enc = decode_text(data, source.name, encoding, detected=enc_guess)
     broken = text.count("\ufffd")
     if broken:
         enc = f"{enc} ({broken} undecodable bytes shown as \ufffd)"
@@ -480,7 +512,7 @@ def read_workbook(
     want: TableKind | None = None,
 ) -> ReadReport:
     data = source.read_bytes()
-    suffix = source.path.suffix.lower() if source.path else ".xlsx"
+    suffix = source.suffix or ".xlsx"
     _check_workbook_bytes(source.name, data, suffix, max_unzipped_mb)
     report = ReadReport()
     last_error: tuple[str, list[str], ColumnMapping] | None = None
@@ -516,9 +548,10 @@ def read_source(
     want: TableKind | None = None,
 ) -> ReadReport:
     """Read one input; the file's content, not only its extension, decides how."""
-    suffix = source.path.suffix.lower() if source.path else ""
+    suffix = source.suffix
     if source.path is not None and not source.path.exists():
         raise InputError(f"{source.name}: file not found", hint="check the path and the spelling")
+    source.read_bytes(max_unzipped_mb * 1024 * 1024)
     if suffix in SPREADSHEET_SUFFIXES:
         return read_workbook(source, overrides, sheets, max_unzipped_mb, want)
     if source.data is not None and source.data[:4] == b"PK\x03\x04":

@@ -36,7 +36,33 @@ def _text(s: pd.Series) -> pd.Series:
     return s.astype(object).where(s.notna(), "").astype(str).str.strip()
 
 
+def factorize_text(raw: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """(codes, uniques): each distinct cell text once. Exports repeat their values (dates, prices,
+    statuses, ids) many times over, so parsing the distinct values and taking them back by code is
+    several times faster than parsing every cell, with the same result."""
+    values = raw.to_numpy(dtype=object, na_value="")
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes, pd.Series(uniques, dtype=object)
+
+
+def _take(parsed: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    return pd.Series(parsed.to_numpy()[codes], index=index, dtype=parsed.dtype)
+
+
+def stripped(raw: pd.Series) -> pd.Series:
+    """The cells' text, trimmed (computed once per distinct value)."""
+    codes, uniq = factorize_text(raw)
+    return _take(_text(uniq).astype(object), codes, raw.index)
+
+
 def parse_dates(raw: pd.Series, order: DateOrder | None = None) -> tuple[pd.Series, DateOrder | None]:
+    """See :func:`_parse_dates`; parsed once per distinct text."""
+    codes, uniq = factorize_text(raw)
+    parsed, resolved = _parse_dates(uniq, order)
+    return _take(parsed, codes, raw.index), resolved
+
+
+def _parse_dates(raw: pd.Series, order: DateOrder | None = None) -> tuple[pd.Series, DateOrder | None]:
     """Parse a column of dates to datetime64 (day precision); NaT where unreadable.
 
     Accepts ISO dates and date-times, ``2025/3/5``, ``2025年3月5日``, ``05.03.2025`` (day first),
@@ -138,6 +164,15 @@ class ParsedAmounts:
 
 
 def parse_amounts(raw: pd.Series, decimal_comma: bool | None = None) -> ParsedAmounts:
+    """See :func:`_parse_amounts`; parsed once per distinct text."""
+    codes, uniq = factorize_text(raw)
+    parsed = _parse_amounts(uniq, decimal_comma)
+    return ParsedAmounts(value=_take(parsed.value, codes, raw.index),
+                         currency_token=_take(parsed.currency_token, codes, raw.index),
+                         decimal_comma=parsed.decimal_comma)
+
+
+def _parse_amounts(raw: pd.Series, decimal_comma: bool | None = None) -> ParsedAmounts:
     """Parse money text: ``1,234.50``, ``$1,234.50``, ``USD 1,234.50``, ``¥8,000``, ``(12.00)``, ``1.234,50``.
 
     The decimal separator is decided for the whole column unless ``decimal_comma`` says it.
@@ -167,8 +202,9 @@ def parse_amounts(raw: pd.Series, decimal_comma: bool | None = None) -> ParsedAm
 
 def normalise_ids(raw: pd.Series) -> pd.Series:
     """Customer ids are text: trimmed, ``17850.0`` read as ``17850``, leading zeros kept."""
-    text = _text(raw).str.replace(r"\s+", " ", regex=True)
-    return text.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+    codes, uniq = factorize_text(raw)
+    text = _text(uniq).str.replace(r"\s+", " ", regex=True)
+    return _take(text.str.replace(r"^(\d+)\.0+$", r"\1", regex=True).astype(object), codes, raw.index)
 
 
 StatusKind = Literal["order", "cancelled", "returned"]
@@ -183,8 +219,9 @@ def status_kinds(raw: pd.Series, extra: dict[str, str] | None = None) -> pd.Seri
     table = {w.casefold(): "cancelled" for w in CANCELLED_WORDS}
     table.update({w.casefold(): "returned" for w in RETURNED_WORDS})
     table.update({k.strip().casefold(): v for k, v in (extra or {}).items()})
-    text = _text(raw).str.casefold()
-    return text.map(table).fillna("order").astype(str)
+    codes, uniq = factorize_text(raw)
+    kinds = _text(uniq).str.casefold().map(table).fillna("order").astype(object)
+    return _take(kinds, codes, raw.index)
 
 
 SAMPLE_WORDS = ("样品单", "样单", "样品", "打样", "sample", "samples", "sample order", "trial order", "试单")
@@ -192,7 +229,8 @@ SAMPLE_WORDS = ("样品单", "样单", "样品", "打样", "sample", "samples", 
 
 def is_sample(raw: pd.Series) -> pd.Series:
     words = {w.casefold() for w in SAMPLE_WORDS}
-    return _text(raw).str.casefold().isin(words)
+    codes, uniq = factorize_text(raw)
+    return _take(_text(uniq).str.casefold().isin(words).astype(bool), codes, raw.index)
 
 
 _TOTAL_EXACT = {"合计", "总计", "小计", "总额", "总合计", "total", "totals", "grandtotal", "subtotal", "sum", "sumtotal"}
@@ -200,6 +238,8 @@ _TOTAL_EXACT = {"合计", "总计", "小计", "总额", "总合计", "total", "t
 
 def is_total_label(raw: pd.Series) -> pd.Series:
     """Cells that label a total row: 合计/总计/小计/Total/Grand Total (with or without a colon or unit)."""
-    text = _text(raw).str.casefold()
+    codes, uniq = factorize_text(raw)
+    text = _text(uniq).str.casefold()
     folded = text.str.replace(r"[\s\W_]+", "", regex=True)
-    return folded.isin(_TOTAL_EXACT) | text.str.match(r"^(合计|总计|小计)")
+    label = (folded.isin(_TOTAL_EXACT) | text.str.match(r"^(合计|总计|小计)")).astype(bool)
+    return _take(label, codes, raw.index)
