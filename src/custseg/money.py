@@ -57,10 +57,13 @@ def normalise_currency(token: str, yen: str = "CNY") -> str | None:
 
 def currency_codes(tokens: pd.Series, yen: str = "CNY") -> tuple[pd.Series, pd.Series]:
     """(codes, bad): ISO codes per row ("" where no token) and a mask of tokens that are not currencies."""
-    uniq = {t: normalise_currency(t, yen) for t in tokens.unique()}
-    codes = tokens.map(lambda t: uniq[t] or "")
-    bad = (tokens.str.strip() != "") & (codes == "")
-    return codes.astype(str), bad
+    from custseg.values import factorize_text
+
+    codes_idx, uniq = factorize_text(tokens)
+    looked = np.array([normalise_currency(str(t), yen) or "" for t in uniq], dtype=object)
+    bad_u = np.array([bool(str(t).strip()) for t in uniq], dtype=bool) & (looked == "")
+    codes = pd.Series(looked[codes_idx], index=tokens.index, dtype=object)
+    return codes, pd.Series(bad_u[codes_idx], index=tokens.index)
 
 
 @dataclass
@@ -87,6 +90,7 @@ class Rates:
     def convert(self, amount: pd.Series, currency: pd.Series, date: pd.Series) -> tuple[pd.Series, pd.Series]:
         """(amount in base, reason) where reason is "" or 'unknown_currency' / 'missing_rate'."""
         rate = pd.Series(np.nan, index=amount.index)
+        currency = currency.astype(object)  # one key dtype for the merges below
         rate[currency == self.base] = 1.0
         for cur, r in self.fixed.items():
             rate[(currency == cur) & rate.isna()] = r
@@ -94,14 +98,15 @@ class Rates:
             need = rate.isna()
             if need.any():
                 key = pd.DataFrame({"currency": currency[need], "month": date[need].dt.to_period("M")})
-                merged = key.merge(self.monthly, on=["currency", "month"], how="left")
+                merged = key.merge(self.monthly.astype({"currency": object}), on=["currency", "month"], how="left")
                 rate[need] = merged["rate"].to_numpy()
         if self.daily is not None and len(self.daily):
             need = rate.isna() & date.notna()
             if need.any():
                 left = pd.DataFrame({"currency": currency[need], "date": date[need].astype("datetime64[s]"),
                                      "_pos": np.flatnonzero(need.to_numpy())})
-                right = self.daily.assign(date=self.daily["date"].astype("datetime64[s]")).sort_values("date")
+                right = self.daily.assign(date=self.daily["date"].astype("datetime64[s]"),
+                                          currency=self.daily["currency"].astype(object)).sort_values("date")
                 merged = pd.merge_asof(left.sort_values("date"), right, on="date", by="currency", direction="backward")
                 looked = pd.Series(merged["rate"].to_numpy(), index=merged["_pos"].to_numpy())
                 values = rate.to_numpy(copy=True)

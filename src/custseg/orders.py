@@ -78,9 +78,13 @@ def empty_problems() -> pd.DataFrame:
 
 
 def _blank_mask(frame: pd.DataFrame) -> pd.Series:
+    """Rows whose every cell is empty; each further column is checked only on the rows still blank."""
     mask = pd.Series(True, index=frame.index)
     for col in frame.columns:
-        mask &= stripped(frame[col]).eq("")
+        candidates = mask[mask].index
+        if not len(candidates):
+            break
+        mask.loc[candidates] = stripped(frame.loc[candidates, col]).eq("").to_numpy()
     return mask
 
 
@@ -105,7 +109,8 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
     lines["sheet"] = table.sheet
     lines["row"] = table.rows
     blank = _blank_mask(f)
-    label_cols = [c for c in (m.get("customer_id"), m.get("customer_name"), m.get("order_id"), f.columns[0] if n else None)
+    # A total row labels itself in the first column or the customer column (合计, Total, Grand Total).
+    label_cols = [c for c in (m.get("customer_id"), m.get("customer_name"), f.columns[0] if n else None)
                   if c is not None]
     total = pd.Series(False, index=f.index)
     for c in dict.fromkeys(label_cols):
@@ -214,7 +219,8 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
     disposition[total] = "total"
     disposition[blank] = "blank"
     lines["disposition"] = disposition
-    duplicates = int(f[live.to_numpy()].duplicated().sum()) if n else 0
+    # Exact duplicate lines, by a 64-bit hash of each row (collisions are negligible for a warning count).
+    duplicates = int(pd.Series(pd.util.hash_pandas_object(f[live.to_numpy()], index=False)).duplicated().sum()) if n else 0
     probs = pd.concat(problems, ignore_index=True) if problems else empty_problems()
     if len(probs):
         # Problems on rows that are cancelled or totals are not problems after all.

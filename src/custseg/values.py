@@ -172,7 +172,30 @@ def parse_amounts(raw: pd.Series, decimal_comma: bool | None = None) -> ParsedAm
                          decimal_comma=parsed.decimal_comma)
 
 
+_PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
 def _parse_amounts(raw: pd.Series, decimal_comma: bool | None = None) -> ParsedAmounts:
+    """Plain numbers (``1234.5``, ``-12``) take a C-speed path; the rest go through the full grammar."""
+    if decimal_comma is None and not any("," in x for x in raw):
+        decimal_comma = False  # no comma anywhere: nothing can be a decimal comma
+    if decimal_comma:
+        return _parse_amounts_full(raw, decimal_comma)
+    plain = np.fromiter((bool(_PLAIN_NUMBER.fullmatch(x)) for x in raw), dtype=bool, count=len(raw))
+    if not plain.any():
+        return _parse_amounts_full(raw, decimal_comma)
+    value = pd.Series(np.nan, index=raw.index)
+    token = pd.Series("", index=raw.index, dtype=object)
+    value[plain] = pd.to_numeric(raw[plain], errors="coerce").astype(float)
+    if (~plain).any():
+        rest = _parse_amounts_full(raw[~plain], decimal_comma)
+        value[~plain] = rest.value
+        token[~plain] = rest.currency_token
+        decimal_comma = rest.decimal_comma
+    return ParsedAmounts(value=value, currency_token=token, decimal_comma=bool(decimal_comma))
+
+
+def _parse_amounts_full(raw: pd.Series, decimal_comma: bool | None = None) -> ParsedAmounts:
     """Parse money text: ``1,234.50``, ``$1,234.50``, ``USD 1,234.50``, ``¥8,000``, ``(12.00)``, ``1.234,50``.
 
     The decimal separator is decided for the whole column unless ``decimal_comma`` says it.
@@ -203,8 +226,17 @@ def _parse_amounts(raw: pd.Series, decimal_comma: bool | None = None) -> ParsedA
 def normalise_ids(raw: pd.Series) -> pd.Series:
     """Customer ids are text: trimmed, ``17850.0`` read as ``17850``, leading zeros kept."""
     codes, uniq = factorize_text(raw)
-    text = _text(uniq).str.replace(r"\s+", " ", regex=True)
-    return _take(text.str.replace(r"^(\d+)\.0+$", r"\1", regex=True).astype(object), codes, raw.index)
+    return _take(pd.Series([_normalise_id(x) for x in uniq], dtype=object), codes, raw.index)
+
+
+_SPACES = re.compile(r"\s+")
+_FLOAT_ID = re.compile(r"(\d+)\.0+")
+
+
+def _normalise_id(x: object) -> str:
+    text = _SPACES.sub(" ", str(x).strip())
+    m = _FLOAT_ID.fullmatch(text)
+    return m.group(1) if m else text
 
 
 StatusKind = Literal["order", "cancelled", "returned"]

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
 import pandas as pd
 
 from custseg.errors import OutputError
@@ -112,48 +113,62 @@ def escape_formula(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
-def write_csv(customers: pd.DataFrame, fh: IO[str], csv_safe: bool = False) -> None:
+def _text_frame(customers: pd.DataFrame, csv_safe: bool) -> pd.DataFrame:
+    """Every column rendered as the text CSV shows, vectorised: "" for missing, true/false, repr floats."""
     frame = machine_frame(customers)
-    writer = csv.writer(fh, lineterminator="\n")
-    writer.writerow(frame.columns)
-    text_cols = {i for i, c in enumerate(frame.columns) if frame[c].dtype == object}
-    for row in frame.itertuples(index=False, name=None):
-        out = []
-        for i, v in enumerate(row):
-            v = _plain(v)
-            if v is None:
-                out.append("")
-            elif isinstance(v, bool):
-                out.append("true" if v else "false")
-            elif isinstance(v, float):
-                out.append(repr(v))
-            else:
-                s = str(v)
-                out.append(escape_formula(s) if csv_safe and i in text_cols else s)
-        writer.writerow(out)
+    out = pd.DataFrame(index=frame.index)
+    for c in frame.columns:
+        col = frame[c]
+        if pd.api.types.is_bool_dtype(col.dtype):
+            out[c] = np.where(col.to_numpy(dtype=bool), "true", "false")
+        elif pd.api.types.is_float_dtype(col.dtype):
+            values = col.to_numpy(dtype=float, na_value=np.nan)
+            out[c] = [repr(v) if v == v else "" for v in values.tolist()]
+        elif pd.api.types.is_integer_dtype(col.dtype):
+            out[c] = col.astype("string").fillna("").to_numpy(dtype=object)
+        else:
+            values = col.to_numpy(dtype=object)
+            text = []
+            for v in values.tolist():
+                if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+                    text.append("")
+                elif isinstance(v, bool):
+                    text.append("true" if v else "false")
+                else:
+                    t = str(v)
+                    text.append(escape_formula(t) if csv_safe else t)
+            out[c] = text
+    return out
+
+
+def write_csv(customers: pd.DataFrame, fh: IO[str], csv_safe: bool = False) -> None:
+    _text_frame(customers, csv_safe).to_csv(fh, index=False, lineterminator="\n")
 
 
 def records(customers: pd.DataFrame) -> Iterator[dict[str, Any]]:
     frame = machine_frame(customers)
     cols = list(frame.columns)
-    for row in frame.itertuples(index=False, name=None):
+    columns = [frame[c].to_numpy(dtype=object).tolist() for c in cols]
+    lists = [c in LIST_COLUMNS for c in cols]
+    for i in range(len(frame)):
         rec = {}
-        for c, v in zip(cols, row, strict=True):
-            v = _plain(v)
-            if c in LIST_COLUMNS:
+        for c, values, is_list in zip(cols, columns, lists, strict=True):
+            v = _plain(values[i])
+            if is_list:
                 v = [x for x in str(v or "").split(";") if x]
             rec[c] = v
         yield rec
 
 
 def write_json(customers: pd.DataFrame, fh: IO[str], lines: bool = False) -> None:
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
     if lines:
         for rec in records(customers):
-            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            fh.write(dumps(rec) + "\n")
         return
     fh.write("[")
     for i, rec in enumerate(records(customers)):
-        fh.write(("\n" if i == 0 else ",\n") + json.dumps(rec, ensure_ascii=False))
+        fh.write(("\n" if i == 0 else ",\n") + dumps(rec))
     fh.write("\n]\n")
 
 
