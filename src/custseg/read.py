@@ -395,8 +395,10 @@ def _parse_csv_body(body: str, delim: str, headers: list[str]) -> tuple[pd.DataF
     if not body.strip():
         return pd.DataFrame({h: pd.Series([], dtype=object) for h in headers}), overflow
     try:
+        # The C parser is about 4x faster from UTF-8 bytes than from a Python string.
         frame = pd.read_csv(
-            io.StringIO(body),
+            io.BytesIO(body.encode("utf-8")),
+            encoding="utf-8",
             sep=delim,
             header=None,
             names=list(range(width)),

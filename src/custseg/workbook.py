@@ -101,36 +101,57 @@ class _Writer:
         heads = [L.header(c, self.lang, self.base) for c in cols]
         self.header_row(ws, 0, heads)
         ws.set_row(0, 32)
-        formats = []
+        # Each column is turned into plain values and one writer once, so the row loop below does
+        # nothing but hand cells to XlsxWriter (the per-cell cost dominates large workbooks).
+        columns, writers, formats = [], [], []
+        yes, no = ("是", "否") if self.lang == "zh" else ("yes", "no")
         for c in cols:
-            if c in MONEY_COLUMNS:
-                formats.append(self.f["money"])
-            elif c in DATE_COLUMNS:
+            col = data[c]
+            if c in DATE_COLUMNS:
+                days = (pd.to_datetime(col, errors="coerce") - pd.Timestamp("1899-12-30")).dt.days
+                columns.append([None if v != v else float(v) for v in days.astype(float).tolist()])
+                writers.append(ws.write_number)
                 formats.append(self.f["date"])
+            elif pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
+                values = col.astype("float64").tolist() if col.dtype != object else col.tolist()
+                columns.append([None if v is None or v != v else v for v in values])
+                writers.append(ws.write_number)
+                formats.append(self.f["money"] if c in MONEY_COLUMNS else None)
             else:
+                mapping = self.values.get(c, {})
+                text = []
+                for v in col.tolist():
+                    if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+                        text.append(None)
+                    elif isinstance(v, bool):
+                        text.append(yes if v else no)
+                    else:
+                        t = str(v)
+                        text.append(mapping.get(t, t) if mapping else t)
+                columns.append([t if t != "" else None for t in text])
+                writers.append(ws.write_string)  # always a string: input text never becomes a formula
                 formats.append(None)
-        coded = {c: self.values.get(c) for c in cols}
         tier_col = cols.index("tier")
-        widths = [display_width(h) for h in heads]
-        columns = [data[c].tolist() for c in cols]
+        tier_keys = data["tier"].tolist()
+        tier_formats = [self.tier_formats.get(k) for k in tier_keys]
+        ncols = len(cols)
         for r in range(len(data)):
-            for c, col in enumerate(cols):
+            row = r + 1
+            for c in range(ncols):
                 v = columns[c][r]
-                mapping = coded[col]
-                if mapping is not None and isinstance(v, str):
-                    v = mapping.get(v, v)
-                fmt = self.tier_formats.get(columns[c][r]) if c == tier_col else formats[c]
-                self.cell(ws, r + 1, c, v, fmt)
-                if r < 500 and isinstance(v, str):
-                    widths[c] = max(widths[c], display_width(v))
+                if v is not None:
+                    writers[c](row, c, v, tier_formats[r] if c == tier_col else formats[c])
+        widths = [display_width(h) for h in heads]
+        for c in range(ncols):
+            if writers[c] == ws.write_string:
+                for v in columns[c][:500]:
+                    if v is not None:
+                        widths[c] = max(widths[c], display_width(v))
         n = len(data)
         for c, w in enumerate(widths):
-            ws.set_column(c, c, min(max(w + 2, 8), 48), None)
-        for c, col in enumerate(cols):
-            if col in DATE_COLUMNS:
-                ws.set_column(c, c, 12, None)
+            ws.set_column(c, c, 12 if cols[c] in DATE_COLUMNS else min(max(w + 2, 8), 48), None)
         ws.freeze_panes(1, 2)
-        ws.autofilter(0, 0, max(n, 1), len(cols) - 1)
+        ws.autofilter(0, 0, max(n, 1), ncols - 1)
         if n:
             m = cols.index("monetary")
             ws.conditional_format(1, m, n, m, {"type": "data_bar", "bar_color": "#5B9BD5", "bar_solid": True})
