@@ -152,6 +152,7 @@ class _Writer:
             ws.set_column(c, c, 12 if cols[c] in DATE_COLUMNS else min(max(w + 2, 8), 48), None)
         ws.freeze_panes(1, 2)
         ws.autofilter(0, 0, max(n, 1), ncols - 1)
+        _print_setup(ws, repeat_header=True)
         if n:
             m = cols.index("monetary")
             ws.conditional_format(1, m, n, m, {"type": "data_bar", "bar_color": "#5B9BD5", "bar_solid": True})
@@ -185,6 +186,7 @@ class _Writer:
     def summary(self) -> None:
         ws = self.wb.add_worksheet(L.SHEETS["summary"][self.i])
         sheet = L.SHEETS["summary"][self.i]
+        _print_setup(ws, fit_width=True)
         ws.set_column(0, 0, 26)
         ws.set_column(1, 12, 14)
         data = self.r.customers
@@ -228,8 +230,9 @@ class _Writer:
             table = by_column(data, column)
             if table.empty:
                 continue
-            if key == "abc":
-                table = table.sort_values("key").reset_index(drop=True)
+            if key == "abc":  # A, B, C, then customers with no positive order
+                table = table.assign(_k=table["key"].replace("(none)", "~")).sort_values("_k").drop(
+                    columns="_k").reset_index(drop=True)
             if key == "regions" and self.lang == "zh":
                 from custseg.geo import regions
 
@@ -266,20 +269,20 @@ class _Writer:
                            "values": [sheet, t_first, 1, t_last, 1], "data_labels": {"value": True}})
             c1.set_title({"name": f"{self.t('tiers')} - {self.t('customers')}"})
             c1.set_legend({"none": True})
-            ws.insert_chart(chart_anchor_row, 8, c1, {"x_scale": 1.1, "y_scale": 1.0})
+            ws.insert_chart(chart_anchor_row, 14, c1, {"x_scale": 1.1, "y_scale": 1.0})
             c2 = self.wb.add_chart({"type": "column"})
             c2.add_series({"name": self.t("revenue"), "categories": [sheet, t_first, 0, t_last, 0],
                            "values": [sheet, t_first, 3, t_last, 3], "fill": {"color": "#ED7D31"}})
             c2.set_title({"name": f"{self.t('tiers')} - {self.t('revenue')} ({self.base})"})
             c2.set_legend({"none": True})
-            ws.insert_chart(chart_anchor_row + 16, 8, c2, {"x_scale": 1.1, "y_scale": 1.0})
+            ws.insert_chart(chart_anchor_row + 16, 14, c2, {"x_scale": 1.1, "y_scale": 1.0})
         if region_first is not None and region_last is not None and region_last >= region_first:
             c3 = self.wb.add_chart({"type": "bar"})
             c3.add_series({"name": self.t("revenue"), "categories": [sheet, region_first, 0, region_last, 0],
                            "values": [sheet, region_first, 3, region_last, 3], "fill": {"color": "#70AD47"}})
             c3.set_title({"name": f"{self.t('regions')} - {self.t('revenue')} ({self.base})"})
             c3.set_legend({"none": True})
-            ws.insert_chart(chart_anchor_row + 32, 8, c3, {"x_scale": 1.1, "y_scale": 1.0})
+            ws.insert_chart(chart_anchor_row + 32, 14, c3, {"x_scale": 1.1, "y_scale": 1.0})
 
     # ------------------------------------------------------------------ changes
 
@@ -416,6 +419,18 @@ class _Writer:
         for key, value in _flatten(self.r.rules.model_dump(mode="json")):
             kv(key, value if isinstance(value, (int, float)) and not isinstance(value, bool) else json.dumps(
                 value, ensure_ascii=False) if not isinstance(value, str) else value)
+
+
+def _print_setup(ws: Any, repeat_header: bool = False, fit_width: bool = False) -> None:
+    """Printed on A4 landscape: a sales manager prints the summary and forwards the workbook."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    if repeat_header:
+        ws.repeat_rows(0)
+        ws.repeat_columns(0, 1)
+    if fit_width:
+        ws.fit_to_pages(1, 0)
 
 
 def _flatten(obj: Any, prefix: str = "") -> list[tuple[str, Any]]:
