@@ -8,6 +8,7 @@ month-first, decimal comma vs point) are resolved once per column, never row by 
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from typing import Literal
 
@@ -140,7 +141,10 @@ def _parse_dates(raw: pd.Series, order: DateOrder | None = None) -> tuple[pd.Ser
             parsed = {}
             for u in uniq:  # month names are rare in exports; parse each distinct value once
                 try:
-                    parsed[u] = pd.Timestamp(pd.to_datetime(u, dayfirst=resolved == "dayfirst")).normalize()
+                    with warnings.catch_warnings():  # dateutil's guesses warn; a failure is a NaT here
+                        warnings.simplefilter("ignore")
+                        ts = pd.to_datetime(u, dayfirst=resolved == "dayfirst")
+                    parsed[u] = pd.NaT if pd.isna(ts) else pd.Timestamp(ts).normalize()
                 except (ValueError, OverflowError, TypeError):
                     parsed[u] = pd.NaT
             out[worded] = text[worded].map(parsed).astype("datetime64[s]")
