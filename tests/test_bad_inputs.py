@@ -23,6 +23,8 @@ BAD = Path(__file__).parent / "data" / "bad"
     ("no_order_columns.csv", "no header row with the required order columns; missing customer_id (or "
                              "customer_name), order_date, amount (or quantity and unit_price); headers found: name, colour"),
     ("two_amount_columns.csv", "the columns '金额', '成交金额' all look like the field 'amount'"),
+    ("duplicate_headers.csv", "the header '客户编号' appears twice (columns A and B of row 1)"),
+    ("million_columns.xlsx", "the sheet claims 932,230 columns"),
 ])
 def test_whole_file_errors_are_one_line_and_exit_1(runner, tmp_path, name, message):
     out = tmp_path / "out.csv"
@@ -76,3 +78,60 @@ def test_ten_megabyte_field(runner, tmp_path):
     result = invoke(runner, ["grade", str(big), "-o", str(out), "-q"])
     assert result.exit_code == 0
     assert [r.split(",")[0] for r in out.read_text().splitlines()[1:]] == ["A", "B"]
+
+
+def test_cell_far_right_is_a_problem_row_not_a_hang(runner, tmp_path):
+    problems = tmp_path / "p.csv"
+    result = invoke(runner, ["grade", str(BAD / "cell_at_xfd.xlsx"), "-o", str(tmp_path / "o.csv"), "--problems",
+                             str(problems), "-q"])
+    assert result.exit_code == 0
+    rows = problems.read_text(encoding="utf-8").splitlines()[1:]
+    assert [r.split(",")[2] + ":" + r.split(",")[5] for r in rows] == ["4:extra_fields"]
+
+
+@pytest.mark.parametrize("name", ["thousand_columns.xlsx", "duplicate_other_headers.csv"])
+def test_wide_sheets_and_repeated_unused_headers_grade(runner, tmp_path, name):
+    out = tmp_path / "o.csv"
+    assert invoke(runner, ["grade", str(BAD / name), "-o", str(out), "-q"]).exit_code == 0
+    assert out.read_text(encoding="utf-8").splitlines()[1].startswith("A,")
+
+
+def test_disk_full_is_a_clean_message(runner, core_csv, tmp_path, monkeypatch):
+    import errno
+    import os
+
+    real_replace = os.replace
+
+    def full(src, dst):
+        if str(dst).endswith("g.csv"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", full)
+    result = invoke(runner, ["grade", str(core_csv), "-o", str(tmp_path / "g.csv")])
+    assert result.exit_code == 1
+    assert "cannot be written (No space left on device)" in result.stderr
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []
+
+
+def test_history_survives_a_failed_snapshot(tmp_path, core_csv, monkeypatch):
+    import sqlite3
+
+    from custseg import history
+    from custseg.pipeline import GradeOptions, grade
+
+    db = tmp_path / "h.db"
+    result = grade([core_csv], as_of="2026-06-30", options=GradeOptions())
+    con = history.connect(db)
+    history.save_snapshot(con, result.as_of, result.customers, "r1", [], "test")
+
+    class Failing(sqlite3.Connection):
+        def executemany(self, *args, **kwargs):
+            raise sqlite3.OperationalError("disk I/O error")  # the run dies while writing grades
+
+    broken = sqlite3.connect(str(db), factory=Failing)
+    with pytest.raises(sqlite3.OperationalError):
+        history.save_snapshot(broken, result.as_of, result.customers, "r2", [], "test")
+    broken.close()
+    snaps = history.list_snapshots(history.connect(db))
+    assert snaps["rules_digest"].tolist() == ["r1"] and snaps["customers"].tolist() == [6]

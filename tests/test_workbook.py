@@ -164,3 +164,28 @@ def test_previous_workbook_round_trip(core_csv, tmp_path):
         assert prev.loc["A", "tier"] == "vip" and prev.loc["A", "segment"] == "champions"
         assert prev.loc["E", "tier"] == "potential"
         assert Path(out).exists()
+
+
+def test_problem_sheet_past_excel_limit_keeps_first_rows_and_points_to_csv(core_csv, tmp_path, monkeypatch):
+    from custseg import workbook as wbmod
+
+    monkeypatch.setattr(wbmod, "PROBLEM_SHEET_ROWS", 2)  # stands in for 1,048,574
+    result = grade([core_csv], as_of=CORE_AS_OF, options=GradeOptions(today=TODAY))
+    out = tmp_path / "g.xlsx"
+    write_workbook(result, out, problems_note="problems.csv")
+    ws = openpyxl.load_workbook(out)["问题数据"]
+    values = [ws.cell(r, 3).value for r in range(2, 4)]
+    assert values == [13, 16]
+    assert ws.cell(4, 1).value.endswith("--problems 输出的 CSV: problems.csv")
+
+
+def test_customer_table_past_excel_limit_is_an_error_suggesting_csv(core_csv, tmp_path, monkeypatch):
+    from custseg import workbook as wbmod
+    from custseg.errors import OutputError
+
+    monkeypatch.setattr(wbmod, "EXCEL_MAX_ROWS", 5)
+    result = grade([core_csv], as_of=CORE_AS_OF, options=GradeOptions(today=TODAY))
+    with pytest.raises(OutputError, match="do not fit in an Excel sheet") as err:
+        write_workbook(result, tmp_path / "g.xlsx")
+    assert "-o customers.csv" in str(err.value)
+    assert not (tmp_path / "g.xlsx").exists()

@@ -301,6 +301,31 @@ def _classify_header(headers: list[str], overrides: dict[str, str], where: str) 
     return None, mapping
 
 
+def _column_letter(i: int) -> str:
+    name = ""
+    i += 1
+    while i:
+        i, rem = divmod(i - 1, 26)
+        name = chr(65 + rem) + name
+    return name
+
+
+def _check_duplicate_field_headers(cells: list[str], where: str, row_index: int) -> None:
+    """The same header twice is ambiguous when it names a field: which column holds the amounts?"""
+    seen: dict[str, int] = {}
+    for col, cell in enumerate(cells):
+        if not cell:
+            continue
+        norm = normalise_header(cell)
+        if norm in seen and (norm in ORDER_INDEX or norm in MASTER_INDEX):
+            raise InputError(
+                f"{where}: the header {cell!r} appears twice (columns {_column_letter(seen[norm])} and "
+                f"{_column_letter(col)} of row {row_index + 1})",
+                hint="rename one of the two columns in the file so that custseg knows which one to use",
+            )
+        seen.setdefault(norm, col)
+
+
 def find_header(
     rows: list[list[str]], overrides: dict[str, str], where: str, want: TableKind | None = None
 ) -> tuple[int, TableKind | None, ColumnMapping, list[str]]:
@@ -312,8 +337,11 @@ def find_header(
     first_nonblank: tuple[int, list[str]] | None = None
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         cells = [c.strip() for c in row]
+        while cells and not cells[-1]:  # spreadsheet rows come padded to the sheet's width
+            cells.pop()
         if sum(1 for c in cells if c) < 2:
             continue
+        _check_duplicate_field_headers(cells, where, i)
         headers = _unique_headers(cells)
         if first_nonblank is None:
             first_nonblank = (i, headers)

@@ -31,6 +31,7 @@ from custseg.summary import (
 from custseg.write import atomic_path
 
 EXCEL_MAX_ROWS = 1_048_576
+PROBLEM_SHEET_ROWS = EXCEL_MAX_ROWS - 2  # the header, and a last line that points to the full CSV
 TIER_COLOURS = ["#FFD966", "#9BC2E6", "#C6E0B4", "#EDEDED", "#F8CBAD", "#D9D2E9", "#FCE4D6", "#DDEBF7"]
 HEADER_COLOUR = "#1F4E78"
 
@@ -335,7 +336,7 @@ class _Writer:
         cols = ["file", "sheet", "row", "column", "value", "reason_code", "reason"]
         self.header_row(ws, 0, [L.header(c, self.lang) for c in cols])
         data = self.r.problems
-        limit = EXCEL_MAX_ROWS - 2
+        limit = PROBLEM_SHEET_ROWS
         shown = data.iloc[:limit]
         reasons = {code: texts[1] for code, texts in REASONS.items()}  # REASONS holds (English, Chinese)
         values = [shown[c].tolist() for c in cols]

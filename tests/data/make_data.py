@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -137,6 +138,29 @@ def write_bad_files() -> None:
                 data = laughs if item.filename == "xl/worksheets/sheet1.xml" else src.read(item.filename)
                 zf.writestr(item.filename, data)
     (bad / "billion_laughs.xlsx").write_bytes(buf.getvalue())
+    (bad / "duplicate_headers.csv").write_bytes("客户编号,客户编号,下单日期,金额\nA,B,2026-01-01,1\n".encode())
+    (bad / "duplicate_other_headers.csv").write_bytes("客户编号,下单日期,金额,备注,备注\nA,2026-01-01,1,x,y\n".encode())
+    # Sheets that claim absurd widths: a cell at column AZZZZ (932,230 columns; Excel stops at XFD,
+    # 16,384) and a real cell at XFD on a data row.
+    for name, col in (("million_columns.xlsx", "AZZZZ"), ("cell_at_xfd.xlsx", "XFD")):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf, zipfile.ZipFile(io.BytesIO(good)) as src:
+            for item in src.infolist():
+                data = src.read(item.filename)
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    cell = f'<c r="{col}4" t="inlineStr"><is><t>x</t></is></c></row>'.encode()
+                    data = data.replace(b"</row>", cell, 4).replace(cell, b"</row>", 3)
+                    data = re.sub(rb'<dimension ref="[^"]+"/>', f'<dimension ref="A1:{col}1048576"/>'.encode(), data)
+                zf.writestr(item, data)
+        (bad / name).write_bytes(buf.getvalue())
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["客户编号", "下单日期", "金额"] + [f"属性{i}" for i in range(1, 998)])
+    ws.append(["A", dt.datetime(2026, 1, 1), 1] + ["x"] * 997)
+    wb.properties.created = dt.datetime(2026, 5, 1)
+    wb.save(bad / "thousand_columns.xlsx")
     big = "A,2026-01-01,1," + "x" * (10 * 1024 * 1024) + "\n"
     (bad / "huge_field.csv.gz").write_bytes(gzip.compress(
         ("customer_id,order_date,amount,note\n" + big + "B,2026-01-02,2,ok\n").encode(), mtime=0))
