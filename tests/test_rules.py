@@ -230,3 +230,12 @@ def test_command_line_wins_over_rules_file(core_csv, tmp_path):
     assert bool(r.customers.set_index("customer_id").loc["A", "is_domestic"]) is True
     r = grade([core_csv], rules=load_rules(p), as_of=CORE_AS_OF, options=GradeOptions(today=TODAY, home_country="CN"))
     assert bool(r.customers.set_index("customer_id").loc["A", "is_domestic"]) is False
+
+
+def test_trade_blocs_file_replaces_the_bundled_table(core_csv, tmp_path):
+    blocs = tmp_path / "blocs.csv"
+    blocs.write_text("bloc,country_code\nCPTPP,VN\nCPTPP,JP\n", encoding="utf-8")
+    rules = rules_from_text(f"trade_blocs_file = '{blocs.as_posix()}'\n")
+    r = grade([core_csv], rules=rules, as_of=CORE_AS_OF, options=GradeOptions(today=TODAY))
+    c = r.customers.set_index("customer_id")
+    assert c.loc["D", "trade_blocs"] == "CPTPP" and c.loc["A", "trade_blocs"] == ""

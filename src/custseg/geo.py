@@ -110,9 +110,16 @@ def regions() -> dict[str, dict[str, str]]:
 @functools.cache
 def trade_blocs(path: str | None = None) -> dict[str, list[str]]:
     if path:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        from custseg.errors import RulesError
+
+        try:
+            text = Path(path).read_text(encoding="utf-8-sig")
+        except OSError as exc:
+            raise RulesError(f"trade_blocs_file {path}: cannot be read ({exc.strerror})") from None
         lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
         rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
+        if rows and not {"bloc", "country_code"} <= set(rows[0]):
+            raise RulesError(f"trade_blocs_file {path}: needs the columns bloc,country_code")
     else:
         rows = _read_data_csv("trade_blocs.csv")
     out: dict[str, list[str]] = {}
@@ -121,11 +128,12 @@ def trade_blocs(path: str | None = None) -> dict[str, list[str]]:
     return {k: sorted(v) for k, v in out.items()}
 
 
-def geography(country_text: pd.Series, home_country: str, lang: str = "en") -> pd.DataFrame:
+def geography(country_text: pd.Series, home_country: str, lang: str = "en",
+              blocs_file: str | None = None) -> pd.DataFrame:
     """country_code, country_name, region, sub_region, trade_blocs, is_domestic for each country text."""
     uniq = pd.unique(country_text.fillna("").astype(str))
     reg = regions()
-    blocs = trade_blocs()
+    blocs = trade_blocs(blocs_file)
     rows = {}
     for text in uniq:
         code = country_code(text) or ""

@@ -346,7 +346,7 @@ def grade(
     table.loc[table["lifetime_frequency"] <= 0, "abc_class"] = ""
     table["lifecycle"] = lifecycle(table, rules)
     table["trade_stage"] = trade_stage(table)
-    geo = geography(table["country"], rules.home_country)
+    geo = geography(table["country"], rules.home_country, blocs_file=rules.trade_blocs_file)
     for c in geo.columns:
         table[c] = geo[c].to_numpy()
     unknown = (table["country"].astype(str).str.strip() != "") & (table["country_code"] == "")

@@ -42,6 +42,14 @@ def render_summary(console: Console, result: GradeResult, lang: str, outputs: li
     console.print(_group(L.TEXT["classes"][i], class_table(data), values["rfm_class"], lang, base))
     console.print(_group(L.TEXT["segments"][i], segment_table(data, [s.key for s in result.rules.segments]),
                          values["segment"], lang, base))
+    rev = result.revenue_by_currency
+    if len(rev) > 1 or (len(rev) == 1 and rev["currency"].iloc[0] != base):
+        cur = Table(title=L.TEXT["currencies"][i], title_justify="left", show_edge=False, header_style="bold")
+        for name in (L.header("currencies", lang), L.TEXT["amount"][i], f"{L.TEXT['revenue'][i]} ({base})"):
+            cur.add_column(name, justify="left" if name == L.header("currencies", lang) else "right")
+        for rec in rev.itertuples(index=False):
+            cur.add_row(str(rec.currency), _money(rec.amount), _money(rec.amount_base))
+        console.print(cur)
     top = Table(title=L.TEXT["top"][i], title_justify="left", show_edge=False, header_style="bold")
     for key in ("customer_id", "customer_name", "country", "frequency", "monetary", "tier", "segment"):
         top.add_column(L.header(key, lang, base), justify="right" if key in ("frequency", "monetary") else "left")

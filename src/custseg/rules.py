@@ -222,6 +222,8 @@ class Rules(_Model):
     base_currency: str | None = None  # shorthand for [currency] base
     home_country: str = "CN"
     lookback_months: int = Field(0, ge=0, le=600)  # 0: all history counts for frequency and monetary
+    # A CSV of bloc,country_code to use instead of the bundled trade-bloc table (as of 2026).
+    trade_blocs_file: str | None = None
     input: InputRules = Field(default_factory=InputRules)
     currency: CurrencyRules = Field(default_factory=CurrencyRules)
     scores: ScoreRules = Field(default_factory=ScoreRules)
