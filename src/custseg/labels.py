@@ -104,6 +104,7 @@ TEXT = {
     "owners": ("业务员", "Sales owners"),
     "currencies": ("原币种金额", "Revenue by currency"),
     "amount": ("原币金额", "Amount"),
+    "currency": ("币种", "Currency"),
     "rf_grid": ("R × F 客户数", "R × F customers"),
     "legend": ("说明", "Legend"),
     "reconciliation": ("行数核对", "Row reconciliation"),

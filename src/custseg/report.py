@@ -45,8 +45,8 @@ def render_summary(console: Console, result: GradeResult, lang: str, outputs: li
     rev = result.revenue_by_currency
     if len(rev) > 1 or (len(rev) == 1 and rev["currency"].iloc[0] != base):
         cur = Table(title=L.TEXT["currencies"][i], title_justify="left", show_edge=False, header_style="bold")
-        for name in (L.header("currencies", lang), L.TEXT["amount"][i], f"{L.TEXT['revenue'][i]} ({base})"):
-            cur.add_column(name, justify="left" if name == L.header("currencies", lang) else "right")
+        for name in (L.TEXT["currency"][i], L.TEXT["amount"][i], f"{L.TEXT['revenue'][i]} ({base})"):
+            cur.add_column(name, justify="left" if name == L.TEXT["currency"][i] else "right")
         for rec in rev.itertuples(index=False):
             cur.add_row(str(rec.currency), _money(rec.amount), _money(rec.amount_base))
         console.print(cur)

@@ -251,7 +251,7 @@ class _Writer:
         # Revenue per original currency and in the base currency.
         rev = self.r.revenue_by_currency
         ws.write_string(row, 0, self.t("currencies"), self.f["title"])
-        self.header_row(ws, row + 1, [L.header("currencies", self.lang), self.t("amount"),
+        self.header_row(ws, row + 1, [self.t("currency"), self.t("amount"),
                                       f"{self.t('revenue')} ({self.base})"])
         for k, rec in enumerate(rev.itertuples(index=False)):
             self.cell(ws, row + 2 + k, 0, rec.currency)
