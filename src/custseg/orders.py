@@ -18,6 +18,8 @@ from custseg.read import Table
 from custseg.values import (
     AmbiguousDates,
     DateOrder,
+    Factorized,
+    factorized,
     is_sample,
     is_total_label,
     normalise_ids,
@@ -95,8 +97,16 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
     where = f"{table.file}" + (f" [{table.sheet}]" if table.sheet else "")
     problems: list[pd.DataFrame] = []
 
+    cache: dict[str, Factorized] = {}
+
+    def fz(header: str) -> Factorized:
+        """The column factorized once, shared by every parser that reads it."""
+        if header not in cache:
+            cache[header] = factorized(f[header])
+        return cache[header]
+
     def col(name: str) -> pd.Series | None:
-        return stripped(f[m[name]]) if name in m else None
+        return stripped(fz(m[name])) if name in m else None
 
     def flag(mask: pd.Series, column: str, code: str) -> None:
         if mask.any():
@@ -114,10 +124,10 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
                   if c is not None]
     total = pd.Series(False, index=f.index)
     for c in dict.fromkeys(label_cols):
-        total |= is_total_label(f[c])
+        total |= is_total_label(fz(c))
     total &= ~blank
 
-    ids = normalise_ids(col("customer_id")) if "customer_id" in m else None
+    ids = normalise_ids(fz(m["customer_id"])) if "customer_id" in m else None
     names = col("customer_name") if "customer_name" in m else None
     if ids is None:
         assert names is not None
@@ -133,13 +143,13 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
 
     date_col = m["order_date"]
     try:
-        dates, _order = parse_dates(f[date_col], opts.date_order)
+        dates, _order = parse_dates(fz(date_col), opts.date_order)
     except AmbiguousDates as exc:
         raise InputError(
             f"{where}, column {date_col!r}: dates such as {exc.example!r} read equally well day-first and month-first",
             hint="say which with --dayfirst or --monthfirst (or input.date_order in the rules file)",
         ) from None
-    raw_date = stripped(f[date_col])
+    raw_date = stripped(fz(date_col))
     missing_date = live & (raw_date == "")
     bad_date = live & (raw_date != "") & dates.isna()
     flag(missing_date, date_col, "missing_date")
@@ -149,21 +159,21 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
 
     token = pd.Series("", index=f.index)
     if "amount" in m:
-        parsed = parse_amounts(f[m["amount"]], opts.decimal_comma)
+        parsed = parse_amounts(fz(m["amount"]), opts.decimal_comma)
         amount, token = parsed.value, parsed.currency_token
-        raw_amount = stripped(f[m["amount"]])
+        raw_amount = stripped(fz(m["amount"]))
     else:
         amount = pd.Series(np.nan, index=f.index)
         raw_amount = pd.Series("", index=f.index)
     if "quantity" in m and "unit_price" in m:
-        q = parse_amounts(f[m["quantity"]], opts.decimal_comma)
-        p = parse_amounts(f[m["unit_price"]], opts.decimal_comma)
+        q = parse_amounts(fz(m["quantity"]), opts.decimal_comma)
+        p = parse_amounts(fz(m["unit_price"]), opts.decimal_comma)
         fill = raw_amount.eq("")
         amount = amount.where(~fill, q.value * p.value)
         token = token.where(~(fill & token.eq("")), p.currency_token)
         amount_col = m.get("amount") or m["unit_price"]
         computed_bad = fill & (q.value.isna() | p.value.isna())
-        no_inputs = fill & stripped(f[m["quantity"]]).eq("") & stripped(f[m["unit_price"]]).eq("")
+        no_inputs = fill & stripped(fz(m["quantity"])).eq("") & stripped(fz(m["unit_price"])).eq("")
         flag(live & computed_bad & no_inputs, amount_col, "missing_amount")
         qp_bad = live & computed_bad & ~no_inputs
         if qp_bad.any():
@@ -182,7 +192,7 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
 
     # Currency: the currency column, else a symbol or code in the amount cell, else the declared one.
     if "currency" in m:
-        cur_text = stripped(f[m["currency"]])
+        cur_text = stripped(fz(m["currency"]))
         token = cur_text.where(cur_text != "", token)
     codes, bad_cur = currency_codes(token.astype(str), opts.yen)
     bad_cur &= live
@@ -194,16 +204,16 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
     lines["currency"] = codes.where(codes != "", opts.currency or "")
     lines["currency_declared"] = codes.eq("")
 
-    kinds = status_kinds(f[m["status"]], opts.status_map) if "status" in m else pd.Series("order", index=f.index)
+    kinds = status_kinds(fz(m["status"]), opts.status_map) if "status" in m else pd.Series("order", index=f.index)
     lines["status_kind"] = kinds
     amount = amount.where(kinds != "returned", -amount.abs())
     lines["amount"] = amount
 
-    order_ids = normalise_ids(f[m["order_id"]]) if "order_id" in m else pd.Series("", index=f.index)
+    order_ids = normalise_ids(fz(m["order_id"])) if "order_id" in m else pd.Series("", index=f.index)
     lines["order_id"] = order_ids
     lines["country"] = col("country") if "country" in m else ""
     lines["category"] = col("category") if "category" in m else ""
-    lines["sample"] = is_sample(f[m["order_type"]]) if "order_type" in m else False
+    lines["sample"] = is_sample(fz(m["order_type"])) if "order_type" in m else False
 
     if table.overflow:
         over = pd.Series(False, index=f.index)

@@ -324,8 +324,7 @@ def grade(
         lines.loc[outside, "disposition"] = "outside_window"
     counted = lines[lines["disposition"].isin(["used", "outside_window"])] if len(lines) else lines
     counted = counted.assign(
-        order_key=np.where(counted["order_id"] != "", "o:" + counted["order_id"].astype(str),
-                           "d:" + counted["order_date"].dt.strftime("%Y-%m-%d")),
+        order_key=_order_keys(counted),
         in_window=(counted["order_date"] >= window_start) if window_start is not None else True,
     ) if len(counted) else counted
 
@@ -391,6 +390,14 @@ def grade(
         skipped_sheets=read_report.skipped_sheets, notes=notes, warnings=warnings, revenue_by_currency=rev,
         gone=gone, migration=migration,
     )
+
+
+def _order_keys(lines: pd.DataFrame) -> np.ndarray:
+    """An integer per order: the order id's code, or without an order id a negative key for the day."""
+    has_id = (lines["order_id"] != "").to_numpy()
+    codes, _ = pd.factorize(lines["order_id"].to_numpy(dtype=object))
+    days = lines["order_date"].to_numpy(dtype="datetime64[D]").astype("int64")
+    return np.where(has_id, codes, -1_000_000_000 - days)
 
 
 def _row_problems(sub: pd.DataFrame, column: str, code: str, values: pd.Series | None = None) -> pd.DataFrame:

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import math
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -398,7 +399,8 @@ def read_text_table(
             f"{source.name}: is not readable text in any known encoding",
             hint="export the orders again as CSV (UTF-8) or XLSX, or name the encoding with --encoding",
         )
-    head_lines = text[:200_000].splitlines()[: HEADER_SCAN_ROWS + 5]
+    # Lines end at CR, LF or CRLF only, as for the parser below (str.splitlines also breaks at \f, \x1c, ...).
+    head_lines = re.split(r"\r\n|\r|\n", text[:200_000])[: HEADER_SCAN_ROWS + 5]
     delim = sniff_delimiter(head_lines)
     head_rows = list(csv.reader(head_lines, delimiter=delim))
     where = source.name
@@ -409,12 +411,25 @@ def read_text_table(
                              hint="name it with --map customer_id=HEADER")
         raise _no_order_columns(where, headers, mapping)
     # The text after the header line; pandas parses that, and line numbers follow from the header's.
-    lines = text.splitlines(keepends=True)
-    body = "".join(lines[idx + 1 :])
+    body = text[_line_offset(text, idx + 1):]
     header_line = idx + 1
     frame, overflow = _parse_csv_body(body, delim, headers)
     rows = np.arange(header_line + 1, header_line + 1 + len(frame), dtype=np.int64)
     return Table(source.name, "", kind, frame, rows, mapping, header_line, enc, delim, overflow)
+
+
+def _line_offset(text: str, lines: int) -> int:
+    """Where line ``lines`` (0-based) starts: past that many CR, LF or CRLF line ends."""
+    pos = 0
+    for _ in range(lines):
+        lf, cr = text.find("\n", pos), text.find("\r", pos)
+        if lf < 0 and cr < 0:
+            return len(text)
+        if cr < 0 or (0 <= lf < cr):
+            pos = lf + 1
+        else:
+            pos = cr + 2 if text.startswith("\r\n", cr) else cr + 1
+    return pos
 
 
 def _parse_csv_body(body: str, delim: str, headers: list[str]) -> tuple[pd.DataFrame, list[int]]:

@@ -37,30 +37,48 @@ def _text(s: pd.Series) -> pd.Series:
     return s.astype(object).where(s.notna(), "").astype(str).str.strip()
 
 
-def factorize_text(raw: pd.Series) -> tuple[np.ndarray, pd.Series]:
-    """(codes, uniques): each distinct cell text once. Exports repeat their values (dates, prices,
-    statuses, ids) many times over, so parsing the distinct values and taking them back by code is
-    several times faster than parsing every cell, with the same result."""
+@dataclass
+class Factorized:
+    """A column as codes into its distinct texts. Exports repeat their values (dates, prices, statuses,
+    ids) many times over, so parsing the distinct values and taking them back by code is several times
+    faster than parsing every cell, with the same result. One column is factorized once and shared by
+    every parser that reads it."""
+
+    codes: np.ndarray
+    uniques: pd.Series
+    index: pd.Index
+
+    def take(self, parsed: pd.Series) -> pd.Series:
+        return pd.Series(parsed.to_numpy()[self.codes], index=self.index, dtype=parsed.dtype)
+
+
+Column = pd.Series | Factorized
+
+
+def factorized(raw: Column) -> Factorized:
+    if isinstance(raw, Factorized):
+        return raw
     values = raw.to_numpy(dtype=object, na_value="")
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    return codes, pd.Series(uniques, dtype=object)
+    return Factorized(codes, pd.Series(uniques, dtype=object), raw.index)
 
 
-def _take(parsed: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
-    return pd.Series(parsed.to_numpy()[codes], index=index, dtype=parsed.dtype)
+def factorize_text(raw: Column) -> tuple[np.ndarray, pd.Series]:
+    fz = factorized(raw)
+    return fz.codes, fz.uniques
 
 
-def stripped(raw: pd.Series) -> pd.Series:
+def stripped(raw: Column) -> pd.Series:
     """The cells' text, trimmed (computed once per distinct value)."""
-    codes, uniq = factorize_text(raw)
-    return _take(_text(uniq).astype(object), codes, raw.index)
+    fz = factorized(raw)
+    return fz.take(_text(fz.uniques).astype(object))
 
 
-def parse_dates(raw: pd.Series, order: DateOrder | None = None) -> tuple[pd.Series, DateOrder | None]:
+def parse_dates(raw: Column, order: DateOrder | None = None) -> tuple[pd.Series, DateOrder | None]:
     """See :func:`_parse_dates`; parsed once per distinct text."""
-    codes, uniq = factorize_text(raw)
-    parsed, resolved = _parse_dates(uniq, order)
-    return _take(parsed, codes, raw.index), resolved
+    fz = factorized(raw)
+    parsed, resolved = _parse_dates(fz.uniques, order)
+    return fz.take(parsed), resolved
 
 
 def _parse_dates(raw: pd.Series, order: DateOrder | None = None) -> tuple[pd.Series, DateOrder | None]:
@@ -167,12 +185,11 @@ class ParsedAmounts:
     decimal_comma: bool
 
 
-def parse_amounts(raw: pd.Series, decimal_comma: bool | None = None) -> ParsedAmounts:
+def parse_amounts(raw: Column, decimal_comma: bool | None = None) -> ParsedAmounts:
     """See :func:`_parse_amounts`; parsed once per distinct text."""
-    codes, uniq = factorize_text(raw)
-    parsed = _parse_amounts(uniq, decimal_comma)
-    return ParsedAmounts(value=_take(parsed.value, codes, raw.index),
-                         currency_token=_take(parsed.currency_token, codes, raw.index),
+    fz = factorized(raw)
+    parsed = _parse_amounts(fz.uniques, decimal_comma)
+    return ParsedAmounts(value=fz.take(parsed.value), currency_token=fz.take(parsed.currency_token),
                          decimal_comma=parsed.decimal_comma)
 
 
@@ -227,10 +244,10 @@ def _parse_amounts_full(raw: pd.Series, decimal_comma: bool | None = None) -> Pa
 # ----------------------------------------------------------------------------- ids, statuses, totals
 
 
-def normalise_ids(raw: pd.Series) -> pd.Series:
+def normalise_ids(raw: Column) -> pd.Series:
     """Customer ids are text: trimmed, ``17850.0`` read as ``17850``, leading zeros kept."""
-    codes, uniq = factorize_text(raw)
-    return _take(pd.Series([_normalise_id(x) for x in uniq], dtype=object), codes, raw.index)
+    fz = factorized(raw)
+    return fz.take(pd.Series([_normalise_id(x) for x in fz.uniques], dtype=object))
 
 
 _SPACES = re.compile(r"\s+")
@@ -250,32 +267,30 @@ RETURNED_WORDS = ("returned", "return", "refund", "refunded", "退货", "退款"
                   "credit")
 
 
-def status_kinds(raw: pd.Series, extra: dict[str, str] | None = None) -> pd.Series:
+def status_kinds(raw: Column, extra: dict[str, str] | None = None) -> pd.Series:
     """'order', 'cancelled' or 'returned' for each status text (case-insensitive, trimmed)."""
     table = {w.casefold(): "cancelled" for w in CANCELLED_WORDS}
     table.update({w.casefold(): "returned" for w in RETURNED_WORDS})
     table.update({k.strip().casefold(): v for k, v in (extra or {}).items()})
-    codes, uniq = factorize_text(raw)
-    kinds = _text(uniq).str.casefold().map(table).fillna("order").astype(object)
-    return _take(kinds, codes, raw.index)
+    fz = factorized(raw)
+    return fz.take(_text(fz.uniques).str.casefold().map(table).fillna("order").astype(object))
 
 
 SAMPLE_WORDS = ("样品单", "样单", "样品", "打样", "sample", "samples", "sample order", "trial order", "试单")
 
 
-def is_sample(raw: pd.Series) -> pd.Series:
+def is_sample(raw: Column) -> pd.Series:
     words = {w.casefold() for w in SAMPLE_WORDS}
-    codes, uniq = factorize_text(raw)
-    return _take(_text(uniq).str.casefold().isin(words).astype(bool), codes, raw.index)
+    fz = factorized(raw)
+    return fz.take(_text(fz.uniques).str.casefold().isin(words).astype(bool))
 
 
 _TOTAL_EXACT = {"合计", "总计", "小计", "总额", "总合计", "total", "totals", "grandtotal", "subtotal", "sum", "sumtotal"}
 
 
-def is_total_label(raw: pd.Series) -> pd.Series:
+def is_total_label(raw: Column) -> pd.Series:
     """Cells that label a total row: 合计/总计/小计/Total/Grand Total (with or without a colon or unit)."""
-    codes, uniq = factorize_text(raw)
-    text = _text(uniq).str.casefold()
+    fz = factorized(raw)
+    text = _text(fz.uniques).str.casefold()
     folded = text.str.replace(r"[\s\W_]+", "", regex=True)
-    label = (folded.isin(_TOTAL_EXACT) | text.str.match(r"^(合计|总计|小计)")).astype(bool)
-    return _take(label, codes, raw.index)
+    return fz.take((folded.isin(_TOTAL_EXACT) | text.str.match(r"^(合计|总计|小计)")).astype(bool))
