@@ -498,8 +498,8 @@ def _check_workbook_bytes(name: str, data: bytes, suffix: str, max_unzipped_mb: 
             )
 
 
-def _sheet_rows(name: str, data: bytes, suffix: str, sheets: list[str] | None) -> list[tuple[str, list[list[str]]]]:
-    """Every (or every chosen) sheet's rows as text, through calamine; openpyxl if calamine is absent."""
+def _sheet_rows(name: str, data: bytes, suffix: str, sheets: list[str] | None) -> list[tuple[str, list[list[object]]]]:
+    """Every (or every chosen) sheet's rows of cell values, through calamine; openpyxl if calamine is absent."""
     try:
         from python_calamine import CalamineWorkbook
     except ImportError:  # pragma: no cover - the fallback is tested by hand
@@ -524,11 +524,11 @@ def _sheet_rows(name: str, data: bytes, suffix: str, sheets: list[str] | None) -
         except Exception as exc:
             raise InputError(f"{name} [{sheet_name}]: the sheet cannot be read ({str(exc).splitlines()[0][:200]})",
                              hint="open it in Excel and save it again, or export as CSV") from None
-        out.append((sheet_name, [[cell_to_text(v) for v in row] for row in raw]))
+        out.append((sheet_name, raw))
     return out
 
 
-def _sheet_rows_openpyxl(name: str, data: bytes, sheets: list[str] | None) -> list[tuple[str, list[list[str]]]]:
+def _sheet_rows_openpyxl(name: str, data: bytes, sheets: list[str] | None) -> list[tuple[str, list[list[object]]]]:
     import openpyxl
 
     try:
@@ -536,7 +536,7 @@ def _sheet_rows_openpyxl(name: str, data: bytes, sheets: list[str] | None) -> li
     except Exception as exc:
         raise InputError(f"{name}: the workbook cannot be read ({exc})", hint="open it in Excel and save it again") from None
     chosen = _choose_sheets(name, wb.sheetnames, sheets)
-    return [(s, [[cell_to_text(v) for v in row] for row in wb[s].iter_rows(values_only=True)]) for s in chosen]
+    return [(s, [list(row) for row in wb[s].iter_rows(values_only=True)]) for s in chosen]
 
 
 def _choose_sheets(name: str, names: list[str], wanted: list[str] | None) -> list[str]:
@@ -547,6 +547,31 @@ def _choose_sheets(name: str, names: list[str], wanted: list[str] | None) -> lis
         raise InputError(f"{name}: no sheet named {', '.join(repr(s) for s in missing)}",
                          hint=f"sheets are: {', '.join(names)}")
     return [s for s in names if s in wanted]
+
+
+def _column_text(values: list[object]) -> np.ndarray:
+    """A column of cell values as text; each distinct value is rendered once (exports repeat values)."""
+    codes, uniques = pd.factorize(np.array(values, dtype=object), use_na_sentinel=False)
+    return np.array([cell_to_text(u) for u in uniques], dtype=object)[codes]
+
+
+def _cells_to_frame(rows: list[list[object]], headers: list[str]) -> tuple[pd.DataFrame, list[int]]:
+    """Rows of cell values (padded or not) to a frame of text, column by column, and the rows that have
+    values right of the header's last column."""
+    width = len(headers)
+    if not rows:
+        return pd.DataFrame({h: pd.Series([], dtype=object) for h in headers}), []
+    longest = max(len(r) for r in rows)
+    if any(len(r) != longest for r in rows):
+        rows = [list(r) + [None] * (longest - len(r)) for r in rows]
+    columns = list(zip(*rows, strict=True)) if longest else []
+    data = {}
+    for i, h in enumerate(headers):
+        data[h] = _column_text(list(columns[i])) if i < len(columns) else np.full(len(rows), "", dtype=object)
+    overflow = np.zeros(len(rows), dtype=bool)
+    for extra_col in columns[width:]:
+        overflow |= np.array([v not in (None, "") and str(v).strip() != "" for v in extra_col], dtype=bool)
+    return pd.DataFrame(data, columns=headers), np.flatnonzero(overflow).tolist()
 
 
 def read_workbook(
@@ -563,18 +588,15 @@ def read_workbook(
     last_error: tuple[str, list[str], ColumnMapping] | None = None
     for sheet_name, rows in _sheet_rows(source.name, data, suffix, sheets):
         where = f"{source.name} [{sheet_name}]"
-        idx, kind, mapping, headers = find_header(rows, overrides, where, want)
+        head = [[cell_to_text(v) for v in row] for row in rows[:HEADER_SCAN_ROWS]]
+        idx, kind, mapping, headers = find_header(head, overrides, where, want)
         if kind is None or (want is not None and kind != want):
             why = "empty" if idx < 0 else "no order, customer or returns columns"
             report.skipped_sheets.append((source.name, sheet_name, why))
             if idx >= 0:
                 last_error = (where, headers, mapping)
             continue
-        width = len(headers)
-        body = [r[:width] + [""] * (width - len(r)) for r in rows[idx + 1 :]]
-        extra = [i for i, r in enumerate(rows[idx + 1 :]) if any(c.strip() for c in r[width:])]
-        frame = pd.DataFrame(body, columns=headers, dtype=object) if body else pd.DataFrame(
-            {h: pd.Series([], dtype=object) for h in headers})
+        frame, extra = _cells_to_frame(rows[idx + 1 :], headers)
         row_numbers = np.arange(idx + 2, idx + 2 + len(frame), dtype=np.int64)
         report.tables.append(Table(source.name, sheet_name, kind, frame, row_numbers, mapping, idx + 1, overflow=extra))
     if want != "master" and not any(t.kind == "orders" for t in report.tables):
