@@ -179,7 +179,8 @@ def grade(
     """Grade customers from order exports and write the graded customer table."""
     import datetime as dt
 
-    from custseg.pipeline import GradeOptions, grade as run_grade
+    from custseg.pipeline import GradeOptions, with_previous
+    from custseg.pipeline import grade as run_grade
     from custseg.read import Source
     from custseg.rules import Rules, load_rules
 
@@ -228,16 +229,15 @@ def grade(
             from custseg.history import connect, previous_snapshot
 
             con = connect(history)
-            # The previous run is the latest snapshot before this as-of date; with no --as-of, a first
-            # pass finds the as-of date, which is cheap next to reading the inputs twice only when needed.
         with _progress(console, quiet) as step:
-            result = run_grade(sources, customers, rules, as_of_date, prev_frame, opts, progress=step)
-            if con is not None:
+            result = run_grade(sources, customers, rules, as_of_date, None, opts, progress=step)
+            if prev_frame is not None:
+                result = with_previous(result, prev_frame, prev_source)
+            elif con is not None:
+                # The previous run is the latest snapshot before this as-of date.
                 found = previous_snapshot(con, result.as_of)
                 if found:
-                    prev_source = f"history snapshot {found[0]}"
-                    result = run_grade(sources, customers, rules, result.as_of, found[1], opts, progress=step)
-            result.previous_source = prev_source
+                    result = with_previous(result, found[1], f"history snapshot {found[0]}")
             step("writing")
             outputs = _write_outputs(result, orders, output, out_fmt, lang.value, csv_safe, problems, summary_json)
             if history:

@@ -6,6 +6,7 @@ It touches files only to read its inputs; writing is :mod:`custseg.write`'s job.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Sequence
@@ -279,7 +280,7 @@ def grade(
 
     # Money: every amount into the base currency, or a problem row naming the currency and month.
     base = rules.currency.base
-    declared = lines["currency"].eq("") if len(lines) else pd.Series(dtype=bool)
+    declared = lines["currency"].eq("")
     if valid.any() and (declared & valid).any():
         notes.append(f"{int((declared & valid).sum())} order lines have no currency; "
                      f"they are taken as {base} (the base currency); say otherwise with --currency")
@@ -363,13 +364,6 @@ def grade(
     for c in plan.columns:
         table[c] = plan[c]
 
-    gone = pd.DataFrame()
-    migration = pd.DataFrame()
-    if previous is not None:
-        from custseg.compare import compare_with_previous
-
-        table, gone, migration = compare_with_previous(table, previous, rules.tier_order)
-
     customers_out = _order_columns(table.reset_index())
     problems_df = pd.concat(problems, ignore_index=True) if problems else empty_problems()
     problems_df = problems_df.sort_values(["file", "sheet", "row", "column"], kind="stable").reset_index(drop=True)
@@ -384,12 +378,24 @@ def grade(
         if n:
             warnings[code] = n
     rev = _revenue_by_currency(lines)
-    return GradeResult(
+    result = GradeResult(
         customers=customers_out, problems=problems_df, reconciliation=recon, as_of=as_of_ts.date(),
         as_of_source=as_of_source, rules=rules, scores=score_report, class_means=means, inputs=infos,
         skipped_sheets=read_report.skipped_sheets, notes=notes, warnings=warnings, revenue_by_currency=rev,
-        gone=gone, migration=migration,
     )
+    return with_previous(result, previous) if previous is not None else result
+
+
+def with_previous(result: GradeResult, previous: pd.DataFrame, source: str = "") -> GradeResult:
+    """The grading with previous_tier, tier_change and previous_segment, and the gone customers and the
+    migration matrix, against an earlier grading (customer_id, tier, segment[, monetary])."""
+    from custseg.compare import compare_with_previous
+
+    table = result.customers.drop(columns=[c for c in CHANGE_COLUMNS if c in result.customers.columns])
+    compared, gone, migration = compare_with_previous(table.set_index("customer_id"), previous,
+                                                      result.rules.tier_order)
+    return dataclasses.replace(result, customers=_order_columns(compared.reset_index()), gone=gone,
+                               migration=migration, previous_source=source or result.previous_source)
 
 
 def _order_keys(lines: pd.DataFrame) -> np.ndarray:

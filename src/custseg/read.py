@@ -294,7 +294,7 @@ def _classify_header(headers: list[str], overrides: dict[str, str], where: str) 
     if "orderid" in mapping.fields or any(n in ("orderid", "订单编号", "订单号") for n in norms):
         if norms & {"returned", "退货", "是否退货", "returnstatus"}:
             return "returns", mapping
-    master = map_headers(headers, {k: v for k, v in overrides.items()}, MASTER_INDEX, where)
+    master = map_headers(headers, overrides, MASTER_INDEX, where)
     has_customer = master.has("customer_id") or master.has("customer_name")
     extra = {"industry", "created_date", "sales_owner", "last_contact_date", "tier_override", "country"}
     if has_customer and extra & set(master.fields) and not mapping.has("order_date"):

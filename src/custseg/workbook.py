@@ -186,7 +186,6 @@ class _Writer:
 
     def summary(self) -> None:
         ws = self.wb.add_worksheet(L.SHEETS["summary"][self.i])
-        sheet = L.SHEETS["summary"][self.i]
         _print_setup(ws, fit_width=True)
         ws.set_column(0, 0, 26)
         ws.set_column(1, 12, 14)
@@ -263,27 +262,27 @@ class _Writer:
         for k, line in enumerate(L.LEGEND[self.lang]):
             ws.write_string(row + 1 + k, 0, line)
 
-        # Native charts beside the tables.
+        # Native charts beside the tables (Excel, WPS and LibreOffice draw them).
+        money = f"{self.t('revenue')} ({self.base})"
         if len(tt):
-            c1 = self.wb.add_chart({"type": "column"})
-            c1.add_series({"name": self.t("customers"), "categories": [sheet, t_first, 0, t_last, 0],
-                           "values": [sheet, t_first, 1, t_last, 1], "data_labels": {"value": True}})
-            c1.set_title({"name": f"{self.t('tiers')} - {self.t('customers')}"})
-            c1.set_legend({"none": True})
-            ws.insert_chart(chart_anchor_row, 14, c1, {"x_scale": 1.1, "y_scale": 1.0})
-            c2 = self.wb.add_chart({"type": "column"})
-            c2.add_series({"name": self.t("revenue"), "categories": [sheet, t_first, 0, t_last, 0],
-                           "values": [sheet, t_first, 3, t_last, 3], "fill": {"color": "#ED7D31"}})
-            c2.set_title({"name": f"{self.t('tiers')} - {self.t('revenue')} ({self.base})"})
-            c2.set_legend({"none": True})
-            ws.insert_chart(chart_anchor_row + 16, 14, c2, {"x_scale": 1.1, "y_scale": 1.0})
+            self.chart(ws, "column", (t_first, t_last), 1, f"{self.t('tiers')} - {self.t('customers')}",
+                       chart_anchor_row, {"data_labels": {"value": True}})
+            self.chart(ws, "column", (t_first, t_last), 3, f"{self.t('tiers')} - {money}", chart_anchor_row + 16,
+                       {"fill": {"color": "#ED7D31"}})
         if region_first is not None and region_last is not None and region_last >= region_first:
-            c3 = self.wb.add_chart({"type": "bar"})
-            c3.add_series({"name": self.t("revenue"), "categories": [sheet, region_first, 0, region_last, 0],
-                           "values": [sheet, region_first, 3, region_last, 3], "fill": {"color": "#70AD47"}})
-            c3.set_title({"name": f"{self.t('regions')} - {self.t('revenue')} ({self.base})"})
-            c3.set_legend({"none": True})
-            ws.insert_chart(chart_anchor_row + 32, 14, c3, {"x_scale": 1.1, "y_scale": 1.0})
+            self.chart(ws, "bar", (region_first, region_last), 3, f"{self.t('regions')} - {money}",
+                       chart_anchor_row + 32, {"fill": {"color": "#70AD47"}})
+
+    def chart(self, ws: Any, kind: str, rows: tuple[int, int], value_col: int, title: str, anchor_row: int,
+              series_options: dict[str, Any]) -> None:
+        """A one-series chart of a summary table: categories in column A, values in ``value_col``."""
+        sheet = ws.get_name()
+        chart = self.wb.add_chart({"type": kind})
+        chart.add_series({"name": title, "categories": [sheet, rows[0], 0, rows[1], 0],
+                          "values": [sheet, rows[0], value_col, rows[1], value_col], **series_options})
+        chart.set_title({"name": title})
+        chart.set_legend({"none": True})
+        ws.insert_chart(anchor_row, 14, chart, {"x_scale": 1.1, "y_scale": 1.0})
 
     # ------------------------------------------------------------------ changes
 
