@@ -392,16 +392,13 @@ def inspect(
     sheet: Annotated[list[str] | None, typer.Option("--sheet", help="Only this sheet (repeatable).")] = None,
 ) -> None:
     """Show what custseg sees in a file before grading: encoding, sheets, header, column mapping, values."""
-    from rich.console import Console
-
     from custseg.inspect import inspect_source
     from custseg.read import Source
 
-    console = Console(highlight=False)
     stdin_bytes = sys.stdin.buffer.read() if "-" in files else None
     for f in files:
         for line in inspect_source(Source.from_arg(f, stdin_bytes), _map(column_map), encoding, sheet):
-            console.print(line, markup=False)
+            print(line)  # plain lines: they are read, grepped and pasted into emails
 
 
 @rules_app.command("init")
@@ -430,15 +427,12 @@ def rules_check(
                                                     "export (repeatable).")] = None,
 ) -> None:
     """Validate a rules file and explain it: tiers in order, the segment map, and (with --orders) the cut-offs."""
-    from rich.console import Console
-
     from custseg.rules import load_rules
     from custseg.rules_report import explain_rules
 
     rules = load_rules(path)
-    console = Console(highlight=False)
     for line in explain_rules(rules, orders or []):
-        console.print(line, markup=False)
+        print(line)
 
 
 @app.command("history")

@@ -591,7 +591,7 @@ def read_workbook(
         head = [[cell_to_text(v) for v in row] for row in rows[:HEADER_SCAN_ROWS]]
         idx, kind, mapping, headers = find_header(head, overrides, where, want)
         if kind is None or (want is not None and kind != want):
-            why = "empty" if idx < 0 else "no order, customer or returns columns"
+            why = "no table in it" if idx < 0 else "no order, customer or returns columns"
             report.skipped_sheets.append((source.name, sheet_name, why))
             if idx >= 0:
                 last_error = (where, headers, mapping)
