@@ -239,3 +239,15 @@ def test_trade_blocs_file_replaces_the_bundled_table(core_csv, tmp_path):
     r = grade([core_csv], rules=rules, as_of=CORE_AS_OF, options=GradeOptions(today=TODAY))
     c = r.customers.set_index("customer_id")
     assert c.loc["D", "trade_blocs"] == "CPTPP" and c.loc["A", "trade_blocs"] == ""
+
+
+def test_rules_check_rejects_unknown_columns_unless_the_master_has_them(runner, tmp_path):
+    rules = tmp_path / "r.toml"
+    rules.write_text(default_rules_text().replace('when = "frequency >= 1"', 'when = "frequency >= 1 and 客户来源 == \'展会\'"'),
+                     encoding="utf-8")
+    bad = invoke(runner, ["rules", "check", str(rules)])
+    assert bad.exit_code == 1 and "name columns that do not exist: 客户来源" in bad.stderr
+    master = tmp_path / "m.csv"
+    master.write_text("客户编号,客户名称,国家,客户来源\nA,Alpha,美国,展会\n", encoding="utf-8")
+    ok = invoke(runner, ["rules", "check", str(rules), "--customers", str(master)])
+    assert ok.exit_code == 0, ok.output

@@ -425,12 +425,28 @@ def rules_check(
     path: Annotated[Path, typer.Argument(help="The rules file to check.")],
     orders: Annotated[list[str] | None, typer.Option("--orders", help="Also show each score's cut-offs on this "
                                                     "export (repeatable).")] = None,
+    customers: Annotated[str | None, typer.Option("--customers", help="A customer master whose columns the "
+                                                 "conditions may name.")] = None,
 ) -> None:
     """Validate a rules file and explain it: tiers in order, the segment map, and (with --orders) the cut-offs."""
+    from custseg.errors import RulesError
     from custseg.rules import load_rules
-    from custseg.rules_report import explain_rules
+    from custseg.rules_report import explain_rules, unknown_columns
 
     rules = load_rules(path)
+    extra: set[str] = set()
+    if customers:
+        from custseg.read import Source, read_source
+
+        for table in read_source(Source.from_arg(customers), {}, want="master").tables:
+            extra |= set(table.frame.columns) | set(table.mapping.fields)
+    unknown = unknown_columns(rules, extra)
+    if unknown:
+        raise RulesError(
+            f"{path}: the conditions name columns that do not exist: {', '.join(unknown)}",
+            hint="check the spelling (`custseg rules init` lists the columns); for a customer-master column, "
+                 "pass --customers FILE",
+        )
     for line in explain_rules(rules, orders or []):
         print(line)
 

@@ -18,6 +18,14 @@ STANDARD_COLUMNS = {
 }
 
 
+def unknown_columns(rules: Rules, extra_columns: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """Names in the conditions that are neither standard columns nor ``extra_columns`` (a master's)."""
+    names: set[str] = set()
+    for rule in [*rules.tiers, *rules.tags]:
+        names |= parse_condition(rule.when).names
+    return sorted(names - STANDARD_COLUMNS - set(extra_columns))
+
+
 def explain_rules(rules: Rules, orders: list[str]) -> Iterator[str]:
     yield f"rules OK (digest {rules.digest()})"
     yield f"base currency {rules.currency.base}; home country {rules.home_country}; " \
@@ -28,10 +36,8 @@ def explain_rules(rules: Rules, orders: list[str]) -> Iterator[str]:
     yield "tiers (first match wins; the order ranks them):"
     for i, t in enumerate(rules.tiers, 1):
         yield f"  {i}. {t.key} ({t.label_zh} / {t.label_en}) when {t.when}; follow up every {t.follow_up_days} days"
-        yield from _unknown_names(t.when)
     for t in rules.tags:
         yield f"tag {t.key} when {t.when}"
-        yield from _unknown_names(t.when)
     gaps, overlaps = segment_coverage(rules.segments)
     grid = {cell: seg.key for seg in rules.segments for cell in seg.covers()}
     combos = {(r, f, m): grid[(r, fm_score(f, m))] for r in range(1, 6) for f in range(1, 6) for m in range(1, 6)}
@@ -50,9 +56,3 @@ def explain_rules(rules: Rules, orders: list[str]) -> Iterator[str]:
                 yield f"  {rec.score} {rec.level}: {rec.min:g} .. {rec.max:g} ({rec.customers} customers, {rec.method})"
         for warning in result.scores.collapsed:
             yield f"  warning: {warning}"
-
-
-def _unknown_names(text: str) -> Iterator[str]:
-    extra = sorted(parse_condition(text).names - STANDARD_COLUMNS)
-    if extra:
-        yield f"     note: {', '.join(extra)} is not a standard column; it must come from the customer master"
