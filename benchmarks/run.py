@@ -1,7 +1,7 @@
 """Time whole commands on generated exports: custseg, the hand-written baseline and the floor.
 
     python benchmarks/run.py                       # 1M-line CSV and 500k-line XLSX, 3 runs each
-    python benchmarks/run.py --lines 1000000 5000000 10000000 --repeat 1
+    python benchmarks/run.py --lines 5000000 10000000 --repeat 1 --csv-only --skip-baseline --xlsx-lines 0
 
 Generates missing data with generate.py (kept out of git), runs every command in a fresh process,
 and prints a Markdown table of the median wall time, the peak memory (max RSS) and custseg's ratio to
@@ -58,6 +58,7 @@ def main() -> None:
     parser.add_argument("--xlsx-lines", type=int, default=500_000, help="0 to skip the XLSX input")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-baseline", action="store_true", help="time custseg only (for 5M/10M)")
+    parser.add_argument("--csv-only", action="store_true", help="only CSV output (for 5M/10M lines)")
     args = parser.parse_args()
     out = HERE / "results"
     out.mkdir(exist_ok=True)
@@ -68,8 +69,10 @@ def main() -> None:
         rates = str(DATA / "rates.csv")
         common = ["--rates", rates, "--as-of", "2026-10-31", "-q"]
         print(f"{lines:,}-line CSV", file=sys.stderr)
-        results.append(measure(f"custseg {lines:,} CSV -> XLSX", custseg + ["grade", str(src), "-o",
-                                                                              str(out / "g.xlsx"), *common], args.repeat))
+        if not args.csv_only:
+            results.append(measure(f"custseg {lines:,} CSV -> XLSX", custseg + ["grade", str(src), "-o",
+                                                                                  str(out / "g.xlsx"), *common],
+                                   args.repeat))
         results.append(measure(f"custseg {lines:,} CSV -> CSV", custseg + ["grade", str(src), "-o", str(out / "g.csv"),
                                                                             *common], args.repeat))
         if not args.skip_baseline:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from custseg.errors import CustsegError
 from custseg.geo import country_code
 from custseg.money import normalise_currency
+from custseg.orders import WARNING_CODES
 from custseg.pipeline import GradeOptions, grade
 from custseg.read import Source
 from custseg.values import AmbiguousDates, parse_amounts, parse_dates
@@ -99,5 +100,5 @@ def test_pipeline_never_loses_a_row(rows):
     rec = result.reconciliation
     assert rec["rows_read"] == len(rows)
     assert rec["rows_read"] == sum(v for k, v in rec.items() if k != "rows_read")
-    row_problems = result.problems[~result.problems["reason_code"].isin(["unknown_country", "not_in_master"])]
+    row_problems = result.problems[~result.problems["reason_code"].isin(WARNING_CODES)]
     assert row_problems["row"].nunique() == rec["problem"]

@@ -168,3 +168,14 @@ def test_returns_sheet_marks_orders_returned(tmp_path):
     assert (c["frequency"], c["monetary"]) == (1, 100.0)
     assert c["last_order_date"].date() == dt.date(2026, 1, 5)
     assert result.warnings["returned_lines"] == 1
+
+
+def test_master_rows_without_an_id_are_reported(tmp_path):
+    orders = tmp_path / "o.csv"
+    orders.write_text("客户编号,下单日期,金额\nA,2026-01-01,1\n", encoding="utf-8")
+    master = tmp_path / "m.csv"
+    master.write_text("客户编号,客户名称,国家,行业\nA,Alpha,美国,制造业\n,Nameless,美国,零售\n", encoding="utf-8")
+    r = grade([orders], customers=master, options=GradeOptions(today=TODAY))
+    got = r.problems[["file", "row", "reason_code"]].values.tolist()
+    assert got == [[str(master), 3, "master_missing_id"]]
+    assert r.reconciliation["problem"] == 0 and r.warnings["master_missing_id"] == 1

@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 
+from custseg.orders import WARNING_CODES
 from custseg.pipeline import GradeOptions, grade
 from tests.conftest import shared
 
@@ -18,7 +19,7 @@ TODAY = dt.date(2026, 11, 23)
 def check_reconciled(result):
     rec = result.reconciliation
     assert rec["rows_read"] == sum(v for k, v in rec.items() if k != "rows_read")
-    problem_rows = result.problems[~result.problems["reason_code"].isin(["unknown_country", "not_in_master"])]
+    problem_rows = result.problems[~result.problems["reason_code"].isin(WARNING_CODES)]
     assert problem_rows[["file", "sheet", "row"]].drop_duplicates().shape[0] == rec["problem"]
 
 

@@ -48,8 +48,9 @@ REASONS: dict[str, tuple[str, str]] = {
     "unknown_country": ("unknown country; the customer is graded with region left empty", "无法识别的国家；客户照常分级，地区留空"),
     "not_in_master": ("customer missing from the customer master", "客户不在客户档案中"),
     "bad_tier_override": ("manual tier is not one of the tiers in the rules", "手动等级不在规则的等级列表中"),
+    "master_missing_id": ("customer-master row without a customer id; not used", "客户档案中此行缺少客户编号，未使用"),
 }
-WARNING_CODES = {"unknown_country", "not_in_master", "bad_tier_override"}
+WARNING_CODES = {"unknown_country", "not_in_master", "bad_tier_override", "master_missing_id"}
 
 
 @dataclass

@@ -35,7 +35,7 @@ from custseg.orders import (
 from custseg.read import ReadReport, Source, Table, read_source
 from custseg.rules import Rules
 from custseg.scoring import ScoreReport, score_customers
-from custseg.values import normalise_ids, parse_dates
+from custseg.values import AmbiguousDates, normalise_ids, parse_dates
 
 # The machine-readable columns, in this order first (README: "Output columns").
 OUTPUT_COLUMNS = [
@@ -138,12 +138,16 @@ def _hash(source: Source) -> InputInfo:
     return InputInfo(source.name, len(data), hashlib.sha256(data).hexdigest(), [])
 
 
-def _master_frame(tables: list[Table]) -> pd.DataFrame | None:
+def _master_frame(tables: list[Table], date_order: str | None, problems: list[pd.DataFrame],
+                  notes: list[str]) -> pd.DataFrame | None:
+    """The customer master, one row per customer id (the last row wins); rows without an id are
+    reported, never dropped silently."""
     frames = []
     for t in tables:
         mapping = map_headers(list(t.frame.columns), {}, MASTER_INDEX, t.file) if t.kind != "master" else t.mapping
         f = t.frame
         live = ~f.apply(lambda c: c.astype(str).str.strip().eq("")).all(axis=1)
+        rows = t.rows[live.to_numpy()]
         f = f[live]
         out = pd.DataFrame(index=f.index)
         key = "customer_id" if mapping.has("customer_id") else "customer_name"
@@ -154,13 +158,20 @@ def _master_frame(tables: list[Table]) -> pd.DataFrame | None:
         for fld in ("created_date", "last_contact_date"):
             if mapping.has(fld):
                 try:
-                    out[fld], _ = parse_dates(f[mapping.fields[fld]])
-                except Exception:
+                    out[fld], _ = parse_dates(f[mapping.fields[fld]], date_order)  # type: ignore[arg-type]
+                except AmbiguousDates as exc:
                     out[fld] = pd.NaT
+                    notes.append(f"{t.file}: the customer master's {mapping.fields[fld]!r} dates (e.g. "
+                                 f"{exc.example!r}) read both day-first and month-first; left empty, pass "
+                                 "--dayfirst or --monthfirst")
         for extra in mapping.unmapped:
             if extra not in out.columns and not extra.startswith("column_"):
                 out[extra] = f[extra].astype(str)
-        frames.append(out[out["customer_id"] != ""])
+        no_id = (out["customer_id"] == "").to_numpy()
+        if no_id.any():
+            p = problem(t.file, t.sheet, rows[no_id], mapping.fields[key], [""] * int(no_id.sum()), "master_missing_id")
+            problems.append(p)
+        frames.append(out[~no_id])
     if not frames:
         return None
     master = pd.concat(frames, ignore_index=True)
@@ -333,7 +344,7 @@ def grade(
     table = customer_metrics(counted, as_of_ts, window_start) if len(counted) else pd.DataFrame(
         index=pd.Index([], name="customer_id"))
     table = _add_cancelled_only(table, lines)
-    master = _master_frame(master_tables)
+    master = _master_frame(master_tables, date_order, problems, notes)
     table = _merge_master(table, master, problems, lines)
     table = _fill_empty_metrics(table)
     table, score_report = score_customers(table, rules.scores)

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from custseg import labels as L
+from custseg.orders import WARNING_CODES
 from custseg.pipeline import GradeResult
 from custseg.summary import class_table, segment_table, tier_table, top_customers
 
@@ -80,7 +81,7 @@ def render_reconciliation(console: Console, result: GradeResult, lang: str) -> N
     if warn:
         console.print(f"{L.TEXT['warnings'][i]}: " + ", ".join(f"{k} {v:,}" for k, v in warn.items()))
     probs = result.problems
-    rows = probs[~probs["reason_code"].isin(["unknown_country", "not_in_master", "bad_tier_override"])]
+    rows = probs[~probs["reason_code"].isin(WARNING_CODES)]
     if len(rows):
         t = Table(title=f"{L.SHEETS['problems'][i]} ({result.problem_rows:,})", title_justify="left", show_edge=False,
                   header_style="bold")
