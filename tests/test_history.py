@@ -146,3 +146,19 @@ def test_backfill_past_month_ends(runner, orders, tmp_path):
 def test_history_for_unknown_customer_and_missing_db(runner, tmp_path):
     res = invoke(runner, ["history", "--history", str(tmp_path / "none.db")])
     assert res.exit_code == 1 and "no history database" in res.stderr
+
+
+def test_compare_two_output_files(runner, orders, tmp_path):
+    jan, mar = tmp_path / "jan.csv", tmp_path / "mar.xlsx"
+    grade_csv(runner, [str(orders), "--as-of", "2026-01-31", "-o", str(jan)])
+    grade_csv(runner, [str(orders), "--as-of", "2026-03-31", "-o", str(mar), "--lang", "en"])
+    result = invoke(runner, ["compare", str(jan), str(mar), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    changes = {c["customer_id"]: (c["previous_tier"], c["tier"], c["tier_change"]) for c in data["changes"]}
+    # January: A (1 recent order, M 4 of 2: key) and D (normal); March adds B and C, and A is VIP.
+    assert changes == {"A": ("key", "vip", "up"), "B": ("", "vip", "new"), "C": ("", "normal", "new")}
+    matrix = {(m["previous_tier"], m["tier"]): m["customers"] for m in data["migration"]}
+    assert matrix == {("key", "vip"): 1, ("normal", "normal"): 1, ("(new)", "vip"): 1, ("(new)", "normal"): 1}
+    table = invoke(runner, ["compare", str(jan), str(mar)])
+    assert table.exit_code == 0 and "tier migration" in table.stdout
