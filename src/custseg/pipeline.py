@@ -260,6 +260,9 @@ def grade(
         parts.append(lines_t)
         problem_parts.append(probs_t)
         duplicates += dup
+        # The raw text is no longer needed: dropping it frees every cell's string but the distinct
+        # values the lines point to (most of the memory of a large run).
+        t.frame = t.frame.iloc[:0]
     lines = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     if lines.empty:
         names = ", ".join(s.name for s in sources)
@@ -343,6 +346,7 @@ def grade(
     progress("scoring")
     table = customer_metrics(counted, as_of_ts, window_start) if len(counted) else pd.DataFrame(
         index=pd.Index([], name="customer_id"))
+    del counted  # a copy of most lines; the rest of the run needs only the customer table and `lines`
     table = _add_cancelled_only(table, lines)
     master = _master_frame(master_tables, date_order, problems, notes)
     table = _merge_master(table, master, problems, lines)

@@ -411,7 +411,10 @@ def read_text_table(
                              hint="name it with --map customer_id=HEADER")
         raise _no_order_columns(where, headers, mapping)
     # The text after the header line; pandas parses that, and line numbers follow from the header's.
-    body = text[_line_offset(text, idx + 1):]
+    # The body as UTF-8 bytes (pandas' C parser reads bytes about 4x faster than a str); the decoded
+    # text is let go before parsing, which keeps the peak memory of a large file down.
+    body = text[_line_offset(text, idx + 1):].encode("utf-8")
+    del text
     header_line = idx + 1
     frame, overflow = _parse_csv_body(body, delim, headers)
     rows = np.arange(header_line + 1, header_line + 1 + len(frame), dtype=np.int64)
@@ -432,15 +435,14 @@ def _line_offset(text: str, lines: int) -> int:
     return pos
 
 
-def _parse_csv_body(body: str, delim: str, headers: list[str]) -> tuple[pd.DataFrame, list[int]]:
+def _parse_csv_body(body: bytes, delim: str, headers: list[str]) -> tuple[pd.DataFrame, list[int]]:
     width = len(headers)
     overflow: list[int] = []
     if not body.strip():
         return pd.DataFrame({h: pd.Series([], dtype=object) for h in headers}), overflow
     try:
-        # The C parser is about 4x faster from UTF-8 bytes than from a Python string.
         frame = pd.read_csv(
-            io.BytesIO(body.encode("utf-8")),
+            io.BytesIO(body),
             encoding="utf-8",
             sep=delim,
             header=None,
@@ -456,7 +458,7 @@ def _parse_csv_body(body: str, delim: str, headers: list[str]) -> tuple[pd.DataF
         # A line with more fields than the header: the csv module keeps every line, and the extra
         # fields are joined into the last column so that the line is still shown (and flagged) later.
         records = []
-        for i, rec in enumerate(csv.reader(io.StringIO(body), delimiter=delim)):
+        for i, rec in enumerate(csv.reader(io.StringIO(body.decode("utf-8")), delimiter=delim)):
             if len(rec) > width:
                 if any(c.strip() for c in rec[width:]):
                     overflow.append(i)
