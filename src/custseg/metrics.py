@@ -91,7 +91,7 @@ def customer_metrics(lines: pd.DataFrame, as_of: pd.Timestamp, window_start: pd.
     recency_key = (day - day.min()) * (len(lines) + 1) + np.arange(len(lines))
     for fld in ("customer_name", "country"):
         values = lines[fld].to_numpy(dtype=object)
-        given = np.array([isinstance(v, str) and v != "" for v in values], dtype=bool)
+        given = (values != "") & pd.notna(values)
         if given.any():
             latest = pd.Series(recency_key[given]).groupby(cust[given]).idxmax()
             out[fld] = pd.Series(values[given][latest.to_numpy()], index=latest.index)
