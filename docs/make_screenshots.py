@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def main() -> None:
     ex = ROOT / "examples"
     result = grade([ex / "orders.xlsx"], options=GradeOptions(rates_file=ex / "rates.csv"))
-    console = Console(record=True, width=110, force_terminal=True, highlight=False, file=io.StringIO())
+    console = Console(record=True, width=110, force_terminal=True, highlight=False, markup=False, file=io.StringIO())
     render_summary(console, result, "zh", [("workbook", "examples/orders_客户分级_2026-10-25.xlsx")])
     console.save_svg(str(ROOT / "docs" / "terminal.svg"), title="custseg grade examples/orders.xlsx --rates examples/rates.csv")
     with tempfile.TemporaryDirectory() as tmp:

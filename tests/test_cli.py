@@ -170,3 +170,12 @@ def test_help_does_not_import_pandas():
     code = "import sys; from custseg.cli import app; print('pandas' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "False"
+
+
+def test_markup_in_customer_names_is_shown_as_written(runner, tmp_path):
+    p = tmp_path / "o.csv"
+    p.write_text("customer_id,customer_name,order_date,amount\nA,[/bold] [red]Evil[/red],2026-01-01,5\n",
+                 encoding="utf-8")
+    result = invoke(runner, ["grade", str(p), "-o", str(tmp_path / "g.csv")])
+    assert result.exit_code == 0, result.output
+    assert "[/bold] [red]Evil[/red]" in result.stdout

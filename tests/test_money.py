@@ -94,11 +94,12 @@ def test_declared_currency_and_base_currency(tmp_path):
     p = tmp_path / "o.csv"
     p.write_text("customer_id,order_date,amount\nA,2026-01-01,10\n", encoding="utf-8")
     r = grade([p], options=GradeOptions(today=TODAY))
-    assert r.customers.loc[0, "currencies"] == "USD" and "taken as USD" in r.notes[0]
+    assert r.customers.loc[0, "currencies"] == "USD" and "taken as USD" in r.notes[0].text("en")
+    assert r.notes[0].text("zh") == "1 行订单没有币种，按本位币 USD 计算；如不是，请用 --currency 指定"
     with pytest.raises(CurrencyError):
         grade([p], options=GradeOptions(today=TODAY, currency="GBP"))
     r = grade([p], options=GradeOptions(today=TODAY, currency="GBP", base_currency="GBP"))
-    assert r.customers.loc[0, "currencies"] == "GBP" and not any("taken as" in n for n in r.notes)
+    assert r.customers.loc[0, "currencies"] == "GBP" and not any(n.code == "assumed_currency" for n in r.notes)
 
 
 def test_unknown_currency_is_a_problem_row(tmp_path):

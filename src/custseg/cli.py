@@ -53,12 +53,6 @@ class TableFormat(str, Enum):
     json = "json"
 
 
-def _err_console() -> Console:
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False, soft_wrap=True)
-
-
 def handle_errors(fn: F) -> F:
     """Turn a user-fixable error into one line on stderr and its exit code; no traceback."""
 
@@ -334,6 +328,7 @@ def summary_payload(result: GradeResult) -> dict[str, Any]:
         "customers": len(data),
         "reconciliation": result.reconciliation,
         "warnings": result.warnings,
+        "notes": [{"code": n.code, **n.values, "text": n.text("en")} for n in result.notes],
         "tiers": rows(tier_table(data, result.rules.tier_order)),
         "rfm_classes": rows(class_table(data)),
         "segments": rows(segment_table(data, [s.key for s in result.rules.segments])),
@@ -354,7 +349,7 @@ def _console(stderr: bool, quiet: bool) -> Console:
     # get a fixed width so that tables do not wrap at 80 columns.
     stream = sys.stderr if stderr else sys.stdout
     width = None if stream.isatty() or "COLUMNS" in os.environ else 120
-    return Console(stderr=stderr, highlight=False, soft_wrap=False, quiet=quiet, width=width)
+    return Console(stderr=stderr, highlight=False, markup=False, soft_wrap=False, quiet=quiet, width=width)
 
 
 class _progress:
@@ -510,7 +505,7 @@ def compare_cmd(
 
         from custseg.report import render_frame
 
-        console = Console(highlight=False)
+        console = Console(highlight=False, markup=False)
         render_frame(console, migration, "tier migration")
         render_frame(console, moved, "changes")
     elif fmt is TableFormat.csv:
@@ -533,7 +528,7 @@ def _emit(frame: Any, fmt: TableFormat, title: str) -> None:
 
         from custseg.report import render_frame
 
-        render_frame(Console(highlight=False), frame, title)
+        render_frame(Console(highlight=False, markup=False), frame, title)
 
 
 def main() -> None:

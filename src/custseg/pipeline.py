@@ -23,6 +23,7 @@ from custseg.fields import MASTER_INDEX, map_headers
 from custseg.geo import geography
 from custseg.metrics import customer_metrics
 from custseg.money import Rates, load_rates_csv, normalise_currency
+from custseg.notes import Note
 from custseg.orders import (
     DISPOSITIONS,
     REASONS,
@@ -93,7 +94,7 @@ class GradeResult:
     class_means: dict[str, float]
     inputs: list[InputInfo]
     skipped_sheets: list[tuple[str, str, str]]
-    notes: list[str]  # things the user should know (assumed currency, collapsed scores, ...)
+    notes: list[Note]  # things the user should know (assumed currency, collapsed scores, ...)
     warnings: dict[str, int]  # duplicate_lines, returned_lines, ...
     revenue_by_currency: pd.DataFrame  # currency, amount, amount_base
     gone: pd.DataFrame = field(default_factory=pd.DataFrame)  # graded last time, absent now
@@ -139,7 +140,7 @@ def _hash(source: Source) -> InputInfo:
 
 
 def _master_frame(tables: list[Table], date_order: str | None, problems: list[pd.DataFrame],
-                  notes: list[str]) -> pd.DataFrame | None:
+                  notes: list[Note]) -> pd.DataFrame | None:
     """The customer master, one row per customer id (the last row wins); rows without an id are
     reported, never dropped silently."""
     frames = []
@@ -161,9 +162,8 @@ def _master_frame(tables: list[Table], date_order: str | None, problems: list[pd
                     out[fld], _ = parse_dates(f[mapping.fields[fld]], date_order)  # type: ignore[arg-type]
                 except AmbiguousDates as exc:
                     out[fld] = pd.NaT
-                    notes.append(f"{t.file}: the customer master's {mapping.fields[fld]!r} dates (e.g. "
-                                 f"{exc.example!r}) read both day-first and month-first; left empty, pass "
-                                 "--dayfirst or --monthfirst")
+                    notes.append(Note("master_dates_ambiguous", {"file": t.file, "column": mapping.fields[fld],
+                                                                 "example": exc.example}))
         for extra in mapping.unmapped:
             if extra not in out.columns and not extra.startswith("column_"):
                 out[extra] = f[extra].astype(str)
@@ -269,7 +269,7 @@ def grade(
         raise InputError(f"{names}: the header is there but no order lines below it",
                          hint="check that the export is not empty (or that the right file was given)")
     problems = [p for p in problem_parts if len(p)]
-    notes: list[str] = []
+    notes: list[Note] = []
 
     today = pd.Timestamp(opts.today or dt.date.today())
     valid = lines["disposition"].eq("used")
@@ -296,8 +296,7 @@ def grade(
     base = rules.currency.base
     declared = lines["currency"].eq("")
     if valid.any() and (declared & valid).any():
-        notes.append(f"{int((declared & valid).sum())} order lines have no currency; "
-                     f"they are taken as {base} (the base currency); say otherwise with --currency")
+        notes.append(Note("assumed_currency", {"n": int((declared & valid).sum()), "base": base}))
     lines.loc[declared, "currency"] = base
     rates = _build_rates(rules, opts)
     foreign = sorted(set(lines.loc[valid, "currency"]) - {base})
@@ -352,7 +351,7 @@ def grade(
     table = _merge_master(table, master, problems, lines)
     table = _fill_empty_metrics(table)
     table, score_report = score_customers(table, rules.scores)
-    notes += score_report.collapsed
+    notes += [Note("score_levels", c) for c in score_report.collapsed]
 
     progress("classifying")
     table["rfm_class"], means = rfm_class(table)

@@ -1,4 +1,8 @@
-"""The terminal summary (rich). Only the CLI calls this; the library never prints."""
+"""The terminal summary (rich). Only the CLI calls this; the library never prints.
+
+The consoles it is given have markup off, so that text from the inputs (a customer named "[/b]")
+is shown as written; only this module's own lines turn markup on, with every value escaped.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,11 @@ from typing import Any
 
 import pandas as pd
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from custseg import labels as L
+from custseg.notes import warning_label
 from custseg.orders import WARNING_CODES
 from custseg.pipeline import GradeResult
 from custseg.summary import class_table, segment_table, tier_table, top_customers
@@ -38,7 +44,7 @@ def render_summary(console: Console, result: GradeResult, lang: str, outputs: li
     data = result.customers
     console.print(f"[bold]custseg[/bold]  {L.TEXT['as_of'][i]}: [bold]{result.as_of.isoformat()}[/bold] "
                   f"({result.as_of_source})  {L.TEXT['base_currency'][i]}: {base}  "
-                  f"{L.TEXT['customers'][i]}: {len(data):,}")
+                  f"{L.TEXT['customers'][i]}: {len(data):,}", markup=True)
     console.print(_group(L.TEXT["tiers"][i], tier_table(data, result.rules.tier_order), values["tier"], lang, base))
     console.print(_group(L.TEXT["classes"][i], class_table(data), values["rfm_class"], lang, base))
     console.print(_group(L.TEXT["segments"][i], segment_table(data, [s.key for s in result.rules.segments]),
@@ -63,11 +69,12 @@ def render_summary(console: Console, result: GradeResult, lang: str, outputs: li
         counts = data["tier_change"].value_counts()
         parts = [f"{L.CHANGE_LABELS[k][i]} {int(counts.get(k, 0)):,}" for k in ("up", "down", "same", "new")]
         parts.append(f"{L.CHANGE_LABELS['gone'][i]} {len(result.gone):,}")
-        console.print(f"[bold]{L.HEADERS['tier_change'][i]}[/bold] ({result.previous_source}): " + ", ".join(parts))
+        console.print(f"[bold]{L.HEADERS['tier_change'][i]}[/bold] ({escape(result.previous_source)}): "
+                      + ", ".join(parts), markup=True)
     for note in result.notes:
-        console.print(f"[yellow]note:[/yellow] {note}")
+        console.print(f"[yellow]{'提示' if lang == 'zh' else 'note'}:[/yellow] {escape(note.text(lang))}", markup=True)
     for label, where in outputs:
-        console.print(f"{label}: [bold]{where}[/bold]")
+        console.print(f"{label}: [bold]{escape(where)}[/bold]", markup=True)
 
 
 def render_reconciliation(console: Console, result: GradeResult, lang: str) -> None:
@@ -76,10 +83,10 @@ def render_reconciliation(console: Console, result: GradeResult, lang: str) -> N
     parts = [f"{L.RECONCILIATION[k][i]} {rec.get(k, 0):,}" for k in L.RECONCILIATION if k != "rows_read"
              and (rec.get(k, 0) or k in ("used", "problem"))]
     console.print(f"[bold]{L.TEXT['reconciliation'][i]}[/bold]: {L.RECONCILIATION['rows_read'][i]} "
-                  f"{rec['rows_read']:,} = " + " + ".join(parts))
+                  f"{rec['rows_read']:,} = " + " + ".join(parts), markup=True)
     warn = {k: v for k, v in result.warnings.items() if v}
     if warn:
-        console.print(f"{L.TEXT['warnings'][i]}: " + ", ".join(f"{k} {v:,}" for k, v in warn.items()))
+        console.print(f"{L.TEXT['warnings'][i]}: " + ", ".join(f"{warning_label(k, lang)} {v:,}" for k, v in warn.items()))
     probs = result.problems
     rows = probs[~probs["reason_code"].isin(WARNING_CODES)]
     if len(rows):

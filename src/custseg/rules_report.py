@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from custseg.expr import parse_condition
+from custseg.notes import Note
 from custseg.rules import Rules, fm_score, segment_coverage
 
 # Columns every grading has; conditions may also name customer-master columns.
@@ -54,5 +55,5 @@ def explain_rules(rules: Rules, orders: list[str]) -> Iterator[str]:
         for rec in result.scores.cutoffs.itertuples(index=False):
             if rec.customers:
                 yield f"  {rec.score} {rec.level}: {rec.min:g} .. {rec.max:g} ({rec.customers} customers, {rec.method})"
-        for warning in result.scores.collapsed:
-            yield f"  warning: {warning}"
+        for collapsed in result.scores.collapsed:
+            yield f"  warning: {Note('score_levels', collapsed).text('en')}"

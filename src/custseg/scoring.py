@@ -54,7 +54,7 @@ class ScoreReport:
 
     method: str
     cutoffs: pd.DataFrame  # score, level, min, max, customers
-    collapsed: list[str]  # warnings: scores that use fewer than 5 levels
+    collapsed: list[dict[str, object]]  # scores that use fewer than 5 levels: score, levels, method
 
 
 def score_customers(table: pd.DataFrame, rules: ScoreRules) -> tuple[pd.DataFrame, ScoreReport]:
@@ -95,5 +95,5 @@ def score_customers(table: pd.DataFrame, rules: ScoreRules) -> tuple[pd.DataFram
                          "min": float(values[sel].min()) if count else None,
                          "max": float(values[sel].max()) if count else None, "customers": count})
         if 0 < scored.sum() and levels < 5:
-            collapsed.append(f"{name} uses {levels} of 5 levels on this data ({how})")
+            collapsed.append({"score": name, "levels": levels, "method": how})
     return out, ScoreReport(rules.method, pd.DataFrame(rows), collapsed)

@@ -18,6 +18,7 @@ import pandas as pd
 from custseg import labels as L
 from custseg.errors import OutputError
 from custseg.money import minor_unit
+from custseg.notes import warning_label
 from custseg.orders import REASONS
 from custseg.pipeline import DATE_COLUMNS, MONEY_COLUMNS, GradeResult
 from custseg.summary import (
@@ -395,13 +396,13 @@ class _Writer:
         for key, texts in L.RECONCILIATION.items():
             kv(texts[self.i], int(self.r.reconciliation.get(key, 0)), self.f["int"])
         for key, n in self.r.warnings.items():
-            kv(key, int(n), self.f["int"])
+            kv(warning_label(key, self.lang), int(n), self.f["int"])
         if self.r.notes:
             r += 1
             ws.write_string(r, 0, self.t("notes"), self.f["title"])
             r += 1
             for note in self.r.notes:
-                kv("", note)
+                kv("", note.text(self.lang))
         r += 1
         ws.write_string(r, 0, self.t("cutoffs"), self.f["title"])
         r += 1

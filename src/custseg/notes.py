@@ -1,0 +1,48 @@
+"""Things a run tells the user (assumed currency, collapsed scores, ...), in either language.
+
+A note is a code and its values; the text is made where it is shown, so the terminal and the
+workbook speak the run's language while the library keeps a stable code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+TEMPLATES: dict[str, tuple[str, str]] = {
+    "assumed_currency": ("{n} 行订单没有币种，按本位币 {base} 计算；如不是，请用 --currency 指定",
+                         "{n} order lines have no currency; they are taken as {base} (the base currency); "
+                         "say otherwise with --currency"),
+    "score_levels": ("{score} 在本数据上只用到 5 档中的 {levels} 档（{method}）",
+                     "{score} uses {levels} of 5 levels on this data ({method})"),
+    "master_dates_ambiguous": ("{file}：客户档案的“{column}”日期（如 {example}）日月顺序无法确定，已留空；"
+                               "请用 --dayfirst 或 --monthfirst 指定",
+                               "{file}: the customer master's {column!r} dates (e.g. {example!r}) read both "
+                               "day-first and month-first; left empty, pass --dayfirst or --monthfirst"),
+}
+
+WARNING_LABELS: dict[str, tuple[str, str]] = {
+    "duplicate_lines": ("重复行", "duplicate lines"),
+    "returned_lines": ("退货行", "returned lines"),
+    "unknown_country": ("未识别国家", "unknown countries"),
+    "not_in_master": ("不在客户档案中", "not in the customer master"),
+    "bad_tier_override": ("无效手动等级", "invalid manual tiers"),
+    "master_missing_id": ("档案缺客户编号", "master rows without an id"),
+}
+
+
+@dataclass(frozen=True)
+class Note:
+    code: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str = "en") -> str:
+        template = TEMPLATES[self.code][0 if lang == "zh" else 1]
+        return template.format(**self.values)
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
+def warning_label(key: str, lang: str) -> str:
+    return WARNING_LABELS.get(key, (key, key))[0 if lang == "zh" else 1]
