@@ -124,49 +124,49 @@ def _default_output(first: str, as_of: str, lang: str) -> Path:
 @app.command()
 @handle_errors
 def grade(
-    orders: Annotated[list[str], typer.Argument(help="Order exports: CSV, TSV, XLSX (XLS/ODS); '-' reads CSV from stdin.")],
-    output: Annotated[str | None, typer.Option("-o", "--output", help="Output file; its extension picks the format. "
+    orders: Annotated[list[str], typer.Argument(metavar="ORDERS...", help="Order exports: CSV, TSV, XLSX (XLS/ODS); '-' reads CSV from stdin.")],
+    output: Annotated[str | None, typer.Option("-o", "--output", metavar="PATH", help="Output file; its extension picks the format. "
                                               "'-' writes CSV (or --format json/jsonl) to stdout. Default: "
                                               "<input>_客户分级_<as-of>.xlsx beside the first input.")] = None,
     fmt: Annotated[OutFormat | None, typer.Option("--format", help="Output format, overriding the extension.")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Evaluation date YYYY-MM-DD. Default: the latest valid "
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="Evaluation date YYYY-MM-DD. Default: the latest valid "
                                              "order date in the inputs.")] = None,
-    customers: Annotated[str | None, typer.Option("--customers", help="Customer master (CSV/XLSX): name, country, "
+    customers: Annotated[str | None, typer.Option("--customers", metavar="FILE", help="Customer master (CSV/XLSX): name, country, "
                                                  "industry (行业), sales owner (业务员), 手动等级 ...")] = None,
-    rules_file: Annotated[Path | None, typer.Option("--rules", help="Rules file (TOML); see `custseg rules init`.")] = None,
-    column_map: Annotated[list[str] | None, typer.Option("--map", help="FIELD=HEADER, e.g. --map amount=成交金额 "
+    rules_file: Annotated[Path | None, typer.Option("--rules", metavar="FILE", help="Rules file (TOML); see `custseg rules init`.")] = None,
+    column_map: Annotated[list[str] | None, typer.Option("--map", metavar="FIELD=HEADER", help="FIELD=HEADER, e.g. --map amount=成交金额 "
                                                         "(repeatable).")] = None,
-    encoding: Annotated[str | None, typer.Option("--encoding", help="Text encoding of CSV inputs (detected by "
+    encoding: Annotated[str | None, typer.Option("--encoding", metavar="NAME", help="Text encoding of CSV inputs (detected by "
                                                 "default), e.g. gb18030, utf-8, cp1252.")] = None,
-    sheet: Annotated[list[str] | None, typer.Option("--sheet", help="Read only this sheet (repeatable).")] = None,
+    sheet: Annotated[list[str] | None, typer.Option("--sheet", metavar="NAME", help="Read only this sheet (repeatable).")] = None,
     dayfirst: Annotated[bool, typer.Option("--dayfirst", help="Read 03/05/2025 as 3 May.")] = False,
     monthfirst: Annotated[bool, typer.Option("--monthfirst", help="Read 03/05/2025 as March 5.")] = False,
     decimal_comma: Annotated[bool, typer.Option("--decimal-comma", help="Amounts use a decimal comma (1.234,50).")] = False,
-    currency: Annotated[str | None, typer.Option("--currency", help="Currency of inputs without a currency column, "
+    currency: Annotated[str | None, typer.Option("--currency", metavar="CODE", help="Currency of inputs without a currency column, "
                                                 "e.g. GBP.")] = None,
-    base_currency: Annotated[str | None, typer.Option("--base-currency", help="Currency of monetary figures "
+    base_currency: Annotated[str | None, typer.Option("--base-currency", metavar="CODE", help="Currency of monetary figures "
                                                      "(default USD, or the rules file's).")] = None,
-    rates: Annotated[Path | None, typer.Option("--rates", help="Exchange rates CSV: currency,rate[,month|date] "
+    rates: Annotated[Path | None, typer.Option("--rates", metavar="FILE", help="Exchange rates CSV: currency,rate[,month|date] "
                                               "(1 unit = rate units of base).")] = None,
-    yen: Annotated[str | None, typer.Option("--yen", help="What a bare ¥ means: CNY (default) or JPY.")] = None,
-    home_country: Annotated[str | None, typer.Option("--home-country", help="ISO code of the home market for "
+    yen: Annotated[str | None, typer.Option("--yen", metavar="CNY|JPY", help="What a bare ¥ means: CNY (default) or JPY.")] = None,
+    home_country: Annotated[str | None, typer.Option("--home-country", metavar="CODE", help="ISO code of the home market for "
                                                     "is_domestic (default CN).")] = None,
-    status: Annotated[list[str] | None, typer.Option("--status", help="TEXT=KIND with KIND order, cancelled or "
+    status: Annotated[list[str] | None, typer.Option("--status", metavar="TEXT=KIND", help="TEXT=KIND with KIND order, cancelled or "
                                                     "returned, e.g. \"On Hold=cancelled\" (repeatable).")] = None,
-    lookback_months: Annotated[int | None, typer.Option("--lookback-months", min=0, help="Frequency and monetary "
+    lookback_months: Annotated[int | None, typer.Option("--lookback-months", min=0, metavar="N", help="Frequency and monetary "
                                                        "count only the last N months (0: all).")] = None,
-    previous: Annotated[Path | None, typer.Option("--previous", help="Last run's workbook or CSV: adds previous_tier "
+    previous: Annotated[Path | None, typer.Option("--previous", metavar="FILE", help="Last run's workbook or CSV: adds previous_tier "
                                                  "and tier_change.")] = None,
-    history: Annotated[Path | None, typer.Option("--history", help="SQLite history: stores this run as a snapshot; "
+    history: Annotated[Path | None, typer.Option("--history", metavar="DB", help="SQLite history: stores this run as a snapshot; "
                                                 "the previous snapshot is compared.")] = None,
-    problems: Annotated[Path | None, typer.Option("--problems", help="Also write the problem rows to this CSV.")] = None,
-    max_problems: Annotated[str | None, typer.Option("--max-problems", help="Exit 3 when problem rows exceed this "
+    problems: Annotated[Path | None, typer.Option("--problems", metavar="FILE", help="Also write the problem rows to this CSV.")] = None,
+    max_problems: Annotated[str | None, typer.Option("--max-problems", metavar="N|N%", help="Exit 3 when problem rows exceed this "
                                                     "count or percentage (e.g. 100 or 5%); outputs are still written.")] = None,
-    summary_json: Annotated[Path | None, typer.Option("--summary-json", help="Write the summary figures as JSON.")] = None,
+    summary_json: Annotated[Path | None, typer.Option("--summary-json", metavar="FILE", help="Write the summary figures as JSON.")] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the workbook and terminal.")] = Lang.zh,
     csv_safe: Annotated[bool, typer.Option("--csv-safe", help="Prefix text cells starting with = + - @ with ' in "
                                           "CSV output (spreadsheet formula injection).")] = False,
-    max_unzipped_mb: Annotated[int, typer.Option("--max-unzipped-mb", min=1, help="Refuse workbooks that unpack "
+    max_unzipped_mb: Annotated[int, typer.Option("--max-unzipped-mb", min=1, metavar="MB", help="Refuse workbooks that unpack "
                                                 "to more than this (zip-bomb guard).")] = 2048,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing but errors.")] = False,
 ) -> None:
