@@ -124,7 +124,7 @@ def _default_output(first: str, as_of: str, lang: str) -> Path:
 @app.command()
 @handle_errors
 def grade(
-    orders: Annotated[list[str], typer.Argument(metavar="ORDERS...", help="Order exports: CSV, TSV, XLSX (XLS/ODS); '-' reads CSV from stdin.")],
+    orders: Annotated[list[str], typer.Argument(metavar="ORDERS", help="Order exports: CSV, TSV, XLSX (XLS/ODS); '-' reads CSV from stdin.")],
     output: Annotated[str | None, typer.Option("-o", "--output", metavar="PATH", help="Output file; its extension picks the format. "
                                               "'-' writes CSV (or --format json/jsonl) to stdout. Default: "
                                               "<input>_客户分级_<as-of>.xlsx beside the first input.")] = None,
