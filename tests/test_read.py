@@ -69,8 +69,9 @@ def test_title_rows_serial_dates_text_numbers_blank_and_total_rows():
     assert "header row 3" in result.inputs[0].tables[0]
 
 
-def test_every_order_sheet_is_read_and_the_master_sheet_is_used():
-    result = grade([DATA / "multi_sheet.xlsx"], options=GradeOptions(today=TODAY))
+@pytest.mark.parametrize("name", ["multi_sheet.xlsx", "multi_sheet.ods", "multi_sheet.xls"])
+def test_every_order_sheet_is_read_and_the_master_sheet_is_used(name):
+    result = grade([DATA / name], options=GradeOptions(today=TODAY))
     assert figures(result) == EXPECTED
     c = result.customers.set_index("customer_id")
     assert c.loc["K001", "customer_name"] == "华为贸易有限公司"  # the master wins over the orders

@@ -166,8 +166,23 @@ def write_bad_files() -> None:
         ("customer_id,order_date,amount,note\n" + big + "B,2026-01-02,2,ok\n").encode(), mtime=0))
 
 
+def write_other_spreadsheet_formats() -> None:
+    """multi_sheet.xlsx as ODS and legacy XLS, converted by LibreOffice when it is installed."""
+    import shutil
+    import subprocess
+
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        print("LibreOffice not found: multi_sheet.ods and multi_sheet.xls left as they are")
+        return
+    for fmt in ("ods", "xls"):
+        subprocess.run([office, "--headless", "--convert-to", fmt, "--outdir", str(HERE), str(HERE / "multi_sheet.xlsx")],
+                       check=True, capture_output=True, timeout=300)
+
+
 if __name__ == "__main__":
     write_text_files()
     write_workbooks()
     write_bad_files()
+    write_other_spreadsheet_formats()
     print("written")
