@@ -98,7 +98,7 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
     where = f"{table.file}" + (f" [{table.sheet}]" if table.sheet else "")
     problems: list[pd.DataFrame] = []
 
-    cache: dict[str, Factorized] = {}
+    cache: dict[str, Factorized] = dict(table.factorized)
 
     def fz(header: str) -> Factorized:
         """The column factorized once, shared by every parser that reads it."""
@@ -166,7 +166,8 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
     else:
         amount = pd.Series(np.nan, index=f.index)
         raw_amount = pd.Series("", index=f.index)
-    if "quantity" in m and "unit_price" in m:
+    # Quantity x unit price stands in where the amount is blank (or there is no amount column).
+    if "quantity" in m and "unit_price" in m and raw_amount.eq("").any():
         q = parse_amounts(fz(m["quantity"]), opts.decimal_comma)
         p = parse_amounts(fz(m["unit_price"]), opts.decimal_comma)
         fill = raw_amount.eq("")
@@ -230,8 +231,12 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
     disposition[total] = "total"
     disposition[blank] = "blank"
     lines["disposition"] = disposition
-    # Exact duplicate lines, by a 64-bit hash of each row (collisions are negligible for a warning count).
-    duplicates = int(pd.Series(pd.util.hash_pandas_object(f[live.to_numpy()], index=False)).duplicated().sum()) if n else 0
+    # Exact duplicate lines: rows whose every cell has the same code as another row's.
+    if n and live.any():
+        codes = pd.DataFrame({i: fz(c).codes for i, c in enumerate(f.columns)})
+        duplicates = int(codes[live.to_numpy()].duplicated().sum())
+    else:
+        duplicates = 0
     probs = pd.concat(problems, ignore_index=True) if problems else empty_problems()
     if len(probs):
         # Problems on rows that are cancelled or totals are not problems after all.

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from custseg.errors import InputError
+from custseg.values import Factorized
 from custseg.fields import (
     MASTER_INDEX,
     ORDER_INDEX,
@@ -120,6 +121,8 @@ class Table:
     delimiter: str = ""
     # Frame rows that had values right of the header's last column: shown as problem rows, not used.
     overflow: list[int] = field(default_factory=list)
+    # Columns the reader already factorized (workbooks), so that validation does not do it again.
+    factorized: dict[str, Factorized] = field(default_factory=dict)
 
 
 @dataclass
@@ -551,29 +554,44 @@ def _choose_sheets(name: str, names: list[str], wanted: list[str] | None) -> lis
     return [s for s in names if s in wanted]
 
 
-def _column_text(values: list[object]) -> np.ndarray:
-    """A column of cell values as text; each distinct value is rendered once (exports repeat values)."""
-    codes, uniques = pd.factorize(np.array(values, dtype=object), use_na_sentinel=False)
-    return np.array([cell_to_text(u) for u in uniques], dtype=object)[codes]
+def _column_text(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A column of cell values as text, each distinct value rendered once (exports repeat values):
+    (texts, codes, distinct texts). Two cell values may render alike (1 and 1.0), so the distinct
+    texts are factorized again to keep the codes exact."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    rendered = np.array([cell_to_text(u) for u in uniques], dtype=object)
+    text_codes, text_uniques = pd.factorize(rendered, use_na_sentinel=False)
+    codes = text_codes[codes]
+    return text_uniques[codes], codes, np.asarray(text_uniques, dtype=object)
 
 
-def _cells_to_frame(rows: list[list[object]], headers: list[str]) -> tuple[pd.DataFrame, list[int]]:
+def _cells_to_frame(rows: list[list[object]], headers: list[str],
+                    ) -> tuple[pd.DataFrame, list[int], dict[str, Factorized]]:
     """Rows of cell values (padded or not) to a frame of text, column by column, and the rows that have
     values right of the header's last column."""
     width = len(headers)
     if not rows:
-        return pd.DataFrame({h: pd.Series([], dtype=object) for h in headers}), []
+        return pd.DataFrame({h: pd.Series([], dtype=object) for h in headers}), [], {}
     longest = max(len(r) for r in rows)
     if any(len(r) != longest for r in rows):
         rows = [list(r) + [None] * (longest - len(r)) for r in rows]
-    columns = list(zip(*rows, strict=True)) if longest else []
+    # One 2-D object array, then a column is a view: cheaper than transposing lists of rows.
+    cells = np.empty((len(rows), longest), dtype=object)
+    cells[:] = rows
     data = {}
+    factorized_columns = {}
     for i, h in enumerate(headers):
-        data[h] = _column_text(list(columns[i])) if i < len(columns) else np.full(len(rows), "", dtype=object)
+        if i < longest:
+            data[h], codes, uniques = _column_text(cells[:, i])
+            factorized_columns[h] = (codes, uniques)
+        else:
+            data[h] = np.full(len(rows), "", dtype=object)
     overflow = np.zeros(len(rows), dtype=bool)
-    for extra_col in columns[width:]:
-        overflow |= np.array([v not in (None, "") and str(v).strip() != "" for v in extra_col], dtype=bool)
-    return pd.DataFrame(data, columns=headers), np.flatnonzero(overflow).tolist()
+    for j in range(width, longest):
+        overflow |= np.array([v not in (None, "") and str(v).strip() != "" for v in cells[:, j]], dtype=bool)
+    frame = pd.DataFrame(data, columns=headers, dtype=object)
+    done = {h: Factorized(c, pd.Series(u, dtype=object), frame.index) for h, (c, u) in factorized_columns.items()}
+    return frame, np.flatnonzero(overflow).tolist(), done
 
 
 def read_workbook(
@@ -598,9 +616,10 @@ def read_workbook(
             if idx >= 0:
                 last_error = (where, headers, mapping)
             continue
-        frame, extra = _cells_to_frame(rows[idx + 1 :], headers)
+        frame, extra, done = _cells_to_frame(rows[idx + 1 :], headers)
         row_numbers = np.arange(idx + 2, idx + 2 + len(frame), dtype=np.int64)
-        report.tables.append(Table(source.name, sheet_name, kind, frame, row_numbers, mapping, idx + 1, overflow=extra))
+        report.tables.append(Table(source.name, sheet_name, kind, frame, row_numbers, mapping, idx + 1,
+                                   overflow=extra, factorized=done))
     if want != "master" and not any(t.kind == "orders" for t in report.tables):
         if last_error:
             raise _no_order_columns(*last_error)
