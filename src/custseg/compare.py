@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-CHANGE_KEYS = ("up", "down", "same", "new", "gone")
-
 
 def compare_with_previous(
     table: pd.DataFrame, previous: pd.DataFrame, tier_order: list[str]

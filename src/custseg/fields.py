@@ -48,12 +48,6 @@ MASTER_ALIASES: dict[str, tuple[str, ...]] = {
     "tier_override": ("手动等级", "指定等级", "tier_override", "Tier Override", "Manual Tier"),
 }
 
-# Fields that are read from order lines but may also come from a customer master.
-REQUIRED_ANY_OF = {
-    "customer": ("customer_id", "customer_name"),
-    "date": ("order_date",),
-}
-
 
 def normalise_header(text: object) -> str:
     """Fold a header to the form aliases are compared in."""

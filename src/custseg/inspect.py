@@ -47,5 +47,5 @@ def inspect_source(source: Source, overrides: dict[str, str], encoding: str | No
                 yield f"    problem {code}: {n:,}"
         except Exception as exc:  # inspect shows what it can; grade reports the error properly
             yield f"    cannot read the rows: {exc}"
-    for file, sheet, why in report.skipped_sheets:
+    for _file, sheet, why in report.skipped_sheets:
         yield f"  sheet {sheet!r}: skipped ({why})"

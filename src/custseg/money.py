@@ -57,9 +57,10 @@ def normalise_currency(token: str, yen: str = "CNY") -> str | None:
 
 def currency_codes(tokens: pd.Series, yen: str = "CNY") -> tuple[pd.Series, pd.Series]:
     """(codes, bad): ISO codes per row ("" where no token) and a mask of tokens that are not currencies."""
-    from custseg.values import factorize_text
+    from custseg.values import factorized
 
-    codes_idx, uniq = factorize_text(tokens)
+    fz = factorized(tokens)
+    codes_idx, uniq = fz.codes, fz.uniques
     looked = np.array([normalise_currency(str(t), yen) or "" for t in uniq], dtype=object)
     bad_u = np.array([bool(str(t).strip()) for t in uniq], dtype=bool) & (looked == "")
     codes = pd.Series(looked[codes_idx], index=tokens.index, dtype=object)
@@ -79,13 +80,6 @@ class Rates:
     monthly: pd.DataFrame | None = None  # currency, month (Period), rate
     daily: pd.DataFrame | None = None  # currency, date, rate
     source: str = ""
-
-    def currencies(self) -> set[str]:
-        found = set(self.fixed) | {self.base}
-        for table in (self.monthly, self.daily):
-            if table is not None:
-                found |= set(table["currency"])
-        return found
 
     def convert(self, amount: pd.Series, currency: pd.Series, date: pd.Series) -> tuple[pd.Series, pd.Series]:
         """(amount in base, reason) where reason is "" or 'unknown_currency' / 'missing_rate'."""

@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 
 from custseg.errors import InputError
-from custseg.values import Factorized
 from custseg.fields import (
     MASTER_INDEX,
     ORDER_INDEX,
@@ -31,6 +30,7 @@ from custseg.fields import (
     missing_order_fields,
     normalise_header,
 )
+from custseg.values import Factorized
 
 TableKind = Literal["orders", "master", "returns"]
 
@@ -270,9 +270,6 @@ def cell_to_text(value: object) -> str:
 
 
 # ----------------------------------------------------------------------------- header rows
-
-
-TOTAL_WORDS = {"合计", "总计", "小计", "总额", "total", "grandtotal", "subtotal", "sum", "totals"}
 
 
 def _unique_headers(raw: list[str]) -> list[str]:

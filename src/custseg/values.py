@@ -63,11 +63,6 @@ def factorized(raw: Column) -> Factorized:
     return Factorized(codes, pd.Series(uniques, dtype=object), raw.index)
 
 
-def factorize_text(raw: Column) -> tuple[np.ndarray, pd.Series]:
-    fz = factorized(raw)
-    return fz.codes, fz.uniques
-
-
 def stripped(raw: Column) -> pd.Series:
     """The cells' text, trimmed (computed once per distinct value)."""
     fz = factorized(raw)
@@ -259,8 +254,6 @@ def _normalise_id(x: object) -> str:
     m = _FLOAT_ID.fullmatch(text)
     return m.group(1) if m else text
 
-
-StatusKind = Literal["order", "cancelled", "returned"]
 
 CANCELLED_WORDS = ("cancelled", "canceled", "cancel", "void", "voided", "已取消", "取消", "作废", "已作废", "撤销")
 RETURNED_WORDS = ("returned", "return", "refund", "refunded", "退货", "退款", "已退货", "已退款", "credit note",

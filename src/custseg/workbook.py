@@ -388,7 +388,7 @@ class _Writer:
             kv(info.name, f"{info.size:,} bytes  sha256 {info.sha256}")
             for t in info.tables:
                 kv("", t)
-        for file, sheet, why in self.r.skipped_sheets:
+        for _file, sheet, why in self.r.skipped_sheets:
             kv("", f"[{sheet}] skipped: {why}")
         r += 1
         ws.write_string(r, 0, self.t("reconciliation"), self.f["title"])

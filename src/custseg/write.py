@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import io
 import json
 import math
 import os
@@ -243,9 +242,3 @@ def read_previous(path: str | Path, rules: Any) -> pd.DataFrame:
     if "monetary" in frame:
         out["monetary"] = pd.to_numeric(frame["monetary"], errors="coerce").fillna(0.0)
     return out
-
-
-def to_stdout_text(customers: pd.DataFrame, fmt: str, csv_safe: bool) -> str:
-    buf = io.StringIO()
-    write_table(customers, fmt, buf, csv_safe)
-    return buf.getvalue()
