@@ -126,17 +126,15 @@ def _text_frame(customers: pd.DataFrame, csv_safe: bool) -> pd.DataFrame:
         elif pd.api.types.is_integer_dtype(col.dtype):
             out[c] = col.astype("string").fillna("").to_numpy(dtype=object)
         else:
-            values = col.to_numpy(dtype=object)
-            text = []
-            for v in values.tolist():
-                if v is None or v is pd.NA or (isinstance(v, float) and v != v):
-                    text.append("")
-                elif isinstance(v, bool):
-                    text.append("true" if v else "false")
-                else:
-                    t = str(v)
-                    text.append(escape_formula(t) if csv_safe else t)
-            out[c] = text
+            values = col.astype(object)
+            missing = values.isna()
+            if pd.api.types.infer_dtype(values, skipna=True) == "boolean":  # e.g. is_domestic with gaps
+                text = values.map({True: "true", False: "false"})
+            else:
+                text = values.astype(str)
+                if csv_safe:
+                    text = text.where(~text.str.startswith(FORMULA_TRIGGERS), "'" + text)
+            out[c] = text.where(~missing, "").to_numpy(dtype=object)
     return out
 
 
