@@ -434,7 +434,7 @@ def rules_check(
         from custseg.read import Source, read_source
 
         for table in read_source(Source.from_arg(customers), {}, want="master").tables:
-            extra |= set(table.frame.columns) | set(table.mapping.fields)
+            extra |= set(table.headers) | set(table.mapping.fields)
     unknown = unknown_columns(rules, extra)
     if unknown:
         raise RulesError(

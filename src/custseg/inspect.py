@@ -17,7 +17,7 @@ def inspect_source(source: Source, overrides: dict[str, str], encoding: str | No
         if t.encoding:
             delim = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(t.delimiter, repr(t.delimiter))
             where += f": encoding {t.encoding}, delimiter {delim}"
-        yield f"{where}; {t.kind}; header on row {t.header_row}; {len(t.frame):,} data rows"
+        yield f"{where}; {t.kind}; header on row {t.header_row}; {t.n_rows:,} data rows"
         for fld, header in t.mapping.fields.items():
             yield f"    {header!r:30} -> {fld}"
         if t.mapping.unmapped:
@@ -26,7 +26,7 @@ def inspect_source(source: Source, overrides: dict[str, str], encoding: str | No
             continue
         from custseg.values import AmbiguousDates, parse_amounts, parse_dates
 
-        date_col = t.frame[t.mapping.fields["order_date"]]
+        date_col = t.columns[t.mapping.fields["order_date"]]
         try:
             dates, order = parse_dates(date_col)
             span = f"{dates.min().date()} .. {dates.max().date()}" if dates.notna().any() else "no readable dates"
@@ -34,7 +34,7 @@ def inspect_source(source: Source, overrides: dict[str, str], encoding: str | No
         except AmbiguousDates as exc:
             yield f"    dates: AMBIGUOUS (e.g. {exc.example!r}); grading needs --dayfirst or --monthfirst"
         if "amount" in t.mapping.fields:
-            amounts = parse_amounts(t.frame[t.mapping.fields["amount"]])
+            amounts = parse_amounts(t.columns[t.mapping.fields["amount"]])
             yield f"    amounts: decimal {'comma' if amounts.decimal_comma else 'point'}; " \
                   f"{int(amounts.value.isna().sum()):,} unreadable or blank"
         try:

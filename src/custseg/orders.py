@@ -19,7 +19,6 @@ from custseg.values import (
     AmbiguousDates,
     DateOrder,
     Factorized,
-    factorized,
     is_sample,
     is_total_label,
     normalise_ids,
@@ -80,50 +79,48 @@ def empty_problems() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype="int64" if c == "row" else object) for c in PROBLEM_COLUMNS})
 
 
-def _blank_mask(frame: pd.DataFrame) -> pd.Series:
-    """Rows whose every cell is empty; each further column is checked only on the rows still blank."""
-    mask = pd.Series(True, index=frame.index)
-    for col in frame.columns:
-        candidates = mask[mask].index
-        if not len(candidates):
+def _blank_mask(columns: dict[str, Factorized], index: pd.Index) -> pd.Series:
+    """Rows whose every cell is empty (blank or spaces), from each column's distinct texts."""
+    mask = np.ones(len(index), dtype=bool)
+    for fz in columns.values():
+        if not mask.any():
             break
-        mask.loc[candidates] = stripped(frame.loc[candidates, col]).eq("").to_numpy()
-    return mask
+        empty = fz.uniques.astype(str).str.strip().eq("").to_numpy()
+        mask &= empty[fz.codes]
+    return pd.Series(mask, index=index)
 
 
 def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """(lines, problems, duplicate_lines) for one order table; lines keep every row of the table."""
-    f = table.frame
+    cols = table.columns
+    headers = table.headers
+    index = table.index
     m = table.mapping.fields
     where = f"{table.file}" + (f" [{table.sheet}]" if table.sheet else "")
     problems: list[pd.DataFrame] = []
 
-    cache: dict[str, Factorized] = dict(table.factorized)
-
     def fz(header: str) -> Factorized:
-        """The column factorized once, shared by every parser that reads it."""
-        if header not in cache:
-            cache[header] = factorized(f[header])
-        return cache[header]
+        return cols[header]
 
     def col(name: str) -> pd.Series | None:
         return stripped(fz(m[name])) if name in m else None
 
     def flag(mask: pd.Series, column: str, code: str) -> None:
         if mask.any():
-            values = f.loc[mask, column].astype(str) if column in f.columns else pd.Series([""] * int(mask.sum()))
-            problems.append(problem(table.file, table.sheet, table.rows[mask.to_numpy()], column, values, code))
+            where_true = mask.to_numpy()
+            values = (cols[column].texts()[where_true] if column in cols else [""] * int(where_true.sum()))
+            problems.append(problem(table.file, table.sheet, table.rows[where_true], column, list(values), code))
 
-    n = len(f)
-    lines = pd.DataFrame(index=f.index)
+    n = len(index)
+    lines = pd.DataFrame(index=index)
     lines["file"] = table.file
     lines["sheet"] = table.sheet
     lines["row"] = table.rows
-    blank = _blank_mask(f)
+    blank = _blank_mask(cols, index)
     # A total row labels itself in the first column or the customer column (合计, Total, Grand Total).
-    label_cols = [c for c in (m.get("customer_id"), m.get("customer_name"), f.columns[0] if n else None)
+    label_cols = [c for c in (m.get("customer_id"), m.get("customer_name"), headers[0] if n else None)
                   if c is not None]
-    total = pd.Series(False, index=f.index)
+    total = pd.Series(False, index=index)
     for c in dict.fromkeys(label_cols):
         total |= is_total_label(fz(c))
     total &= ~blank
@@ -135,7 +132,7 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
         ids = names.str.replace(r"\s+", " ", regex=True)
     lines["customer_id"] = ids
     lines["customer_name"] = names if names is not None else ""
-    bad = pd.Series(False, index=f.index)
+    bad = pd.Series(False, index=index)
     live = ~blank & ~total
 
     missing_cust = live & (ids == "")
@@ -158,14 +155,14 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
     bad |= missing_date | bad_date
     lines["order_date"] = dates
 
-    token = pd.Series("", index=f.index)
+    token = pd.Series("", index=index)
     if "amount" in m:
         parsed = parse_amounts(fz(m["amount"]), opts.decimal_comma)
         amount, token = parsed.value, parsed.currency_token
         raw_amount = stripped(fz(m["amount"]))
     else:
-        amount = pd.Series(np.nan, index=f.index)
-        raw_amount = pd.Series("", index=f.index)
+        amount = pd.Series(np.nan, index=index)
+        raw_amount = pd.Series("", index=index)
     # Quantity x unit price stands in where the amount is blank (or there is no amount column).
     if "quantity" in m and "unit_price" in m and raw_amount.eq("").any():
         q = parse_amounts(fz(m["quantity"]), opts.decimal_comma)
@@ -206,25 +203,25 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
     lines["currency"] = codes.where(codes != "", opts.currency or "")
     lines["currency_declared"] = codes.eq("")
 
-    kinds = status_kinds(fz(m["status"]), opts.status_map) if "status" in m else pd.Series("order", index=f.index)
+    kinds = status_kinds(fz(m["status"]), opts.status_map) if "status" in m else pd.Series("order", index=index)
     lines["status_kind"] = kinds
     amount = amount.where(kinds != "returned", -amount.abs())
     lines["amount"] = amount
 
-    order_ids = normalise_ids(fz(m["order_id"])) if "order_id" in m else pd.Series("", index=f.index)
+    order_ids = normalise_ids(fz(m["order_id"])) if "order_id" in m else pd.Series("", index=index)
     lines["order_id"] = order_ids
     lines["country"] = col("country") if "country" in m else ""
     lines["category"] = col("category") if "category" in m else ""
     lines["sample"] = is_sample(fz(m["order_type"])) if "order_type" in m else False
 
     if table.overflow:
-        over = pd.Series(False, index=f.index)
+        over = pd.Series(False, index=index)
         over.iloc[table.overflow] = True
         over &= live
-        flag(over, f.columns[-1], "extra_fields")
+        flag(over, headers[-1], "extra_fields")
         bad |= over
 
-    disposition = pd.Series("used", index=f.index, dtype=object)
+    disposition = pd.Series("used", index=index, dtype=object)
     disposition[bad] = "problem"
     # A cancelled line counts for nothing, so its other defects do not matter.
     disposition[live & kinds.eq("cancelled")] = "cancelled"
@@ -233,7 +230,7 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
     lines["disposition"] = disposition
     # Exact duplicate lines: rows whose every cell has the same code as another row's.
     if n and live.any():
-        codes = pd.DataFrame({i: fz(c).codes for i, c in enumerate(f.columns)})
+        codes = pd.DataFrame({i: fz(c).codes for i, c in enumerate(headers)})
         duplicates = int(codes[live.to_numpy()].duplicated().sum())
     else:
         duplicates = 0

@@ -110,6 +110,10 @@ class GradeResult:
 Progress = Callable[[str], None]
 
 
+METRIC_INPUTS = ["customer_id", "customer_name", "order_id", "order_date", "amount_base", "currency", "category",
+                 "country", "sample"]
+
+
 def _noop(_: str) -> None:
     return None
 
@@ -188,8 +192,9 @@ def read_inputs(sources: Sequence[Source], customers: Source | None, opts: Grade
     for src in sources:
         rr = read_source(src, opts.column_map, opts.encoding, opts.sheets, opts.max_unzipped_mb)
         info = _hash(src)
+        src.release()
         for t in rr.tables:
-            info.tables.append(f"{t.sheet or '-'}: {t.kind}, {len(t.frame)} rows, header row {t.header_row}")
+            info.tables.append(f"{t.sheet or '-'}: {t.kind}, {t.n_rows} rows, header row {t.header_row}")
             if t.kind == "orders":
                 order_tables.append(t)
             elif t.kind == "master":
@@ -201,7 +206,8 @@ def read_inputs(sources: Sequence[Source], customers: Source | None, opts: Grade
     if customers is not None:
         rr = read_source(customers, opts.column_map, opts.encoding, None, opts.max_unzipped_mb, want="master")
         info = _hash(customers)
-        info.tables = [f"{t.sheet or '-'}: customer master, {len(t.frame)} rows" for t in rr.tables]
+        customers.release()
+        info.tables = [f"{t.sheet or '-'}: customer master, {t.n_rows} rows" for t in rr.tables]
         infos.append(info)
         master_tables += [t for t in rr.tables if t.kind == "master"]
     return order_tables, master_tables, returned, report, infos
@@ -260,9 +266,8 @@ def grade(
         parts.append(lines_t)
         problem_parts.append(probs_t)
         duplicates += dup
-        # The raw text is no longer needed: dropping it frees every cell's string but the distinct
-        # values the lines point to (most of the memory of a large run).
-        t.frame = t.frame.iloc[:0]
+        # The cells are no longer needed: the lines point to the distinct texts they use.
+        t.release()
     lines = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     if lines.empty:
         names = ", ".join(s.name for s in sources)
@@ -336,7 +341,8 @@ def grade(
         window_start = (as_of_ts - pd.DateOffset(months=rules.lookback_months) + pd.Timedelta(days=1)).normalize()
         outside = valid & (lines["order_date"] < window_start)
         lines.loc[outside, "disposition"] = "outside_window"
-    counted = lines[lines["disposition"].isin(["used", "outside_window"])] if len(lines) else lines
+    # Only the columns the per-customer figures read: this is a copy of most lines.
+    counted = lines.loc[lines["disposition"].isin(["used", "outside_window"]), METRIC_INPUTS] if len(lines) else lines
     counted = counted.assign(
         order_key=_order_keys(counted),
         in_window=(counted["order_date"] >= window_start) if window_start is not None else True,

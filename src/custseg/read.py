@@ -7,9 +7,11 @@ every source. Only this module and :mod:`custseg.write` know file formats.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 import math
 import re
 import zipfile
@@ -75,6 +77,11 @@ class Source:
                 self.data = _gunzip(self.name, self.data, max_bytes)
         return self.data
 
+    def release(self) -> None:
+        """Let a file's bytes go once read (it can be read again); stdin's stay, being the only copy."""
+        if self.path is not None:
+            self.data = None
+
     def _read_file(self) -> bytes:
         assert self.path is not None
         try:
@@ -108,21 +115,43 @@ def _gunzip(name: str, data: bytes, max_bytes: int) -> bytes:
 
 @dataclass
 class Table:
-    """One sheet or text file below its header row: every cell as text."""
+    """One sheet or text file below its header row: every cell as text, held column by column as codes
+    into the column's distinct texts (exports repeat their values, so this is a fraction of the memory of
+    one string per cell, and the parsers work on the distinct values only)."""
 
     file: str
     sheet: str  # "" for text files
     kind: TableKind
-    frame: pd.DataFrame  # columns are the headers as found (made unique)
-    rows: np.ndarray  # the row number the user sees (spreadsheet row or text line) for each frame row
+    columns: dict[str, Factorized]  # headers as found (made unique), in order
+    rows: np.ndarray  # the row number the user sees (spreadsheet row or text line) for each row
     mapping: ColumnMapping
     header_row: int
     encoding: str = ""
     delimiter: str = ""
-    # Frame rows that had values right of the header's last column: shown as problem rows, not used.
+    # Rows that had values right of the header's last column: shown as problem rows, not used.
     overflow: list[int] = field(default_factory=list)
-    # Columns the reader already factorized (workbooks), so that validation does not do it again.
-    factorized: dict[str, Factorized] = field(default_factory=dict)
+
+    @property
+    def headers(self) -> list[str]:
+        return list(self.columns)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.rows)
+
+    @property
+    def index(self) -> pd.Index:
+        return pd.RangeIndex(self.n_rows)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The cells as a frame of text, made on demand (small tables: master, returns, inspect)."""
+        return pd.DataFrame({h: fz.texts() for h, fz in self.columns.items()}, columns=self.headers,
+                            index=self.index, dtype=object)
+
+    def release(self) -> None:
+        """Let the cells go once the order lines are made from them; the row count stays."""
+        self.columns = {}
 
 
 @dataclass
@@ -137,26 +166,28 @@ class ReadReport:
 
 
 def detect_encoding(data: bytes) -> str:
+    return _sniff_encoding(data)[0]
+
+
+def _sniff_encoding(data: bytes) -> tuple[str, bool]:
     """UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text"), GB18030 or a single-byte code page.
 
     GB18030 decodes many single-byte texts without error, so it is accepted only when most of what
-    it decodes are common (GB2312) characters: a DOS or Windows text gives rare ones.
+    it decodes are common (GB2312) characters: a DOS or Windows text gives rare ones. The flag says
+    whether the whole file is valid UTF-8, which lets the reader parse its bytes as they are.
     """
     if data.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
+        return "utf-8-sig", _valid_utf8(data)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
+        return "utf-16", False
     head = data[:4096]
     if len(head) >= 4 and head.count(b"\x00") > len(head) // 4:
         # UTF-16 without a BOM: every other byte is NUL for ASCII text.
-        return "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
-    try:
-        data.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
+        return ("utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"), False
+    if _valid_utf8(data):
+        return "utf-8", True
     if _mostly_utf8(data):
-        return "utf-8"
+        return "utf-8", False
     high = [b for b in data[:1_000_000] if b >= 0x80]
     try:
         text = data.decode("gb18030")
@@ -169,18 +200,18 @@ def detect_encoding(data: bytes) -> str:
             except UnicodeEncodeError:
                 pass
         if wide and common / len(wide) >= 0.8:
-            return "gb18030"
+            return "gb18030", False
     except UnicodeDecodeError:
         pass
     # Single-byte code pages: Latin letters sit at 0xC0-0xFF in Windows-1252/Latin-1 and at
     # 0x80-0xA5 in the DOS code pages (437/850) that older ERPs still write.
     if high and not any(b >= 0xC0 for b in high) and any(0x80 <= b < 0xA0 for b in high):
-        return "cp437"
+        return "cp437", False
     try:
         data.decode("cp1252")
-        return "cp1252"
+        return "cp1252", False
     except UnicodeDecodeError:
-        return "latin-1"
+        return "latin-1", False
 
 
 def _mostly_utf8(data: bytes) -> bool:
@@ -379,7 +410,7 @@ def read_text_table(
     want: TableKind | None = None,
 ) -> Table:
     data = source.read_bytes()
-    if not data.strip():
+    if not _NON_SPACE.search(data):
         raise InputError(f"{source.name}: the file is empty", hint="export the orders again")
     sniff = data[:8]
     if sniff.startswith(b"PK\x03\x04") or sniff.startswith(b"\xd0\xcf\x11\xe0"):
@@ -387,20 +418,31 @@ def read_text_table(
             f"{source.name}: is a spreadsheet, not a text file",
             hint="give it a .xlsx (or .xls) extension so it is read as a workbook",
         )
-    enc_guess = encoding or detect_encoding(data)
+    if encoding:
+        enc_guess = encoding
+        valid_utf8 = encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig") and _valid_utf8(data)
+    else:
+        enc_guess, valid_utf8 = _sniff_encoding(data)
     if not enc_guess.startswith("utf-16") and is_binary(data):
         raise InputError(f"{source.name}: is not a text file (binary content)", hint="export the orders as CSV or XLSX")
-    text, enc = decode_text(data, source.name, encoding, detected=enc_guess)
-    broken = text.count("\ufffd")
-    if broken:
-        enc = f"{enc} ({broken} undecodable bytes shown as \ufffd)"
-    if text.count("\ufffd") > max(20, len(text) // 100):
-        raise InputError(
-            f"{source.name}: is not readable text in any known encoding",
-            hint="export the orders again as CSV (UTF-8) or XLSX, or name the encoding with --encoding",
-        )
+    # Clean UTF-8 (most exports) is parsed straight from the file's bytes; anything else is decoded,
+    # cleaned and encoded to UTF-8 once. Only the first lines are decoded to find the header.
+    clean_utf8 = valid_utf8 and b"\x00" not in data
+    if clean_utf8:
+        enc = enc_guess
+        text = codecs.getincrementaldecoder(enc)().decode(data[:HEAD_BYTES], final=len(data) <= HEAD_BYTES)
+    else:
+        text, enc = decode_text(data, source.name, encoding, detected=enc_guess)
+        broken = text.count("\ufffd")
+        if broken:
+            enc = f"{enc} ({broken} undecodable bytes shown as \ufffd)"
+        if broken > max(20, len(text) // 100):
+            raise InputError(
+                f"{source.name}: is not readable text in any known encoding",
+                hint="export the orders again as CSV (UTF-8) or XLSX, or name the encoding with --encoding",
+            )
     # Lines end at CR, LF or CRLF only, as for the parser below (str.splitlines also breaks at \f, \x1c, ...).
-    head_lines = re.split(r"\r\n|\r|\n", text[:200_000])[: HEADER_SCAN_ROWS + 5]
+    head_lines = re.split(r"\r\n|\r|\n", text[:HEAD_BYTES])[: HEADER_SCAN_ROWS + 5]
     delim = sniff_delimiter(head_lines)
     head_rows = list(csv.reader(head_lines, delimiter=delim))
     where = source.name
@@ -410,39 +452,117 @@ def read_text_table(
             raise InputError(f"{where}: no customer id or name column in the customer file; headers found: {', '.join(headers)}",
                              hint="name it with --map customer_id=HEADER")
         raise _no_order_columns(where, headers, mapping)
-    # The text after the header line; pandas parses that, and line numbers follow from the header's.
-    # The body as UTF-8 bytes (pandas' C parser reads bytes about 4x faster than a str); the decoded
-    # text is let go before parsing, which keeps the peak memory of a large file down.
-    body = text[_line_offset(text, idx + 1):].encode("utf-8")
-    del text
+    # pandas' C parser reads bytes about 4x faster than a str, and line numbers follow from the header's.
+    if clean_utf8:
+        body, start = data, _line_offset(data, idx + 1)
+    else:
+        body, start = text[_line_offset(text, idx + 1):].encode("utf-8"), 0
+        del text  # let the decoded text go before parsing: it is the largest object of a big file
     header_line = idx + 1
-    frame, overflow = _parse_csv_body(body, delim, headers)
-    rows = np.arange(header_line + 1, header_line + 1 + len(frame), dtype=np.int64)
-    return Table(source.name, "", kind, frame, rows, mapping, header_line, enc, delim, overflow)
+    columns, n, overflow = _parse_csv_body(body, start, delim, headers)
+    rows = np.arange(header_line + 1, header_line + 1 + n, dtype=np.int64)
+    return Table(source.name, "", kind, columns, rows, mapping, header_line, enc, delim, overflow)
 
 
-def _line_offset(text: str, lines: int) -> int:
-    """Where line ``lines`` (0-based) starts: past that many CR, LF or CRLF line ends."""
+HEAD_BYTES = 200_000
+
+
+def _valid_utf8(data: bytes) -> bool:
+    """The whole of ``data`` is UTF-8, checked 16 MiB at a time (decoding a large file at once would
+    hold a str of up to four times its size)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    step = 1 << 24
+    try:
+        for pos in range(0, len(data), step):
+            decoder.decode(view[pos:pos + step], final=False)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _line_offset(text: str | bytes, lines: int) -> int:
+    """Where line ``lines`` (0-based) starts: past that many CR, LF or CRLF line ends (in a str, or in
+    the bytes of an ASCII-compatible encoding, where CR and LF are never part of another character)."""
+    lf_char, cr_char, crlf = ("\n", "\r", "\r\n") if isinstance(text, str) else (b"\n", b"\r", b"\r\n")
     pos = 0
     for _ in range(lines):
-        lf, cr = text.find("\n", pos), text.find("\r", pos)
+        lf = text.find(lf_char, pos)  # type: ignore[arg-type]
+        cr = text.find(cr_char, pos, lf if lf >= 0 else len(text))  # type: ignore[arg-type]
         if lf < 0 and cr < 0:
             return len(text)
         if cr < 0 or (0 <= lf < cr):
             pos = lf + 1
         else:
-            pos = cr + 2 if text.startswith("\r\n", cr) else cr + 1
+            pos = cr + 2 if text.startswith(crlf, cr) else cr + 1  # type: ignore[arg-type]
     return pos
 
 
-def _parse_csv_body(body: bytes, delim: str, headers: list[str]) -> tuple[pd.DataFrame, list[int]]:
+# Lines parsed at a time. Each chunk is reduced to integer codes before the next is read, so a
+# 10M-line file never holds 10M x columns Python strings at once.
+CSV_CHUNK_ROWS = 1_000_000
+
+
+def _factorize_text(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and distinct texts of a column of str, where missing fields (None/NaN) read as ""."""
+    # The NA sentinel spares pandas a separate pass over the column looking for missing values.
+    codes, uniques = pd.factorize(values)
+    if len(codes) and codes.min() < 0:
+        uniques = np.append(uniques.astype(object), "")
+        codes = np.where(codes < 0, len(uniques) - 1, codes)
+        again, uniques = pd.factorize(uniques)  # "" may have been there already
+        codes = again[codes]
+    return codes, uniques
+
+
+class _CodesAcrossChunks:
+    """One column's codes over several chunks, into one list of distinct texts."""
+
+    def __init__(self) -> None:
+        self.parts: list[np.ndarray] = []
+        self.uniques: np.ndarray | list = []
+        self.ids: dict[object, int] | None = None
+
+    def add(self, values: np.ndarray) -> None:
+        codes, uniques = _factorize_text(values)
+        if not self.parts:
+            self.parts.append(codes)
+            self.uniques = uniques
+            return
+        if self.ids is None:  # a second chunk: only now is a lookup of the texts seen so far worth it
+            self.uniques = list(self.uniques)
+            self.ids = {u: i for i, u in enumerate(self.uniques)}
+        ids, known = self.ids, self.uniques
+        assert isinstance(known, list)
+        # map() over dict.get and dict.update(zip()) run without a Python step per value.
+        remap = np.fromiter(map(ids.get, uniques, itertools.repeat(-1)), dtype=np.int64, count=len(uniques))
+        new = np.flatnonzero(remap < 0)
+        new_codes = np.arange(len(known), len(known) + len(new))
+        remap[new] = new_codes
+        new_texts = uniques[new].tolist()
+        known.extend(new_texts)
+        ids.update(zip(new_texts, new_codes.tolist()))
+        self.parts.append(remap[codes])
+
+    def result(self) -> Factorized:
+        codes = self.parts[0] if len(self.parts) == 1 else np.concatenate(self.parts)
+        return Factorized.of(codes, self.uniques)
+
+
+def _parse_csv_body(data: bytes, start: int, delim: str, headers: list[str],
+                    ) -> tuple[dict[str, Factorized], int, list[int]]:
+    """The UTF-8 text of ``data`` from ``start`` on: (columns, number of rows, rows with extra fields)."""
     width = len(headers)
-    overflow: list[int] = []
-    if not body.strip():
-        return pd.DataFrame({h: pd.Series([], dtype=object) for h in headers}), overflow
+    body = io.BytesIO(data)  # shares the bytes, no copy
+    body.seek(start)
+    if not _NON_SPACE.search(data, start):
+        return {h: Factorized.of(np.empty(0, np.int64), []) for h in headers}, 0, []
+    columns = [_CodesAcrossChunks() for _ in headers]
+    n = 0
     try:
-        frame = pd.read_csv(
-            io.BytesIO(body),
+        with pd.read_csv(
+            body,
             encoding="utf-8",
             sep=delim,
             header=None,
@@ -453,20 +573,36 @@ def _parse_csv_body(body: bytes, delim: str, headers: list[str]) -> tuple[pd.Dat
             na_filter=False,
             skip_blank_lines=False,
             engine="c",
-        )
+            chunksize=CSV_CHUNK_ROWS,
+        ) as chunks:
+            for chunk in chunks:
+                for j, acc in enumerate(columns):
+                    acc.add(chunk[j].to_numpy(dtype=object))
+                n += len(chunk)
+        return {h: acc.result() for h, acc in zip(headers, columns)}, n, []
     except (pd.errors.ParserError, ValueError):
-        # A line with more fields than the header: the csv module keeps every line, and the extra
-        # fields are joined into the last column so that the line is still shown (and flagged) later.
-        records = []
-        for i, rec in enumerate(csv.reader(io.StringIO(body.decode("utf-8")), delimiter=delim)):
-            if len(rec) > width:
-                if any(c.strip() for c in rec[width:]):
-                    overflow.append(i)
-                rec = rec[:width]
-            records.append(rec + [""] * (width - len(rec)))
-        frame = pd.DataFrame(records, columns=list(range(width)), dtype=object)
-    frame.columns = headers
-    return frame.fillna("").astype(object), overflow
+        pass
+    # A line with more fields than the header: the csv module keeps every line, and the extra
+    # fields are joined into the last column so that the line is still shown (and flagged) later.
+    body.seek(start)
+    overflow: list[int] = []
+    records = []
+    for i, rec in enumerate(csv.reader(io.TextIOWrapper(body, encoding="utf-8", newline=""), delimiter=delim)):
+        if len(rec) > width:
+            if any(c.strip() for c in rec[width:]):
+                overflow.append(i)
+            rec = rec[:width]
+        records.append(rec + [""] * (width - len(rec)))
+    cells = np.empty((len(records), width), dtype=object)
+    cells[:] = records if records else np.empty((0, width), dtype=object)
+    out = {}
+    for j, h in enumerate(headers):
+        codes, uniques = pd.factorize(cells[:, j], use_na_sentinel=False)
+        out[h] = Factorized.of(codes, uniques)
+    return out, len(records), overflow
+
+
+_NON_SPACE = re.compile(rb"\S")
 
 
 # ----------------------------------------------------------------------------- workbooks
@@ -551,44 +687,38 @@ def _choose_sheets(name: str, names: list[str], wanted: list[str] | None) -> lis
     return [s for s in names if s in wanted]
 
 
-def _column_text(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A column of cell values as text, each distinct value rendered once (exports repeat values):
-    (texts, codes, distinct texts). Two cell values may render alike (1 and 1.0), so the distinct
-    texts are factorized again to keep the codes exact."""
+def _column_codes(values: np.ndarray) -> Factorized:
+    """A column of cell values as codes into its texts, each distinct value rendered once (exports
+    repeat values). Two cell values may render alike (1 and 1.0), so the distinct texts are factorized
+    again to keep the codes exact."""
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     rendered = np.array([cell_to_text(u) for u in uniques], dtype=object)
     text_codes, text_uniques = pd.factorize(rendered, use_na_sentinel=False)
-    codes = text_codes[codes]
-    return text_uniques[codes], codes, np.asarray(text_uniques, dtype=object)
+    return Factorized.of(text_codes[codes], text_uniques)
 
 
-def _cells_to_frame(rows: list[list[object]], headers: list[str],
-                    ) -> tuple[pd.DataFrame, list[int], dict[str, Factorized]]:
-    """Rows of cell values (padded or not) to a frame of text, column by column, and the rows that have
-    values right of the header's last column."""
+def _cells_to_columns(rows: list[list[object]], headers: list[str]) -> tuple[dict[str, Factorized], list[int]]:
+    """Rows of cell values (padded or not) to columns of text codes, and the rows that have values right
+    of the header's last column."""
     width = len(headers)
     if not rows:
-        return pd.DataFrame({h: pd.Series([], dtype=object) for h in headers}), [], {}
+        return {h: Factorized.of(np.empty(0, np.int64), []) for h in headers}, []
     longest = max(len(r) for r in rows)
     if any(len(r) != longest for r in rows):
         rows = [list(r) + [None] * (longest - len(r)) for r in rows]
     # One 2-D object array, then a column is a view: cheaper than transposing lists of rows.
     cells = np.empty((len(rows), longest), dtype=object)
     cells[:] = rows
-    data = {}
-    factorized_columns = {}
+    columns = {}
     for i, h in enumerate(headers):
         if i < longest:
-            data[h], codes, uniques = _column_text(cells[:, i])
-            factorized_columns[h] = (codes, uniques)
+            columns[h] = _column_codes(cells[:, i])
         else:
-            data[h] = np.full(len(rows), "", dtype=object)
+            columns[h] = Factorized.of(np.zeros(len(rows), np.int64), [""])
     overflow = np.zeros(len(rows), dtype=bool)
     for j in range(width, longest):
         overflow |= np.array([v not in (None, "") and str(v).strip() != "" for v in cells[:, j]], dtype=bool)
-    frame = pd.DataFrame(data, columns=headers, dtype=object)
-    done = {h: Factorized(c, pd.Series(u, dtype=object), frame.index) for h, (c, u) in factorized_columns.items()}
-    return frame, np.flatnonzero(overflow).tolist(), done
+    return columns, np.flatnonzero(overflow).tolist()
 
 
 def read_workbook(
@@ -613,10 +743,11 @@ def read_workbook(
             if idx >= 0:
                 last_error = (where, headers, mapping)
             continue
-        frame, extra, done = _cells_to_frame(rows[idx + 1 :], headers)
-        row_numbers = np.arange(idx + 2, idx + 2 + len(frame), dtype=np.int64)
-        report.tables.append(Table(source.name, sheet_name, kind, frame, row_numbers, mapping, idx + 1,
-                                   overflow=extra, factorized=done))
+        body = rows[idx + 1 :]
+        columns, extra = _cells_to_columns(body, headers)
+        row_numbers = np.arange(idx + 2, idx + 2 + len(body), dtype=np.int64)
+        report.tables.append(Table(source.name, sheet_name, kind, columns, row_numbers, mapping, idx + 1,
+                                   overflow=extra))
     if want != "master" and not any(t.kind == "orders" for t in report.tables):
         if last_error:
             raise _no_order_columns(*last_error)

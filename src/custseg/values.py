@@ -51,6 +51,17 @@ class Factorized:
     def take(self, parsed: pd.Series) -> pd.Series:
         return pd.Series(parsed.to_numpy()[self.codes], index=self.index, dtype=parsed.dtype)
 
+    def texts(self) -> np.ndarray:
+        """Every cell's text again (an array of references to the distinct texts, not new strings)."""
+        return self.uniques.to_numpy(dtype=object)[self.codes]
+
+    @classmethod
+    def of(cls, codes: np.ndarray, uniques: np.ndarray | list, index: pd.Index | None = None) -> Factorized:
+        """Codes stored as int32 when the distinct values allow it: half the memory of a large column."""
+        if len(uniques) < 2**31 - 1:
+            codes = codes.astype(np.int32, copy=False)
+        return cls(codes, pd.Series(uniques, dtype=object), pd.RangeIndex(len(codes)) if index is None else index)
+
 
 Column = pd.Series | Factorized
 
