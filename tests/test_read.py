@@ -6,6 +6,7 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from custseg.pipeline import GradeOptions, grade
@@ -180,3 +181,36 @@ def test_master_rows_without_an_id_are_reported(tmp_path):
     got = r.problems[["file", "row", "reason_code"]].values.tolist()
     assert got == [[str(master), 3, "master_missing_id"]]
     assert r.reconciliation["problem"] == 0 and r.warnings["master_missing_id"] == 1
+
+
+def test_a_file_read_in_several_chunks_gives_the_same_tables_and_figures(core_csv, monkeypatch):
+    """Large files are parsed a million lines at a time; three-line chunks put every path of the
+    chunk merge (new texts, texts seen in an earlier chunk, a short blank row) under a small file."""
+    import custseg.read
+    from tests.conftest import CORE_AS_OF
+
+    whole = read_source(Source.from_arg(core_csv), {}).tables[0]
+    expected = grade([core_csv], as_of=CORE_AS_OF, options=GradeOptions(today=TODAY))
+    monkeypatch.setattr(custseg.read, "CSV_CHUNK_ROWS", 3)
+    chunked = read_source(Source.from_arg(core_csv), {}).tables[0]
+    assert chunked.n_rows == whole.n_rows == 17
+    assert chunked.frame.equals(whole.frame)
+    # One code per distinct text across chunks: "A" (rows 2-5 and 14) has one code.
+    ids = chunked.columns["客户编号"]
+    assert sorted(ids.uniques) == ["", "A", "B", "C", "D", "E", "F", "G", "合计"]
+    assert len(set(ids.codes[[0, 1, 2, 3, 12]])) == 1
+    got = grade([core_csv], as_of=CORE_AS_OF, options=GradeOptions(today=TODAY))
+    pd.testing.assert_frame_equal(got.customers, expected.customers)
+    pd.testing.assert_frame_equal(got.problems, expected.problems)
+    assert got.reconciliation == expected.reconciliation
+    assert got.warnings == expected.warnings
+
+
+def test_short_lines_read_as_empty_fields(tmp_path):
+    p = tmp_path / "o.csv"
+    p.write_text("customer_id,order_date,amount,country\nA,2026-01-01,5\nA,2026-01-01,5,\nB,2026-01-02,7,UK\n",
+                 encoding="utf-8")
+    table = read_source(Source.from_arg(p), {}).tables[0]
+    assert table.frame["country"].tolist() == ["", "", "UK"]
+    # The short line and the one with an empty last field are the same line.
+    assert grade([p], options=GradeOptions(today=TODAY)).warnings["duplicate_lines"] == 1

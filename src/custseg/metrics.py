@@ -13,7 +13,7 @@ def _join_sorted(values: pd.Series, keys: pd.Series) -> pd.Series:
     string concatenation per value is much faster than joining inside a groupby.
     """
     v_codes, distinct = pd.factorize(values.astype(str).to_numpy(dtype=object), sort=True)
-    k_codes, key_values = pd.factorize(keys.to_numpy(dtype=object))
+    k_codes, key_values = pd.factorize(keys.to_numpy())
     keep = distinct[v_codes] != ""
     if len(distinct) > 200:
         frame = pd.DataFrame({"k": keys.to_numpy()[keep], "v": distinct[v_codes[keep]]}).drop_duplicates()
@@ -55,7 +55,9 @@ def customer_metrics(lines: pd.DataFrame, as_of: pd.Timestamp, window_start: pd.
     out["lifetime_frequency"] = pos_by.size()
     out["frequency"] = positive[positive["in_window"]].groupby("c").size()
     out["lifetime_monetary"] = data.groupby("c")["amount"].sum()
-    out["monetary"] = data[data["in_window"]].groupby("c")["amount"].sum()
+    # Without a look-back window every line is in it; otherwise only two columns of the lines in it are taken.
+    out["monetary"] = (out["lifetime_monetary"] if in_window.all()
+                       else pd.Series(data["amount"].to_numpy()[in_window]).groupby(cust[in_window]).sum())
     out["refund_amount"] = -data[data["amount"] < 0].groupby("c")["amount"].sum()
     for c in ("lifetime_frequency", "frequency"):
         out[c] = out[c].fillna(0).astype("int64")
@@ -76,12 +78,15 @@ def customer_metrics(lines: pd.DataFrame, as_of: pd.Timestamp, window_start: pd.
 
     out["currencies"] = _join_sorted(lines["currency"], pd.Series(cust))
     out["categories"] = _join_sorted(lines["category"], pd.Series(cust))
-    has_cat = (lines["category"] != "").to_numpy()
-    cat = pd.DataFrame({"c": cust[has_cat], "category": lines["category"].to_numpy(dtype=object)[has_cat],
-                        "amount": data["amount"].to_numpy()[has_cat]})
+    # Categories as codes in name order: grouping and sorting integers, names looked up at the end.
+    cat_codes, cat_names = pd.factorize(lines["category"].to_numpy(dtype=object), sort=True)
+    names = np.append(np.asarray(cat_names, dtype=object), "")  # code -1 (a missing value) reads as ""
+    has_cat = names[cat_codes] != ""
+    cat = pd.DataFrame({"c": cust[has_cat], "category": cat_codes[has_cat], "amount": data["amount"].to_numpy()[has_cat]})
     cat = cat.groupby(["c", "category"])["amount"].sum().reset_index()
     cat = cat.sort_values(["c", "amount", "category"], ascending=[True, False, True])
-    out["main_category"] = cat.drop_duplicates("c").set_index("c")["category"]
+    main = cat.drop_duplicates("c").set_index("c")["category"]
+    out["main_category"] = pd.Series(names[main.to_numpy()], index=main.index)
     out["category_count"] = cat.groupby("c").size()
     out["category_count"] = out["category_count"].fillna(0).astype("int64")
     out["order_lines"] = data.groupby("c").size()

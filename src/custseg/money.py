@@ -91,9 +91,17 @@ class Rates:
         if self.monthly is not None and len(self.monthly):
             need = rate.isna()
             if need.any():
-                key = pd.DataFrame({"currency": currency[need], "month": date[need].dt.to_period("M")})
-                merged = key.merge(self.monthly.astype({"currency": object}), on=["currency", "month"], how="left")
-                rate[need] = merged["rate"].to_numpy()
+                # Per currency, a lookup by month number: no frame of keys as long as the lines.
+                months = date.dt.year.to_numpy() * 12 + date.dt.month.to_numpy() - 1
+                by_currency = self.monthly.assign(
+                    n=self.monthly["month"].dt.year * 12 + self.monthly["month"].dt.month - 1)
+                values = rate.to_numpy(copy=True)
+                for cur, table in by_currency.groupby("currency", sort=True):
+                    hit = (need & (currency == cur)).to_numpy()
+                    if hit.any():
+                        looked = table.drop_duplicates("n", keep="last").set_index("n")["rate"]
+                        values[hit] = looked.reindex(months[hit]).to_numpy(dtype=float)
+                rate = pd.Series(values, index=amount.index)
         if self.daily is not None and len(self.daily):
             need = rate.isna() & date.notna()
             if need.any():

@@ -90,6 +90,26 @@ def _blank_mask(columns: dict[str, Factorized], index: pd.Index) -> pd.Series:
     return pd.Series(mask, index=index)
 
 
+def _duplicate_rows(columns: dict[str, Factorized], rows: np.ndarray) -> int:
+    """How many of the chosen rows repeat an earlier one exactly: every cell has the same code.
+
+    The row key is built one column at a time and renumbered after each (so it stays below the row
+    count and cannot overflow): a few arrays of one integer per row, where a frame of every code and
+    pandas' ``duplicated`` needed about twenty times that.
+    """
+    if not rows.any():
+        return 0
+    key: np.ndarray | None = None
+    for fz in columns.values():
+        codes = fz.codes[rows].astype(np.int64)
+        if key is None:
+            key = codes
+            continue
+        key, _ = pd.factorize(key * (len(fz.uniques) + 1) + codes)
+    assert key is not None
+    return int(len(key) - len(pd.unique(key)))
+
+
 def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """(lines, problems, duplicate_lines) for one order table; lines keep every row of the table."""
     cols = table.columns
@@ -228,12 +248,7 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
     disposition[total] = "total"
     disposition[blank] = "blank"
     lines["disposition"] = disposition
-    # Exact duplicate lines: rows whose every cell has the same code as another row's.
-    if n and live.any():
-        codes = pd.DataFrame({i: fz(c).codes for i, c in enumerate(headers)})
-        duplicates = int(codes[live.to_numpy()].duplicated().sum())
-    else:
-        duplicates = 0
+    duplicates = _duplicate_rows(cols, live.to_numpy()) if n else 0
     probs = pd.concat(problems, ignore_index=True) if problems else empty_problems()
     if len(probs):
         # Problems on rows that are cancelled or totals are not problems after all.

@@ -21,6 +21,7 @@ from custseg.classify import abc_classes, lifecycle, rfm_class, segments, servic
 from custseg.errors import CurrencyError, InputError
 from custseg.fields import MASTER_INDEX, map_headers
 from custseg.geo import geography
+from custseg.memory import release_free_memory
 from custseg.metrics import customer_metrics
 from custseg.money import Rates, load_rates_csv, normalise_currency
 from custseg.notes import Note
@@ -213,6 +214,22 @@ def read_inputs(sources: Sequence[Source], customers: Source | None, opts: Grade
     return order_tables, master_tables, returned, report, infos
 
 
+def _order_lines(tables: list[Table], opts: LineOptions) -> tuple[pd.DataFrame, list[pd.DataFrame], int]:
+    """Every order table's lines, one frame; each table's cells are let go once its lines are made."""
+    parts, problem_parts, duplicates = [], [], 0
+    for t in tables:
+        lines_t, probs_t, dup = table_lines(t, opts)
+        parts.append(lines_t)
+        problem_parts.append(probs_t)
+        duplicates += dup
+        t.release()  # the lines point to the distinct texts they use, not to the cells
+    if not parts:
+        return pd.DataFrame(), problem_parts, duplicates
+    # One table (the usual case) is taken as it is: concatenating would copy every line once more.
+    lines = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+    return lines, problem_parts, duplicates
+
+
 def _returned_orders(t: Table) -> set[str]:
     f = t.frame
     id_col = t.mapping.fields.get("order_id") or next(c for c in f.columns if c.lower().replace(" ", "") == "orderid")
@@ -253,6 +270,8 @@ def grade(
     progress("reading")
     order_tables, master_tables, returned, read_report, infos = read_inputs(sources, cust_source, opts)
 
+    release_free_memory()
+
     progress("validating")
     date_order = None if rules.input.date_order == "auto" else rules.input.date_order
     line_opts = LineOptions(date_order=date_order, decimal_comma=rules.input.decimal_comma,  # type: ignore[arg-type]
@@ -260,15 +279,8 @@ def grade(
                             yen=rules.currency.yen, status_map=dict(rules.input.status))
     if opts.currency and not line_opts.currency:
         raise InputError(f"--currency {opts.currency!r} is not an ISO 4217 currency code", hint="for example --currency GBP")
-    parts, problem_parts, duplicates = [], [], 0
-    for t in order_tables:
-        lines_t, probs_t, dup = table_lines(t, line_opts)
-        parts.append(lines_t)
-        problem_parts.append(probs_t)
-        duplicates += dup
-        # The cells are no longer needed: the lines point to the distinct texts they use.
-        t.release()
-    lines = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    lines, problem_parts, duplicates = _order_lines(order_tables, line_opts)
+    release_free_memory()
     if lines.empty:
         names = ", ".join(s.name for s in sources)
         raise InputError(f"{names}: the header is there but no order lines below it",
@@ -352,6 +364,7 @@ def grade(
     table = customer_metrics(counted, as_of_ts, window_start) if len(counted) else pd.DataFrame(
         index=pd.Index([], name="customer_id"))
     del counted  # a copy of most lines; the rest of the run needs only the customer table and `lines`
+    release_free_memory()
     table = _add_cancelled_only(table, lines)
     master = _master_frame(master_tables, date_order, problems, notes)
     table = _merge_master(table, master, problems, lines)
@@ -527,6 +540,6 @@ def _order_columns(table: pd.DataFrame) -> pd.DataFrame:
 def _revenue_by_currency(lines: pd.DataFrame) -> pd.DataFrame:
     if lines.empty:
         return pd.DataFrame(columns=["currency", "amount", "amount_base"])
-    used = lines[lines["disposition"].isin(["used", "outside_window"])]
+    used = lines.loc[lines["disposition"].isin(["used", "outside_window"]), ["currency", "amount", "amount_base"]]
     return (used.groupby("currency").agg(amount=("amount", "sum"), amount_base=("amount_base", "sum"))
             .reset_index().sort_values("amount_base", ascending=False).reset_index(drop=True))

@@ -1,0 +1,21 @@
+"""Give freed memory back to the operating system between the stages of a large run."""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+
+
+def release_free_memory() -> None:
+    """Return free heap pages to the OS (glibc only; elsewhere nothing to do).
+
+    Reading a large file creates and frees millions of strings and chunk-sized arrays; glibc keeps
+    the freed heap for reuse, but the next stages allocate arrays big enough to be mapped anew, so
+    without this that memory would sit unused on top of the run's peak (about 0.7 GB per 5M lines).
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # musl and other C libraries have no malloc_trim
+        pass
