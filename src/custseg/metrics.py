@@ -27,22 +27,40 @@ def _join_sorted(values: pd.Series, keys: pd.Series) -> pd.Series:
     return pd.Series(joined, index=key_values, dtype=object).str.rstrip(";")
 
 
-def customer_metrics(lines: pd.DataFrame, as_of: pd.Timestamp, window_start: pd.Timestamp | None) -> pd.DataFrame:
-    """One row per customer found in ``lines`` (the used and outside-window lines, amounts in base currency).
+def order_keys(order_ids: np.ndarray, dates: np.ndarray) -> np.ndarray:
+    """An integer per line's order: the order id's code, or without an order id a negative key for the day."""
+    has_id = order_ids != ""
+    codes, _ = pd.factorize(order_ids)
+    days = dates.astype("datetime64[D]").astype("int64")
+    return np.where(has_id, codes, -1_000_000_000 - days)
 
-    An order is a customer's order id, or without one the customer's lines on one day (``order_key``).
+
+def customer_metrics(lines: pd.DataFrame, as_of: pd.Timestamp, window_start: pd.Timestamp | None,
+                     rows: np.ndarray | None = None) -> pd.DataFrame:
+    """One row per customer found in ``lines[rows]`` (the used and outside-window lines, amounts in base
+    currency). The lines are read a column at a time rather than copied as a frame: on millions of lines
+    that copy was the largest object of the run.
+
+    An order is a customer's order id, or without one the customer's lines on one day.
     Frequency counts orders whose lines net to a positive amount; monetary is the net sum, refunds
     included. Customers are grouped by integer codes (hashing the id strings once), which keeps a
     million lines quick.
     """
-    if lines.empty:
+    rows = np.ones(len(lines), dtype=bool) if rows is None else rows
+    if not rows.any():
         return pd.DataFrame(columns=["customer_id"]).set_index("customer_id")
-    cust, ids = pd.factorize(lines["customer_id"].to_numpy(dtype=object), sort=True)
+
+    def col(name: str, dtype: object = None) -> np.ndarray:
+        return lines[name].to_numpy(dtype=dtype)[rows]  # type: ignore[arg-type]
+
+    n = int(rows.sum())
+    cust, ids = pd.factorize(col("customer_id", object), sort=True)
     everyone = pd.RangeIndex(len(ids))
-    in_window = np.broadcast_to(np.asarray(lines["in_window"], dtype=bool), (len(lines),))
-    data = pd.DataFrame({"c": cust, "o": lines["order_key"].to_numpy(), "date": lines["order_date"].to_numpy(),
-                         "amount": lines["amount_base"].to_numpy(dtype=float),
-                         "sample": np.asarray(lines["sample"], dtype=bool), "in_window": in_window})
+    dates = col("order_date")
+    in_window = (dates >= window_start.to_datetime64()) if window_start is not None else np.ones(n, dtype=bool)
+    data = pd.DataFrame({"c": cust, "o": order_keys(col("order_id", object), dates), "date": dates,
+                         "amount": col("amount_base", float), "sample": col("sample", bool),
+                         "in_window": in_window})
     orders = data.groupby(["c", "o"], sort=False).agg(
         net=("amount", "sum"), date=("date", "min"), sample=("sample", "all"), in_window=("in_window", "max"),
     ).reset_index()
@@ -76,10 +94,11 @@ def customer_metrics(lines: pd.DataFrame, as_of: pd.Timestamp, window_start: pd.
     out["sample_orders"] = out["sample_orders"].fillna(0).astype("int64")
     out["orders_excluding_samples"] = out["lifetime_frequency"] - out["sample_orders"]
 
-    out["currencies"] = _join_sorted(lines["currency"], pd.Series(cust))
-    out["categories"] = _join_sorted(lines["category"], pd.Series(cust))
+    category = col("category", object)
+    out["currencies"] = _join_sorted(pd.Series(col("currency", object)), pd.Series(cust))
+    out["categories"] = _join_sorted(pd.Series(category), pd.Series(cust))
     # Categories as codes in name order: grouping and sorting integers, names looked up at the end.
-    cat_codes, cat_names = pd.factorize(lines["category"].to_numpy(dtype=object), sort=True)
+    cat_codes, cat_names = pd.factorize(category, sort=True)
     names = np.append(np.asarray(cat_names, dtype=object), "")  # code -1 (a missing value) reads as ""
     has_cat = names[cat_codes] != ""
     cat = pd.DataFrame({"c": cust[has_cat], "category": cat_codes[has_cat], "amount": data["amount"].to_numpy()[has_cat]})
@@ -92,10 +111,10 @@ def customer_metrics(lines: pd.DataFrame, as_of: pd.Timestamp, window_start: pd.
     out["order_lines"] = data.groupby("c").size()
 
     # Name and country: the value on the latest line that has one (the master, when given, wins later).
-    day = lines["order_date"].to_numpy(dtype="datetime64[D]").astype("int64")
-    recency_key = (day - day.min()) * (len(lines) + 1) + np.arange(len(lines))
+    day = dates.astype("datetime64[D]").astype("int64")
+    recency_key = (day - day.min()) * (n + 1) + np.arange(n)
     for fld in ("customer_name", "country"):
-        values = lines[fld].to_numpy(dtype=object)
+        values = col(fld, object)
         given = (values != "") & pd.notna(values)
         if given.any():
             latest = pd.Series(recency_key[given]).groupby(cust[given]).idxmax()

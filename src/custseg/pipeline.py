@@ -111,10 +111,6 @@ class GradeResult:
 Progress = Callable[[str], None]
 
 
-METRIC_INPUTS = ["customer_id", "customer_name", "order_id", "order_date", "amount_base", "currency", "category",
-                 "country", "sample"]
-
-
 def _noop(_: str) -> None:
     return None
 
@@ -353,17 +349,9 @@ def grade(
         window_start = (as_of_ts - pd.DateOffset(months=rules.lookback_months) + pd.Timedelta(days=1)).normalize()
         outside = valid & (lines["order_date"] < window_start)
         lines.loc[outside, "disposition"] = "outside_window"
-    # Only the columns the per-customer figures read: this is a copy of most lines.
-    counted = lines.loc[lines["disposition"].isin(["used", "outside_window"]), METRIC_INPUTS] if len(lines) else lines
-    counted = counted.assign(
-        order_key=_order_keys(counted),
-        in_window=(counted["order_date"] >= window_start) if window_start is not None else True,
-    ) if len(counted) else counted
-
     progress("scoring")
-    table = customer_metrics(counted, as_of_ts, window_start) if len(counted) else pd.DataFrame(
-        index=pd.Index([], name="customer_id"))
-    del counted  # a copy of most lines; the rest of the run needs only the customer table and `lines`
+    counted = lines["disposition"].isin(["used", "outside_window"]).to_numpy() if len(lines) else np.zeros(0, bool)
+    table = customer_metrics(lines, as_of_ts, window_start, counted)
     release_free_memory()
     table = _add_cancelled_only(table, lines)
     master = _master_frame(master_tables, date_order, problems, notes)
@@ -429,14 +417,6 @@ def with_previous(result: GradeResult, previous: pd.DataFrame, source: str = "")
                                                       result.rules.tier_order)
     return dataclasses.replace(result, customers=_order_columns(compared.reset_index()), gone=gone,
                                migration=migration, previous_source=source or result.previous_source)
-
-
-def _order_keys(lines: pd.DataFrame) -> np.ndarray:
-    """An integer per order: the order id's code, or without an order id a negative key for the day."""
-    has_id = (lines["order_id"] != "").to_numpy()
-    codes, _ = pd.factorize(lines["order_id"].to_numpy(dtype=object))
-    days = lines["order_date"].to_numpy(dtype="datetime64[D]").astype("int64")
-    return np.where(has_id, codes, -1_000_000_000 - days)
 
 
 def _row_problems(sub: pd.DataFrame, column: str, code: str, values: pd.Series | None = None) -> pd.DataFrame:
