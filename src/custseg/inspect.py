@@ -39,7 +39,7 @@ def inspect_source(source: Source, overrides: dict[str, str], encoding: str | No
                   f"{int(amounts.value.isna().sum()):,} unreadable or blank"
         try:
             lines, problems, dups = table_lines(t, LineOptions())
-            counts = lines["disposition"].value_counts().to_dict()
+            counts = {k: v for k, v in lines["disposition"].value_counts().to_dict().items() if v}
             cur = sorted(set(lines["currency"]) - {""})
             yield f"    currencies found: {', '.join(cur) if cur else 'none (the base or --currency applies)'}"
             yield "    rows: " + ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items())) + f"; duplicates {dups:,}"

@@ -350,6 +350,7 @@ def grade(
         outside = valid & (lines["order_date"] < window_start)
         lines.loc[outside, "disposition"] = "outside_window"
     progress("scoring")
+    release_free_memory()  # what the conversions above freed, before the largest arrays of the run
     counted = lines["disposition"].isin(["used", "outside_window"]).to_numpy() if len(lines) else np.zeros(0, bool)
     table = customer_metrics(lines, as_of_ts, window_start, counted)
     release_free_memory()
