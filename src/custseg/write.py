@@ -112,9 +112,15 @@ def escape_formula(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
-def _text_frame(customers: pd.DataFrame, csv_safe: bool) -> pd.DataFrame:
-    """Every column rendered as the text CSV shows, vectorised: "" for missing, true/false, repr floats."""
-    frame = machine_frame(customers)
+def _boolean_columns(frame: pd.DataFrame) -> set[str]:
+    """Object columns holding booleans with gaps (e.g. is_domestic), decided once for the whole table."""
+    return {c for c in frame.columns if frame[c].dtype == object
+            and pd.api.types.infer_dtype(frame[c], skipna=True) == "boolean"}
+
+
+def _text_frame(frame: pd.DataFrame, csv_safe: bool, booleans: set[str]) -> pd.DataFrame:
+    """Every column of a machine frame rendered as the text CSV shows, vectorised: "" for missing,
+    true/false, repr floats."""
     out = pd.DataFrame(index=frame.index)
     for c in frame.columns:
         col = frame[c]
@@ -128,7 +134,7 @@ def _text_frame(customers: pd.DataFrame, csv_safe: bool) -> pd.DataFrame:
         else:
             values = col.astype(object)
             missing = values.isna()
-            if pd.api.types.infer_dtype(values, skipna=True) == "boolean":  # e.g. is_domestic with gaps
+            if c in booleans:
                 text = values.map({True: "true", False: "false"})
             else:
                 text = values.astype(str)
@@ -138,8 +144,17 @@ def _text_frame(customers: pd.DataFrame, csv_safe: bool) -> pd.DataFrame:
     return out
 
 
+# Customers rendered to text at a time: the text of every cell of a large table at once would be the
+# largest object of the run (800k customers x 45 columns).
+CSV_ROWS_PER_CHUNK = 100_000
+
+
 def write_csv(customers: pd.DataFrame, fh: IO[str], csv_safe: bool = False) -> None:
-    _text_frame(customers, csv_safe).to_csv(fh, index=False, lineterminator="\n")
+    frame = machine_frame(customers)
+    booleans = _boolean_columns(frame)
+    for start in range(0, max(len(frame), 1), CSV_ROWS_PER_CHUNK):
+        part = frame.iloc[start:start + CSV_ROWS_PER_CHUNK]
+        _text_frame(part, csv_safe, booleans).to_csv(fh, index=False, header=start == 0, lineterminator="\n")
 
 
 def records(customers: pd.DataFrame) -> Iterator[dict[str, Any]]:
