@@ -214,3 +214,25 @@ def test_short_lines_read_as_empty_fields(tmp_path):
     assert table.frame["country"].tolist() == ["", "", "UK"]
     # The short line and the one with an empty last field are the same line.
     assert grade([p], options=GradeOptions(today=TODAY)).warnings["duplicate_lines"] == 1
+
+
+def test_duplicates_need_every_cell_equal(tmp_path):
+    """Rows that share all but one cell are not duplicates, whichever cell differs; blank and total
+    rows are not counted."""
+    p = tmp_path / "o.csv"
+    p.write_text(
+        "customer_id,order_id,order_date,amount\n"
+        "A,1,2026-01-01,5\n"
+        "A,1,2026-01-01,5\n"      # duplicate 1
+        "A,1,2026-01-01,5\n"      # duplicate 2
+        "A,1,2026-01-02,5\n"      # date differs
+        "A,2,2026-01-01,5\n"      # order differs
+        "B,1,2026-01-01,5\n"      # customer differs
+        "A,1,2026-01-01,50\n"     # amount differs
+        "B,1,2026-01-01,5\n"      # duplicate 3
+        ",,,\n,,,\n"              # blank rows, not duplicates
+        "合计,,,85\n合计,,,85\n",  # total rows, not duplicates
+        encoding="utf-8")
+    r = grade([p], options=GradeOptions(today=TODAY))
+    assert r.warnings["duplicate_lines"] == 3
+    assert r.reconciliation["blank"] == 2 and r.reconciliation["total"] == 2
