@@ -236,3 +236,19 @@ def test_duplicates_need_every_cell_equal(tmp_path):
     r = grade([p], options=GradeOptions(today=TODAY))
     assert r.warnings["duplicate_lines"] == 3
     assert r.reconciliation["blank"] == 2 and r.reconciliation["total"] == 2
+
+
+def test_line_numbers_count_the_lines_inside_quoted_fields(tmp_path):
+    """A quoted address over three lines: problem rows after it still name the line a text editor shows."""
+    p = tmp_path / "o.csv"
+    p.write_bytes(
+        "customer_id,order_date,amount,address\n"                # line 1
+        "A,2026-01-01,5,\"Room 1\nBuilding 2\r\nRoad 3\"\n"      # lines 2-4
+        "B,not a date,5,x\n"                                     # line 5
+        "C,2026-01-02,7,\"one\rtwo\"\n"                          # lines 6-7
+        "D,2026-01-03,,y\n".encode("utf-8"))                     # line 8
+    r = grade([p], options=GradeOptions(today=TODAY))
+    assert dict(zip(r.problems["reason_code"], r.problems["row"], strict=True)) == {"bad_date": 5, "missing_amount": 8}
+    table = read_source(Source.from_arg(p), {}).tables[0]
+    assert table.rows.tolist() == [2, 5, 6, 8]
+    assert table.frame["address"][0] == "Room 1\nBuilding 2\r\nRoad 3"
