@@ -261,7 +261,10 @@ _FLOAT_ID = re.compile(r"(\d+)\.0+")
 
 
 def _normalise_id(x: object) -> str:
-    text = _SPACES.sub(" ", str(x).strip())
+    text = str(x).strip()
+    if text.isalnum():  # letters and digits only (most ids): no inner spaces, not a float
+        return text
+    text = _SPACES.sub(" ", text)
     m = _FLOAT_ID.fullmatch(text)
     return m.group(1) if m else text
 
@@ -289,6 +292,7 @@ def is_sample(raw: Column) -> pd.Series:
     return fz.take(_text(fz.uniques).str.casefold().isin(words).astype(bool))
 
 
+_TOTAL_HINT = "合计|总计|小计|总额|total|sum"
 _TOTAL_EXACT = {"合计", "总计", "小计", "总额", "总合计", "total", "totals", "grandtotal", "subtotal", "sum", "sumtotal"}
 
 
@@ -296,5 +300,11 @@ def is_total_label(raw: Column) -> pd.Series:
     """Cells that label a total row: 合计/总计/小计/Total/Grand Total (with or without a colon or unit)."""
     fz = factorized(raw)
     text = _text(fz.uniques).str.casefold()
-    folded = text.str.replace(r"[\s\W_]+", "", regex=True)
-    return fz.take((folded.isin(_TOTAL_EXACT) | text.str.match(r"^(合计|总计|小计)")).astype(bool))
+    # Only texts containing a total word can be labels: one search over the distinct texts first.
+    candidate = text.str.contains(_TOTAL_HINT, regex=True).to_numpy(dtype=bool)
+    label = np.zeros(len(text), dtype=bool)
+    if candidate.any():
+        sub = text[candidate]
+        folded = sub.str.replace(r"[\s\W_]+", "", regex=True)
+        label[candidate] = (folded.isin(_TOTAL_EXACT) | sub.str.match(r"^(合计|总计|小计)")).to_numpy(dtype=bool)
+    return fz.take(pd.Series(label))
