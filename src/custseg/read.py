@@ -707,8 +707,16 @@ def _column_codes(values: np.ndarray) -> Factorized:
     """A column of cell values as codes into its texts, each distinct value rendered once (exports
     repeat values). Two cell values may render alike (1 and 1.0), so the distinct texts are factorized
     again to keep the codes exact."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    rendered = np.array([cell_to_text(u) for u in uniques], dtype=object)
+    kinds = set(map(type, values))
+    if kinds == {str}:  # text cells are their own text: no rendering, no second pass
+        codes, uniques = pd.factorize(values)
+        return Factorized.of(codes, uniques)
+    if kinds <= {float, type(None)}:  # numbers (and blanks) hash far faster as float64 than as objects
+        numbers = pd.Series(values, dtype=object).astype("float64").to_numpy()
+        codes, uniques = pd.factorize(numbers, use_na_sentinel=False)
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    rendered = np.array([cell_to_text(u) for u in uniques.tolist()], dtype=object)
     text_codes, text_uniques = pd.factorize(rendered, use_na_sentinel=False)
     return Factorized.of(text_codes[codes], text_uniques)
 
