@@ -252,3 +252,22 @@ def test_line_numbers_count_the_lines_inside_quoted_fields(tmp_path):
     table = read_source(Source.from_arg(p), {}).tables[0]
     assert table.rows.tolist() == [2, 5, 6, 8]
     assert table.frame["address"][0] == "Room 1\nBuilding 2\r\nRoad 3"
+
+
+@pytest.mark.parametrize("chunk_rows", [2, 1_000_000])
+def test_a_line_with_extra_fields_is_flagged_and_the_rest_read_in_chunks(tmp_path, monkeypatch, chunk_rows):
+    """One over-long line sends the file through the csv module; it is read in the same chunks."""
+    import custseg.read
+
+    monkeypatch.setattr(custseg.read, "CSV_CHUNK_ROWS", chunk_rows)
+    p = tmp_path / "o.csv"
+    p.write_text("customer_id,order_date,amount\n"
+                 "A,2026-01-01,5\nB,2026-01-02,6,oops\nA,2026-01-03,7\nC,2026-01-04,8\nB,2026-01-05,9\n",
+                 encoding="utf-8")
+    table = read_source(Source.from_arg(p), {}).tables[0]
+    assert table.overflow == [1]
+    assert table.frame["customer_id"].tolist() == ["A", "B", "A", "C", "B"]
+    assert sorted(table.columns["customer_id"].uniques) == ["A", "B", "C"]
+    r = grade([p], options=GradeOptions(today=TODAY))
+    assert r.problems[["row", "reason_code"]].values.tolist() == [[3, "extra_fields"]]
+    assert figures(r) == {"A": (2, 12.0), "B": (1, 9.0), "C": (1, 8.0)}

@@ -598,24 +598,36 @@ def _parse_csv_body(data: bytes, start: int, delim: str, headers: list[str],
         return {h: acc.result() for h, acc in zip(headers, columns, strict=True)}, n, []
     except (pd.errors.ParserError, ValueError):
         pass
-    # A line with more fields than the header: the csv module keeps every line, and the extra
-    # fields are joined into the last column so that the line is still shown (and flagged) later.
+    # A line with more fields than the header stops pandas' C parser. The csv module keeps every line:
+    # the extra fields are cut off and the line is flagged (an extra_fields problem row). It is read in
+    # the same chunks and codes as above, so a large file with one bad line does not need a list of
+    # every record.
     body.seek(start)
     overflow: list[int] = []
-    records = []
+    columns = [_CodesAcrossChunks() for _ in headers]
+    records: list[list[str]] = []
+    n = 0
+
+    def flush() -> None:
+        cells = np.empty((len(records), width), dtype=object)
+        if records:
+            cells[:] = records
+        for j, acc in enumerate(columns):
+            acc.add(cells[:, j])
+        records.clear()
+
     for i, rec in enumerate(csv.reader(io.TextIOWrapper(body, encoding="utf-8", newline=""), delimiter=delim)):
         if len(rec) > width:
             if any(c.strip() for c in rec[width:]):
                 overflow.append(i)
             rec = rec[:width]
         records.append(rec + [""] * (width - len(rec)))
-    cells = np.empty((len(records), width), dtype=object)
-    cells[:] = records if records else np.empty((0, width), dtype=object)
-    out = {}
-    for j, h in enumerate(headers):
-        codes, uniques = pd.factorize(cells[:, j], use_na_sentinel=False)
-        out[h] = Factorized.of(codes, uniques)
-    return out, len(records), overflow
+        n += 1
+        if len(records) >= CSV_CHUNK_ROWS:
+            flush()
+    if records or not n:
+        flush()
+    return {h: acc.result() for h, acc in zip(headers, columns, strict=True)}, n, overflow
 
 
 _NON_SPACE = re.compile(rb"\S")
