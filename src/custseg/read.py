@@ -623,7 +623,7 @@ def _parse_csv_body(data: bytes, start: int, delim: str, headers: list[str],
             rec = rec[:width]
         records.append(rec + [""] * (width - len(rec)))
         n += 1
-        if len(records) >= CSV_CHUNK_ROWS:
+        if len(records) >= max(1, CSV_CHUNK_ROWS // 5):  # lists of new strings: smaller chunks
             flush()
     if records or not n:
         flush()
