@@ -130,7 +130,10 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
     def flag(mask: pd.Series, column: str, code: str) -> None:
         if mask.any():
             where_true = mask.to_numpy()
-            values = (cols[column].texts()[where_true] if column in cols else [""] * int(where_true.sum()))
+            if column in cols:  # the flagged cells' texts, without rebuilding the whole column
+                values = cols[column].uniques.to_numpy(dtype=object)[cols[column].codes[where_true]]
+            else:
+                values = [""] * int(where_true.sum())
             problems.append(problem(table.file, table.sheet, table.rows[where_true], column, list(values), code))
 
     n = len(index)
