@@ -146,7 +146,7 @@ def _master_frame(tables: list[Table], date_order: str | None, problems: list[pd
     reported, never dropped silently."""
     frames = []
     for t in tables:
-        mapping = map_headers(list(t.frame.columns), {}, MASTER_INDEX, t.file) if t.kind != "master" else t.mapping
+        mapping = map_headers(t.headers, {}, MASTER_INDEX, t.file) if t.kind != "master" else t.mapping
         f = t.frame
         live = ~f.apply(lambda c: c.astype(str).str.strip().eq("")).all(axis=1)
         rows = t.rows[live.to_numpy()]
