@@ -27,7 +27,7 @@ def _join_sorted(values: pd.Series, keys: pd.Series) -> pd.Series:
     return pd.Series(joined, index=key_values, dtype=object).str.rstrip(";")
 
 
-def order_keys(order_ids: np.ndarray, dates: np.ndarray) -> np.ndarray:
+def _order_keys(order_ids: np.ndarray, dates: np.ndarray) -> np.ndarray:
     """An integer per line's order: the order id's code, or without an order id a negative key for the day."""
     has_id = order_ids != ""
     codes, _ = pd.factorize(order_ids)
@@ -59,7 +59,7 @@ def customer_metrics(lines: pd.DataFrame, as_of: pd.Timestamp, window_start: pd.
     everyone = pd.RangeIndex(len(ids))
     dates = col("order_date")
     in_window = (dates >= window_start.to_datetime64()) if window_start is not None else np.ones(n, dtype=bool)
-    data = pd.DataFrame({"c": cust, "o": order_keys(col("order_id", object), dates), "date": dates,
+    data = pd.DataFrame({"c": cust, "o": _order_keys(col("order_id", object), dates), "date": dates,
                          "amount": col("amount_base", float), "sample": col("sample", bool),
                          "in_window": in_window})
     orders = data.groupby(["c", "o"], sort=False).agg(

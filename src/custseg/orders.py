@@ -29,6 +29,8 @@ from custseg.values import (
 )
 
 DISPOSITIONS = ("used", "outside_window", "cancelled", "after_as_of", "blank", "total", "problem")
+# The lines whose amounts count in the per-customer figures (outside_window ones in the lifetime ones).
+COUNTED_DISPOSITIONS = ["used", "outside_window"]
 
 STATUS_KINDS = ("order", "cancelled", "returned")
 
@@ -121,11 +123,8 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
     where = f"{table.file}" + (f" [{table.sheet}]" if table.sheet else "")
     problems: list[pd.DataFrame] = []
 
-    def fz(header: str) -> Factorized:
-        return cols[header]
-
     def col(name: str) -> pd.Series | None:
-        return stripped(fz(m[name])) if name in m else None
+        return stripped(cols[m[name]]) if name in m else None
 
     def flag(mask: pd.Series, column: str, code: str) -> None:
         if mask.any():
@@ -148,10 +147,10 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
                   if c is not None]
     total = pd.Series(False, index=index)
     for c in dict.fromkeys(label_cols):
-        total |= is_total_label(fz(c))
+        total |= is_total_label(cols[c])
     total &= ~blank
 
-    ids = normalise_ids(fz(m["customer_id"])) if "customer_id" in m else None
+    ids = normalise_ids(cols[m["customer_id"]]) if "customer_id" in m else None
     names = col("customer_name") if "customer_name" in m else None
     if ids is None:
         assert names is not None
@@ -167,13 +166,13 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
 
     date_col = m["order_date"]
     try:
-        dates, _order = parse_dates(fz(date_col), opts.date_order)
+        dates, _order = parse_dates(cols[date_col], opts.date_order)
     except AmbiguousDates as exc:
         raise InputError(
             f"{where}, column {date_col!r}: dates such as {exc.example!r} read equally well day-first and month-first",
             hint="say which with --dayfirst or --monthfirst (or input.date_order in the rules file)",
         ) from None
-    raw_date = stripped(fz(date_col))
+    raw_date = stripped(cols[date_col])
     missing_date = live & (raw_date == "")
     bad_date = live & (raw_date != "") & dates.isna()
     flag(missing_date, date_col, "missing_date")
@@ -183,22 +182,22 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
 
     token = pd.Series("", index=index)
     if "amount" in m:
-        parsed = parse_amounts(fz(m["amount"]), opts.decimal_comma)
+        parsed = parse_amounts(cols[m["amount"]], opts.decimal_comma)
         amount, token = parsed.value, parsed.currency_token
-        raw_amount = stripped(fz(m["amount"]))
+        raw_amount = stripped(cols[m["amount"]])
     else:
         amount = pd.Series(np.nan, index=index)
         raw_amount = pd.Series("", index=index)
     # Quantity x unit price stands in where the amount is blank (or there is no amount column).
     if "quantity" in m and "unit_price" in m and raw_amount.eq("").any():
-        q = parse_amounts(fz(m["quantity"]), opts.decimal_comma)
-        p = parse_amounts(fz(m["unit_price"]), opts.decimal_comma)
+        q = parse_amounts(cols[m["quantity"]], opts.decimal_comma)
+        p = parse_amounts(cols[m["unit_price"]], opts.decimal_comma)
         fill = raw_amount.eq("")
         amount = amount.where(~fill, q.value * p.value)
         token = token.where(~(fill & token.eq("")), p.currency_token)
         amount_col = m.get("amount") or m["unit_price"]
         computed_bad = fill & (q.value.isna() | p.value.isna())
-        no_inputs = fill & stripped(fz(m["quantity"])).eq("") & stripped(fz(m["unit_price"])).eq("")
+        no_inputs = fill & stripped(cols[m["quantity"]]).eq("") & stripped(cols[m["unit_price"]]).eq("")
         flag(live & computed_bad & no_inputs, amount_col, "missing_amount")
         qp_bad = live & computed_bad & ~no_inputs
         if qp_bad.any():
@@ -217,7 +216,7 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
 
     # Currency: the currency column, else a symbol or code in the amount cell, else the declared one.
     if "currency" in m:
-        cur_text = stripped(fz(m["currency"]))
+        cur_text = stripped(cols[m["currency"]])
         token = cur_text.where(cur_text != "", token)
     codes, bad_cur = currency_codes(token.astype(str), opts.yen)
     bad_cur &= live
@@ -229,16 +228,16 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
     lines["currency"] = codes.where(codes != "", opts.currency or "")
     lines["currency_declared"] = codes.eq("")
 
-    kinds = status_kinds(fz(m["status"]), opts.status_map) if "status" in m else pd.Series("order", index=index)
+    kinds = status_kinds(cols[m["status"]], opts.status_map) if "status" in m else pd.Series("order", index=index)
     lines["status_kind"] = pd.Categorical(kinds, categories=STATUS_KINDS)
     amount = amount.where(kinds != "returned", -amount.abs())
     lines["amount"] = amount
 
-    order_ids = normalise_ids(fz(m["order_id"])) if "order_id" in m else pd.Series("", index=index)
+    order_ids = normalise_ids(cols[m["order_id"]]) if "order_id" in m else pd.Series("", index=index)
     lines["order_id"] = order_ids
     lines["country"] = col("country") if "country" in m else ""
     lines["category"] = col("category") if "category" in m else ""
-    lines["sample"] = is_sample(fz(m["order_type"])) if "order_type" in m else False
+    lines["sample"] = is_sample(cols[m["order_type"]]) if "order_type" in m else False
 
     if table.overflow:
         over = pd.Series(False, index=index)

@@ -26,6 +26,7 @@ from custseg.metrics import customer_metrics
 from custseg.money import Rates, load_rates_csv, normalise_currency
 from custseg.notes import Note
 from custseg.orders import (
+    COUNTED_DISPOSITIONS,
     DISPOSITIONS,
     REASONS,
     WARNING_CODES,
@@ -351,7 +352,7 @@ def grade(
         lines.loc[outside, "disposition"] = "outside_window"
     progress("scoring")
     release_free_memory()  # what the conversions above freed, before the largest arrays of the run
-    counted = lines["disposition"].isin(["used", "outside_window"]).to_numpy() if len(lines) else np.zeros(0, bool)
+    counted = lines["disposition"].isin(COUNTED_DISPOSITIONS).to_numpy() if len(lines) else np.zeros(0, bool)
     table = customer_metrics(lines, as_of_ts, window_start, counted)
     release_free_memory()
     table = _add_cancelled_only(table, lines)
@@ -521,6 +522,6 @@ def _order_columns(table: pd.DataFrame) -> pd.DataFrame:
 def _revenue_by_currency(lines: pd.DataFrame) -> pd.DataFrame:
     if lines.empty:
         return pd.DataFrame(columns=["currency", "amount", "amount_base"])
-    used = lines.loc[lines["disposition"].isin(["used", "outside_window"]), ["currency", "amount", "amount_base"]]
+    used = lines.loc[lines["disposition"].isin(COUNTED_DISPOSITIONS), ["currency", "amount", "amount_base"]]
     return (used.groupby("currency").agg(amount=("amount", "sum"), amount_base=("amount_base", "sum"))
             .reset_index().sort_values("amount_base", ascending=False).reset_index(drop=True))
