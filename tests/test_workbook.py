@@ -14,7 +14,11 @@ from custseg.workbook import write_workbook
 from tests.conftest import CORE_AS_OF, TODAY, invoke
 
 HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
-           "-2+3", "\tTabbed", "=1+1"]
+           "-2+3", "\tTabbed", "=1+1",
+           # XlsxWriter copies text shaped like its rich text into the sheet's XML as it is.
+           '<r><t>a</t></r></is><f>HYPERLINK("http://evil.example","x")</f><is><r><t>b</t></r>',
+           '<r><t>c</t></r></is></c><c r="Z9"><f>1+1</f></c><c><is><r><t>d</t></r>']
+RICH_INJECTION = HOSTILE[6]
 
 
 @pytest.fixture
@@ -98,7 +102,7 @@ def test_hostile_text_is_stored_as_text(runner, tmp_path):
     lines = ["customer_id,customer_name,order_date,amount,country"]
     for i, name in enumerate(HOSTILE):
         quoted = '"' + name.replace('"', '""') + '"'
-        lines.append(f"H{i},{quoted},2026-01-0{i + 1},10,{quoted}")
+        lines.append(f"H{i},{quoted},2026-01-{i + 1:02d},10,{quoted}")
     p.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "g.xlsx"
     assert invoke(runner, ["grade", str(p), "-o", str(out), "-q"]).exit_code == 0
@@ -189,3 +193,23 @@ def test_customer_table_past_excel_limit_is_an_error_suggesting_csv(core_csv, tm
         write_workbook(result, tmp_path / "g.xlsx")
     assert "-o customers.csv" in str(err.value)
     assert not (tmp_path / "g.xlsx").exists()
+
+
+def test_rich_text_shaped_input_stays_text_in_every_sheet(runner, tmp_path):
+    # One customer: its row is the last, which XlsxWriter itself writes; the bad amount is shown raw on
+    # the problem sheet.
+    p = tmp_path / "o.csv"
+    quoted = '"' + RICH_INJECTION.replace('"', '""') + '"'
+    p.write_text(f"customer_id,customer_name,order_date,amount\nR1,{quoted},2026-01-05,10\nR2,x,2026-01-06,{quoted}\n",
+                 encoding="utf-8")
+    out = tmp_path / "g.xlsx"
+    assert invoke(runner, ["grade", str(p), "-o", str(out), "-q", "--as-of", "2026-06-30"]).exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    assert wb["客户分级"].cell(2, 2).value == RICH_INJECTION
+    problems = wb["问题数据"]
+    assert RICH_INJECTION in [c.value for row in problems.iter_rows() for c in row]
+    with zipfile.ZipFile(out) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert b"<f>" not in z.read(name), name
+

@@ -2,7 +2,8 @@
 
 XlsxWriter streams rows (constant-memory mode), writes native charts and conditional formats that
 Excel, WPS and LibreOffice open, and is told never to turn a string into a formula, number or link:
-every text cell is written with ``write_string``, so ``=HYPERLINK(...)`` from an input stays text.
+every text cell is written with ``write_string``, so ``=HYPERLINK(...)`` from an input stays text,
+and text shaped like XlsxWriter's own rich-text markup is written as plain runs (``_text_safe_sheet``).
 """
 
 from __future__ import annotations
@@ -438,6 +439,23 @@ def _print_setup(ws: Any, repeat_header: bool = False, fit_width: bool = False) 
         ws.fit_to_pages(1, 0)
 
 
+def _text_safe_sheet() -> type:
+    """XlsxWriter's worksheet, except that text shaped like its pre-formatted rich text ("<r>...</r>") is
+    written as three plain runs of the same text (XlsxWriter wants more than two). XlsxWriter copies such
+    text into the sheet's XML as it is, so an input value could otherwise carry markup, even a formula,
+    into the file."""
+    from xlsxwriter.worksheet import Worksheet
+
+    class TextSafeWorksheet(Worksheet):
+        def _write_string(self, row: int, col: int, string: str, cell_format: Any = None) -> Any:
+            if string.startswith("<r>") and string.endswith("</r>"):
+                tail = [cell_format] if cell_format is not None else []
+                return self._write_rich_string(row, col, string[:1], string[1:2], string[2:], *tail)
+            return super()._write_string(row, col, string, cell_format)
+
+    return TextSafeWorksheet
+
+
 def _flatten(obj: Any, prefix: str = "") -> list[tuple[str, Any]]:
     out: list[tuple[str, Any]] = []
     if isinstance(obj, dict):
@@ -468,6 +486,7 @@ def write_workbook(result: GradeResult, target: Path, lang: str = "zh", problems
             "strings_to_numbers": False,
             "default_date_format": "yyyy-mm-dd",
         })
+        wb.worksheet_class = _text_safe_sheet()
         # The as-of date as the creation date keeps re-runs of the same month identical.
         as_of = dt.datetime.combine(result.as_of, dt.time())
         wb.set_properties({"title": "客户分级管理表格" if lang == "zh" else "Customer grading", "author": "custseg",
