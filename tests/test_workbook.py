@@ -213,3 +213,35 @@ def test_rich_text_shaped_input_stays_text_in_every_sheet(runner, tmp_path):
             if name.startswith("xl/worksheets/"):
                 assert b"<f>" not in z.read(name), name
 
+
+def test_streamed_customer_rows_are_the_bytes_xlsxwriter_writes(tmp_path, monkeypatch):
+    """The customer rows go straight into XlsxWriter's row stream; cell by cell, XlsxWriter writes the
+    same bytes (escapes, control characters, long text, formats numbered in order of use)."""
+    from custseg import workbook as wbmod
+
+    names = ["Ärger & Söhne <GmbH>", "控制\x01字符", "_x0041_ literal", "Tab\tinside", "=1+1", "Q" * 40_000,
+             'quote " and apostrophe \'', "深圳市华为贸易有限公司"]
+    p = tmp_path / "o.csv"
+    lines = ["customer_id,customer_name,order_date,amount,country,currency"]
+    for i, name in enumerate(names * 3):
+        quoted = '"' + name.replace('"', '""') + '"'
+        lines.append(f"S{i},{quoted},2026-0{i % 6 + 1}-1{i % 9},{(i * 137.5) % 5000 + 0.25},{['德国', 'USA', 'Brasil'][i % 3]},USD")
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = grade([p], as_of="2026-06-30", options=GradeOptions(today=TODAY))
+    streamed, cells = tmp_path / "streamed.xlsx", tmp_path / "cells.xlsx"
+    write_workbook(result, streamed)
+    monkeypatch.setattr(wbmod, "_stream_rows", lambda *args: 0)  # XlsxWriter writes every cell itself
+    write_workbook(result, cells)
+    with zipfile.ZipFile(streamed) as a, zipfile.ZipFile(cells) as b:
+        assert a.namelist() == b.namelist()
+        for name in a.namelist():
+            assert a.read(name) == b.read(name), name
+    ws = openpyxl.load_workbook(streamed)["客户分级"]
+    shown = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(2, ws.max_row + 1)}
+    assert shown["S0"] == "Ärger & Söhne <GmbH>" and shown["S7"] == "深圳市华为贸易有限公司"
+    assert shown["S5"] == "Q" * 32_767  # Excel's limit for a cell's text, as XlsxWriter cuts it
+    with zipfile.ZipFile(streamed) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    # Excel's escapes: a control character as _xHHHH_, and a literal "_xHHHH_" with its underscore escaped.
+    assert "<t>控制_x0001_字符</t>" in sheet and "<t>_x005F_x0041_ literal</t>" in sheet
+    assert "<t>Ärger &amp; Söhne &lt;GmbH&gt;</t>" in sheet

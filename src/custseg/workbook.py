@@ -4,12 +4,15 @@ XlsxWriter streams rows (constant-memory mode), writes native charts and conditi
 Excel, WPS and LibreOffice open, and is told never to turn a string into a formula, number or link:
 every text cell is written with ``write_string``, so ``=HYPERLINK(...)`` from an input stays text,
 and text shaped like XlsxWriter's own rich-text markup is written as plain runs (``_text_safe_sheet``).
+The customer sheet's rows, millions of cells on a large run, go straight into XlsxWriter's row stream
+as the XML it would write for them (``_stream_rows``; a test compares the bytes).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -36,6 +39,9 @@ EXCEL_MAX_ROWS = 1_048_576
 PROBLEM_SHEET_ROWS = EXCEL_MAX_ROWS - 2  # the header, and a last line that points to the full CSV
 TIER_COLOURS = ["#FFD966", "#9BC2E6", "#C6E0B4", "#EDEDED", "#F8CBAD", "#D9D2E9", "#FCE4D6", "#DDEBF7"]
 HEADER_COLOUR = "#1F4E78"
+# What XlsxWriter's control-character escaping changes (the escape itself, control characters, non-characters):
+# text without any of it skips that escaping's two regular-expression passes.
+_CONTROL_ESCAPES = re.compile("_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 
 
 def display_width(text: str) -> int:
@@ -124,6 +130,14 @@ class _Writer:
                 columns.append([None if v is None or v != v else v for v in values])
                 writers.append(write_number)
                 formats.append(self.f["money"] if c in MONEY_COLUMNS else None)
+            elif pd.api.types.infer_dtype(col, skipna=True) == "string":
+                # Text (most of these columns): each distinct text is looked up once.
+                codes, uniques = pd.factorize(col)
+                mapping = self.values.get(c, {})
+                shown = [mapping.get(t, t) or None for t in uniques.tolist()] + [None]
+                columns.append([shown[k] for k in codes.tolist()])
+                writers.append(write_string)  # always a string: input text never becomes a formula
+                formats.append(None)
             else:
                 mapping = self.values.get(c, {})
                 text = []
@@ -142,7 +156,9 @@ class _Writer:
         tier_keys = data["tier"].tolist()
         tier_formats = [self.tier_formats.get(k) for k in tier_keys]
         ncols = len(cols)
-        for r in range(len(data)):
+        is_text = [w == write_string for w in writers]
+        streamed = _stream_rows(ws, 1, columns, is_text, formats, tier_col, tier_formats)
+        for r in range(streamed, len(data)):
             row = r + 1
             for c in range(ncols):
                 v = columns[c][r]
@@ -454,6 +470,126 @@ def _text_safe_sheet() -> type:
             return super()._write_string(row, col, string, cell_format)
 
     return TextSafeWorksheet
+
+
+def _stream_rows(ws: Any, first_row: int, columns: list[list[Any]], is_text: list[bool], formats: list[Any],
+                 varying_col: int, varying_formats: list[Any]) -> int:
+    """Write all but the last of a block of rows straight into a constant-memory worksheet's row stream, as
+    the XML XlsxWriter itself writes for them (a test compares the bytes), at a fraction of its per-cell
+    cost. Returns how many rows were written; the caller writes the rest cell by cell.
+
+    XlsxWriter spends about 3 µs a cell on bookkeeping a large plain table does not need (a cell tuple, a
+    dictionary per row, attribute lists, a regex per string); 3.6M cells took 11.6 s. Here each distinct
+    value is escaped once and a row is one join. Only XlsxWriter's own escaping helpers are used, and the
+    worksheet is left as if it had written the rows. Nothing is written where that cannot be done (another
+    XlsxWriter, not constant-memory, a number it would turn into an error). The last row is left to
+    XlsxWriter because it writes that one when the workbook closes, when conditional formats may have
+    changed the attributes of a <row>.
+    """
+    import math
+
+    try:
+        from xlsxwriter.utility import _preserve_whitespace, _utf16_len, _utf16_truncate, xl_col_to_name
+
+        escape_controls = ws._escape_control_characters
+        escape_data = ws._escape_data
+        flush, check = ws._write_single_row, ws._check_dimensions
+        if not ws.constant_memory or ws.previous_row >= first_row or ws.fh is not ws.row_data_fh:
+            return 0
+        if ws.excel_version == 2010 or ws.default_row_height != ws.original_row_height:
+            return 0  # their <row> elements carry attributes this writer does not write
+    except (ImportError, AttributeError):
+        return 0
+    n = len(columns[0]) - 1 if columns else 0  # all but the last row
+    if n <= 0 or first_row + n >= ws.xls_rowmax:
+        return 0
+    if any(not t and (math.inf in col or -math.inf in col) for t, col in zip(is_text, columns, strict=True)):
+        return 0
+
+    def style(fmt: Any) -> str:
+        return f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
+
+    strmax = ws.xls_strmax
+    texts: dict[str, str] = {}
+
+    def text_cell(value: str) -> str:
+        if len(value) > strmax // 2 and _utf16_len(value) > strmax:
+            value = _utf16_truncate(value, strmax)
+        if _CONTROL_ESCAPES.search(value):
+            value = escape_controls(value)
+        # XlsxWriter passes text that looks like "<r>...</r>" through as rich-text XML; input text is
+        # escaped here instead, so that no cell can carry markup into the file.
+        space = ' xml:space="preserve"' if _preserve_whitespace(value) else ""
+        return f"<is><t{space}>{escape_data(value)}</t></is></c>"
+
+    values: list[list[str | None]] = []
+    varying_formats = varying_formats[:n]
+    for col, text in zip(columns, is_text, strict=True):
+        col = col[:n]
+        if text:
+            out: list[str | None] = []
+            for v in col:
+                if v is None:
+                    out.append(None)
+                else:
+                    xml = texts.get(v)
+                    if xml is None:
+                        xml = texts[v] = text_cell(v)
+                    out.append(xml)
+        else:
+            out = [None if v is None else f"<v>{v:.16G}</v></c>" for v in col]
+        values.append(out)
+    flush(first_row)  # the rows above (the header) go out first, as XlsxWriter would send them
+    # XlsxWriter numbers formats in the order cells first use them, row by row: the same order here
+    # keeps styles.xml identical.
+    used = {id(f): f for c, col in enumerate(values) if c != varying_col and any(x is not None for x in col)
+            for f in [formats[c]] if f is not None}
+    used.update({id(f): f for f, x in zip(varying_formats, values[varying_col], strict=True)
+                 if f is not None and x is not None})
+    numbered: set[int] = set()
+    for r in range(n):
+        if len(numbered) == len(used):
+            break
+        for c, col in enumerate(values):
+            fmt = varying_formats[r] if c == varying_col else formats[c]
+            if fmt is not None and col[r] is not None and id(fmt) not in numbered:
+                fmt._get_xf_index()
+                numbered.add(id(fmt))
+    cells: list[list[str | None]] = []
+    heads: list[str] = []
+    for c, (out, text) in enumerate(zip(values, is_text, strict=True)):
+        heads.append(f'<c r="{xl_col_to_name(c)}')
+        kind = ' t="inlineStr"' if text else ""
+        # Only formats that a written cell uses get their number (style() assigns one).
+        if c == varying_col:
+            mids = {id(f): f'"{style(f)}{kind}>' for f in used.values()}
+            mids[id(None)] = f'"{kind}>'
+            cells.append([None if x is None else mids[id(f)] + x for f, x in zip(varying_formats, out, strict=True)])
+        elif any(x is not None for x in out):
+            mid = f'"{style(formats[c])}{kind}>'
+            cells.append([None if x is None else mid + x for x in out])
+        else:
+            cells.append(out)
+    del values
+    last_col = max((c for c, col in enumerate(cells) if any(x is not None for x in col)), default=0)
+    check(first_row, 0)
+    check(first_row + n - 1, last_col)
+    write = ws.fh.write
+    chunk: list[str] = []
+    ncols = len(cells)
+    for r in range(n):
+        number = str(first_row + r + 1)
+        row = [heads[c] + number + cells[c][r] for c in range(ncols) if cells[c][r] is not None]  # type: ignore[operator]
+        if row:
+            chunk.append(f'<row r="{number}">' + "".join(row) + "</row>")
+        if len(chunk) >= 2000:
+            write("".join(chunk))
+            chunk.clear()
+    write("".join(chunk))
+    # As if XlsxWriter had written these rows: nothing of them is left to flush.
+    ws.previous_row = first_row + n - 1
+    ws.table.clear()
+    return n
 
 
 def _flatten(obj: Any, prefix: str = "") -> list[tuple[str, Any]]:
