@@ -664,45 +664,46 @@ def _check_workbook_bytes(name: str, data: bytes, suffix: str, max_unzipped_mb: 
             )
 
 
-def _sheet_rows(name: str, data: bytes, suffix: str, sheets: list[str] | None) -> list[tuple[str, list[list[object]]]]:
-    """Every (or every chosen) sheet's rows of cell values, through calamine; openpyxl if calamine is absent."""
-    try:
-        from python_calamine import CalamineWorkbook
-    except ImportError:  # pragma: no cover - the fallback is tested by hand
-        return _sheet_rows_openpyxl(name, data, sheets)
-    try:
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        names = list(wb.sheet_names)
-    except Exception as exc:  # calamine raises its own error types for every kind of damage
-        raise InputError(f"{name}: the workbook cannot be read ({str(exc).splitlines()[0][:200]})",
-                         hint="open it in Excel and save it again, or export as CSV") from None
-    chosen = _choose_sheets(name, names, sheets)
-    out = []
-    for sheet_name in chosen:
+class _CellSheets:
+    """A workbook's sheets as rows of cell values, through calamine; openpyxl if calamine is absent."""
+
+    def __init__(self, name: str, data: bytes) -> None:
+        self.name = name
         try:
-            sheet = wb.get_sheet_by_name(sheet_name)
+            from python_calamine import CalamineWorkbook
+        except ImportError:  # pragma: no cover - the fallback is tested by hand
+            import openpyxl
+
+            try:
+                self.book: object = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            except Exception as exc:
+                raise InputError(f"{name}: the workbook cannot be read ({exc})",
+                                 hint="open it in Excel and save it again") from None
+            self.names: list[str] = list(self.book.sheetnames)  # type: ignore[attr-defined]
+            self.calamine = False
+            return
+        try:
+            self.book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            self.names = list(self.book.sheet_names)  # type: ignore[attr-defined]
+        except Exception as exc:  # calamine raises its own error types for every kind of damage
+            raise InputError(f"{name}: the workbook cannot be read ({str(exc).splitlines()[0][:200]})",
+                             hint="open it in Excel and save it again, or export as CSV") from None
+        self.calamine = True
+
+    def rows(self, sheet_name: str) -> list[list[object]]:
+        if not self.calamine:  # pragma: no cover
+            return [list(row) for row in self.book[sheet_name].iter_rows(values_only=True)]  # type: ignore[index]
+        try:
+            sheet = self.book.get_sheet_by_name(sheet_name)  # type: ignore[attr-defined]
             if sheet.end is not None and sheet.end[1] >= MAX_COLUMNS:
-                raise InputError(f"{name} [{sheet_name}]: the sheet claims {sheet.end[1] + 1:,} columns",
+                raise InputError(f"{self.name} [{sheet_name}]: the sheet claims {sheet.end[1] + 1:,} columns",
                                  hint="this is not an order export; save the sheet again from Excel")
-            raw = sheet.to_python(skip_empty_area=False)
+            return sheet.to_python(skip_empty_area=False)
         except InputError:
             raise
         except Exception as exc:
-            raise InputError(f"{name} [{sheet_name}]: the sheet cannot be read ({str(exc).splitlines()[0][:200]})",
+            raise InputError(f"{self.name} [{sheet_name}]: the sheet cannot be read ({str(exc).splitlines()[0][:200]})",
                              hint="open it in Excel and save it again, or export as CSV") from None
-        out.append((sheet_name, raw))
-    return out
-
-
-def _sheet_rows_openpyxl(name: str, data: bytes, sheets: list[str] | None) -> list[tuple[str, list[list[object]]]]:
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:
-        raise InputError(f"{name}: the workbook cannot be read ({exc})", hint="open it in Excel and save it again") from None
-    chosen = _choose_sheets(name, wb.sheetnames, sheets)
-    return [(s, [list(row) for row in wb[s].iter_rows(values_only=True)]) for s in chosen]
 
 
 def _choose_sheets(name: str, names: list[str], wanted: list[str] | None) -> list[str]:
@@ -769,19 +770,42 @@ def read_workbook(
     _check_workbook_bytes(source.name, data, suffix, max_unzipped_mb)
     report = ReadReport()
     last_error: tuple[str, list[str], ColumnMapping] | None = None
-    for sheet_name, rows in _sheet_rows(source.name, data, suffix, sheets):
+    # Large .xlsx sheets are read as columns (xlsx_columns); the cell reader takes every other sheet
+    # and any sheet the column reader cannot read exactly as it would.
+    columns_reader = None
+    if suffix in (".xlsx", ".xlsm"):
+        from custseg.xlsx_columns import ColumnReader
+
+        columns_reader = ColumnReader.open(data)
+    cell_sheets: _CellSheets | None = None
+    if columns_reader is not None:
+        names = list(columns_reader.reader.sheet_names)
+    else:
+        cell_sheets = _CellSheets(source.name, data)
+        names = cell_sheets.names
+    for sheet_name in _choose_sheets(source.name, names, sheets):
         where = f"{source.name} [{sheet_name}]"
-        head = [[cell_to_text(v) for v in row] for row in rows[:HEADER_SCAN_ROWS]]
-        idx, kind, mapping, headers = find_header(head, overrides, where, want)
+        found = _sheet_by_columns(columns_reader, sheet_name, where, overrides, want) if columns_reader else None
+        if found is None:
+            if cell_sheets is None:
+                cell_sheets = _CellSheets(source.name, data)
+            rows = cell_sheets.rows(sheet_name)
+            head = [[cell_to_text(v) for v in row] for row in rows[:HEADER_SCAN_ROWS]]
+            found = find_header(head, overrides, where, want), rows
+        (idx, kind, mapping, headers), body = found
         if kind is None or (want is not None and kind != want):
             why = "no table in it" if idx < 0 else "no order, customer or returns columns"
             report.skipped_sheets.append((source.name, sheet_name, why))
             if idx >= 0:
                 last_error = (where, headers, mapping)
             continue
-        body = rows[idx + 1 :]
-        columns, extra = _cells_to_columns(body, headers)
-        row_numbers = np.arange(idx + 2, idx + 2 + len(body), dtype=np.int64)
+        if isinstance(body, tuple):
+            columns, n, extra = body
+        else:
+            rows = body[idx + 1 :]
+            columns, extra = _cells_to_columns(rows, headers)
+            n = len(rows)
+        row_numbers = np.arange(idx + 2, idx + 2 + n, dtype=np.int64)
         report.tables.append(Table(source.name, sheet_name, kind, columns, row_numbers, mapping, idx + 1,
                                    overflow=extra))
     if want != "master" and not any(t.kind == "orders" for t in report.tables):
@@ -789,6 +813,27 @@ def read_workbook(
             raise _no_order_columns(*last_error)
         raise InputError(f"{source.name}: no sheet has any data", hint="check that the right file was exported")
     return report
+
+
+def _sheet_by_columns(reader: object, sheet_name: str, where: str, overrides: dict[str, str],
+                      want: TableKind | None) -> tuple[tuple[int, TableKind | None, ColumnMapping, list[str]],
+                                                      tuple[dict[str, Factorized], int, list[int]] | None] | None:
+    """The sheet's header and columns through the column reader; None leaves the sheet to the cell reader."""
+    from custseg.xlsx_columns import ColumnReader, NotFast
+
+    assert isinstance(reader, ColumnReader)
+    try:
+        first_rows = reader.head(sheet_name)
+        head = [[cell_to_text(v) for v in row] for row in first_rows[:HEADER_SCAN_ROWS]]
+        idx, kind, mapping, headers = find_header(head, overrides, where, want)
+        if kind is None or (want is not None and kind != want):
+            return (idx, kind, mapping, headers), None
+        by_position, n, extra = reader.body(sheet_name, idx, first_rows, len(headers))
+    except NotFast:
+        return None
+    empty = Factorized.of(np.zeros(n, np.int32), [""])
+    columns = {h: by_position.get(i, empty) for i, h in enumerate(headers)}
+    return (idx, kind, mapping, headers), (columns, n, extra)
 
 
 def read_source(
