@@ -41,6 +41,7 @@ TIER_COLOURS = ["#FFD966", "#9BC2E6", "#C6E0B4", "#EDEDED", "#F8CBAD", "#D9D2E9"
 HEADER_COLOUR = "#1F4E78"
 # What XlsxWriter's control-character escaping changes (the escape itself, control characters, non-characters):
 # text without any of it skips that escaping's two regular-expression passes.
+_STREAM_ROWS = 5000  # customer rows rendered and written at a time by _stream_rows
 _CONTROL_ESCAPES = re.compile("_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 
 
@@ -522,70 +523,65 @@ def _stream_rows(ws: Any, first_row: int, columns: list[list[Any]], is_text: lis
         space = ' xml:space="preserve"' if _preserve_whitespace(value) else ""
         return f"<is><t{space}>{escape_data(value)}</t></is></c>"
 
-    values: list[list[str | None]] = []
-    varying_formats = varying_formats[:n]
-    for col, text in zip(columns, is_text, strict=True):
-        col = col[:n]
-        if text:
-            out: list[str | None] = []
-            for v in col:
-                if v is None:
-                    out.append(None)
-                else:
-                    xml = texts.get(v)
-                    if xml is None:
-                        xml = texts[v] = text_cell(v)
-                    out.append(xml)
-        else:
-            out = [None if v is None else f"<v>{v:.16G}</v></c>" for v in col]
-        values.append(out)
+    def rendered(col: list[Any], text: bool) -> list[str | None]:
+        if not text:
+            return [None if v is None else f"<v>{v:.16G}</v></c>" for v in col]
+        out: list[str | None] = []
+        for v in col:
+            if v is None:
+                out.append(None)
+            else:
+                xml = texts.get(v)
+                if xml is None:
+                    xml = texts[v] = text_cell(v)
+                out.append(xml)
+        return out
+
+    # Columns with a value in the streamed rows, and the formats those values use.
+    filled = [c for c, col in enumerate(columns) if col[:n].count(None) < n]
+    used = {id(formats[c]) for c in filled if c != varying_col and formats[c] is not None}
+    used |= {id(f) for f, v in zip(varying_formats[:n], columns[varying_col][:n], strict=False)
+             if f is not None and v is not None}
     flush(first_row)  # the rows above (the header) go out first, as XlsxWriter would send them
-    # XlsxWriter numbers formats in the order cells first use them, row by row: the same order here
-    # keeps styles.xml identical.
-    used = {id(f): f for c, col in enumerate(values) if c != varying_col and any(x is not None for x in col)
-            for f in [formats[c]] if f is not None}
-    used.update({id(f): f for f, x in zip(varying_formats, values[varying_col], strict=True)
-                 if f is not None and x is not None})
-    numbered: set[int] = set()
-    for r in range(n):
-        if len(numbered) == len(used):
-            break
-        for c, col in enumerate(values):
-            fmt = varying_formats[r] if c == varying_col else formats[c]
-            if fmt is not None and col[r] is not None and id(fmt) not in numbered:
-                fmt._get_xf_index()
-                numbered.add(id(fmt))
-    cells: list[list[str | None]] = []
-    heads: list[str] = []
-    for c, (out, text) in enumerate(zip(values, is_text, strict=True)):
-        heads.append(f'<c r="{xl_col_to_name(c)}')
-        kind = ' t="inlineStr"' if text else ""
-        # Only formats that a written cell uses get their number (style() assigns one).
-        if c == varying_col:
-            mids = {id(f): f'"{style(f)}{kind}>' for f in used.values()}
-            mids[id(None)] = f'"{kind}>'
-            cells.append([None if x is None else mids[id(f)] + x for f, x in zip(varying_formats, out, strict=True)])
-        elif any(x is not None for x in out):
-            mid = f'"{style(formats[c])}{kind}>'
-            cells.append([None if x is None else mid + x for x in out])
-        else:
-            cells.append(out)
-    del values
-    last_col = max((c for c, col in enumerate(cells) if any(x is not None for x in col)), default=0)
     check(first_row, 0)
-    check(first_row + n - 1, last_col)
+    check(first_row + n - 1, max(filled, default=0))
+    heads = [f'<c r="{xl_col_to_name(c)}' for c in range(len(columns))]
+    kinds = [' t="inlineStr"' if text else "" for text in is_text]
+    numbered: set[int] = set()
     write = ws.fh.write
-    chunk: list[str] = []
-    ncols = len(cells)
-    for r in range(n):
-        number = str(first_row + r + 1)
-        row = [heads[c] + number + cells[c][r] for c in range(ncols) if cells[c][r] is not None]  # type: ignore[operator]
-        if row:
-            chunk.append(f'<row r="{number}">' + "".join(row) + "</row>")
-        if len(chunk) >= 2000:
-            write("".join(chunk))
-            chunk.clear()
-    write("".join(chunk))
+    # A block of rows at a time, so that only that block's cell texts are held.
+    for start in range(0, n, _STREAM_ROWS):
+        stop = min(start + _STREAM_ROWS, n)
+        values = [rendered(columns[c][start:stop], is_text[c]) for c in range(len(columns))]
+        row_formats = varying_formats[start:stop]
+        # XlsxWriter numbers formats in the order cells first use them, row by row: the same order here
+        # keeps styles.xml identical (style() below only reads numbers given here).
+        for r in range(stop - start):
+            if len(numbered) == len(used):
+                break
+            for c in filled:
+                fmt = row_formats[r] if c == varying_col else formats[c]
+                if fmt is not None and values[c][r] is not None and id(fmt) not in numbered:
+                    fmt._get_xf_index()
+                    numbered.add(id(fmt))
+        cells: list[list[str | None]] = []
+        for c, out in enumerate(values):
+            if c == varying_col:
+                cells.append([None if x is None else f'"{style(f)}{kinds[c]}>' + x
+                              for f, x in zip(row_formats, out, strict=True)])
+            elif c in filled:
+                mid = f'"{style(formats[c])}{kinds[c]}>'
+                cells.append([None if x is None else mid + x for x in out])
+            else:
+                cells.append(out)
+        del values
+        rows = []
+        for r in range(stop - start):
+            number = str(first_row + start + r + 1)
+            row = [heads[c] + number + cells[c][r] for c in filled if cells[c][r] is not None]  # type: ignore[operator]
+            if row:
+                rows.append(f'<row r="{number}">' + "".join(row) + "</row>")
+        write("".join(rows))
     # As if XlsxWriter had written these rows: nothing of them is left to flush.
     ws.previous_row = first_row + n - 1
     ws.table.clear()
