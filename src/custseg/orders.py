@@ -97,19 +97,25 @@ def _blank_mask(columns: dict[str, Factorized], index: pd.Index) -> pd.Series:
 def _duplicate_rows(columns: dict[str, Factorized], rows: np.ndarray) -> int:
     """How many of the chosen rows repeat an earlier one exactly: every cell has the same code.
 
-    The row key is built one column at a time and renumbered after each (so it stays below the row
-    count and cannot overflow): a few arrays of one integer per row, where a frame of every code and
-    pandas' ``duplicated`` needed about twenty times that.
+    The row key is built one column at a time, as a number in mixed radix, and renumbered (below the row
+    count) whenever the next column would make it overflow: a few arrays of one integer per row, where a
+    frame of every code and pandas' ``duplicated`` needed about twenty times that.
     """
     if not rows.any():
         return 0
     key: np.ndarray | None = None
+    span = 1  # the key's values are below span
     for fz in columns.values():
         codes = fz.codes[rows].astype(np.int64)
+        width = len(fz.uniques) + 1
         if key is None:
-            key = codes
+            key, span = codes, width
             continue
-        key, _ = pd.factorize(key * (len(fz.uniques) + 1) + codes)
+        if span * width >= 2**62:  # renumber only when the product would not fit: a few times, not per column
+            key, uniques = pd.factorize(key)
+            span = len(uniques)
+        key = key * width + codes
+        span *= width
     assert key is not None
     return int(len(key) - len(pd.unique(key)))
 
