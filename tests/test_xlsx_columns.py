@@ -176,3 +176,20 @@ def test_small_workbooks_do_not_load_the_column_reader(tmp_path):
 @pytest.mark.parametrize("name", ["multi_sheet.xlsx", "title_rows.xlsx"])
 def test_the_test_workbooks_read_alike(name, monkeypatch):
     _same_tables(Path(__file__).parent / "data" / name, monkeypatch)
+
+
+def test_1904_dates_hidden_sheets_and_chosen_sheets_read_alike(tmp_path, monkeypatch):
+    # A Mac workbook counts days from 1904; a hidden sheet is still read; --sheet picks one.
+    path = _orders_workbook(tmp_path / "o.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
+    hidden = wb.copy_worksheet(wb["订单"])
+    hidden.title = "旧订单"
+    hidden.sheet_state = "hidden"
+    wb.save(path)
+    fast = _same_tables(path, monkeypatch)
+    assert [t.sheet for t in fast] == ["订单", "旧订单"]
+    assert _texts(fast[0])["下单日期"] == ["2026-03-05", "2026-03-05 13:04:00", "", "2026-04-01"]
+    monkeypatch.setattr(xlsx_columns, "FAST_MIN_SHEET_BYTES", 0)
+    (only,) = read_source(Source.from_arg(path), {}, sheets=["旧订单"]).tables
+    assert only.sheet == "旧订单" and only.rows.tolist() == [4, 5, 6, 7]
