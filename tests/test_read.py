@@ -183,15 +183,20 @@ def test_master_rows_without_an_id_are_reported(tmp_path):
     assert r.reconciliation["problem"] == 0 and r.warnings["master_missing_id"] == 1
 
 
-def test_a_file_read_in_several_chunks_gives_the_same_tables_and_figures(core_csv, monkeypatch):
+@pytest.mark.parametrize("reader", ["arrow", "pandas"])
+def test_a_file_read_in_several_chunks_gives_the_same_tables_and_figures(core_csv, monkeypatch, reader):
     """Large files are parsed a million lines at a time; three-line chunks put every path of the
-    chunk merge (new texts, texts seen in an earlier chunk, a short blank row) under a small file."""
+    chunk merge (new texts, texts seen in an earlier chunk, a short blank row) under a small file.
+    pyarrow's reader parses blocks of bytes: 120-byte blocks make several blocks per chunk."""
     import custseg.read
     from tests.conftest import CORE_AS_OF
 
     whole = read_source(Source.from_arg(core_csv), {}).tables[0]
     expected = grade([core_csv], as_of=CORE_AS_OF, options=GradeOptions(today=TODAY))
     monkeypatch.setattr(custseg.read, "CSV_CHUNK_ROWS", 3)
+    monkeypatch.setattr(custseg.read, "ARROW_BLOCK_BYTES", 120)
+    if reader == "pandas":
+        monkeypatch.setattr(custseg.read, "_parse_csv_arrow", lambda *args: None)
     chunked = read_source(Source.from_arg(core_csv), {}).tables[0]
     assert chunked.n_rows == whole.n_rows == 17
     assert chunked.frame.equals(whole.frame)
@@ -271,3 +276,40 @@ def test_a_line_with_extra_fields_is_flagged_and_the_rest_read_in_chunks(tmp_pat
     r = grade([p], options=GradeOptions(today=TODAY))
     assert r.problems[["row", "reason_code"]].values.tolist() == [[3, "extra_fields"]]
     assert figures(r) == {"A": (2, 12.0), "B": (1, 9.0), "C": (1, 8.0)}
+
+
+TRICKY_CSV = (
+    'customer_id,customer_name,order_date,amount,note\r\n'
+    'K1,"Alpha, ""the first""",2026-01-05,100,"two\nlines"\r\n'
+    'K2,ab"c,2026-01-06,200,"x"y\r'
+    'K3, spaced ,2026-01-07,300,\t tab\n'
+    'K4,客户四,2026-01-08,"1,200.50",""\n'
+    'K5,nul\x00byte,2026-01-09,50,end'
+)
+
+
+@pytest.mark.parametrize("content", [TRICKY_CSV, "customer_id,order_date,amount\nK1,2026-01-05,1\n\nK2,2026-01-06,2\n",
+                                     "customer_id,order_date,amount\nK1,2026-01-05\nK2,2026-01-06,2,extra\n"])
+def test_pyarrow_and_pandas_read_fields_alike(tmp_path, monkeypatch, content):
+    """Quotes inside and after fields, doubled quotes, line breaks in quotes, CR, LF and CRLF, spaces,
+    tabs, NUL and CJK: pyarrow's reader gives pandas' fields; a blank line is a row of empty fields in
+    both. A short or a long line stops it, and pandas and the csv module read the file as before."""
+    import custseg.read
+
+    p = tmp_path / "o.csv"
+    p.write_bytes(content.encode("utf-8"))
+    taken = []
+    real = custseg.read._parse_csv_arrow
+    monkeypatch.setattr(custseg.read, "_parse_csv_arrow", lambda *a: taken.append(real(*a) is not None) or real(*a))
+    fast = read_source(Source.from_arg(p), {}).tables[0]
+    monkeypatch.setattr(custseg.read, "_parse_csv_arrow", lambda *args: None)
+    slow = read_source(Source.from_arg(p), {}).tables[0]
+    assert taken == [not content.endswith("extra\n")]  # a blank line reads as empty fields, as in pandas
+    assert fast.rows.tolist() == slow.rows.tolist() and fast.overflow == slow.overflow
+    assert fast.frame.equals(slow.frame)
+    for h in fast.headers:
+        assert fast.columns[h].codes.tolist() == slow.columns[h].codes.tolist()
+    if content == TRICKY_CSV:
+        assert fast.rows.tolist() == [2, 4, 5, 6, 7]  # K1's note spans two lines
+        assert fast.frame["customer_name"].tolist() == ['Alpha, "the first"', 'ab"c', " spaced ", "客户四", "nulbyte"]  # NUL bytes are dropped first
+        assert fast.frame["note"].tolist() == ["two\nlines", "xy", "\t tab", "", "end"]

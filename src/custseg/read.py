@@ -516,6 +516,7 @@ def _line_offset(text: str | bytes, lines: int) -> int:
 # Lines parsed at a time. Each chunk is reduced to integer codes before the next is read, so a
 # 10M-line file never holds 10M x columns Python strings at once.
 CSV_CHUNK_ROWS = 1_000_000
+ARROW_BLOCK_BYTES = 16 * 2**20  # pyarrow's CSV reader: bytes parsed (and codes made) at a time
 
 
 def _factorize_text(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -539,7 +540,10 @@ class _CodesAcrossChunks:
         self.ids: dict[object, int] | None = None
 
     def add(self, values: np.ndarray) -> None:
-        codes, uniques = _factorize_text(values)
+        self.add_codes(*_factorize_text(values))
+
+    def add_codes(self, codes: np.ndarray, uniques: np.ndarray) -> None:
+        """A chunk already as codes into its distinct texts (in order of first appearance)."""
         # int32 codes from the start: a 10M-line file's codes are 40 MB a column instead of 80.
         if not self.parts:
             self.parts.append(codes.astype(np.int32))
@@ -574,6 +578,9 @@ def _parse_csv_body(data: bytes, start: int, delim: str, headers: list[str],
     body.seek(start)
     if not _NON_SPACE.search(data, start):
         return {h: Factorized.of(np.empty(0, np.int64), []) for h in headers}, 0, []
+    arrow = _parse_csv_arrow(data, start, delim, headers)
+    if arrow is not None:
+        return arrow[0], arrow[1], []
     columns = [_CodesAcrossChunks() for _ in headers]
     n = 0
     try:
@@ -628,6 +635,59 @@ def _parse_csv_body(data: bytes, start: int, delim: str, headers: list[str],
     if records or not n:
         flush()
     return {h: acc.result() for h, acc in zip(headers, columns, strict=True)}, n, overflow
+
+
+def _parse_csv_arrow(data: bytes, start: int, delim: str, headers: list[str],
+                     ) -> tuple[dict[str, Factorized], int] | None:
+    """The body through pyarrow's CSV reader, a block at a time, each column dictionary-encoded in C:
+    1M lines in about 1.2 s against 2.2 s through pandas' C parser and a factorize. It reads fields as
+    pandas' parser does (quotes, doubled quotes, line breaks in quotes, CR/LF/CRLF; compared in the
+    tests; a blank line is a row of empty fields in both); a line with more or fewer fields than the
+    header or an open quote stops it, and None hands the file to pandas and the csv module, which keep
+    such lines."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.csv as pcsv
+    except ImportError:
+        return None
+    names = [str(j) for j in range(len(headers))]
+    columns = [_CodesAcrossChunks() for _ in headers]
+    n = 0
+    try:
+        reader = pcsv.open_csv(
+            pa.BufferReader(pa.py_buffer(data).slice(start)),  # the file's bytes, not a copy
+            read_options=pcsv.ReadOptions(column_names=names, block_size=ARROW_BLOCK_BYTES),
+            parse_options=pcsv.ParseOptions(delimiter=delim, newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), null_values=[],
+                                                strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+        group: list = []
+
+        def encode() -> None:
+            # A million lines at a time, as the pandas path: one dictionary across the group's blocks.
+            for j, acc in enumerate(columns):
+                encoded = pc.dictionary_encode(pa.chunked_array([b.column(j) for b in group], pa.string()))
+                indices = [c.indices.to_numpy(zero_copy_only=False) for c in encoded.chunks]
+                acc.add_codes(np.concatenate(indices) if len(indices) != 1 else indices[0],
+                              encoded.chunk(0).dictionary.to_numpy(zero_copy_only=False))
+            group.clear()
+
+        rows = 0
+        for batch in reader:
+            group.append(batch)
+            rows += batch.num_rows
+            n += batch.num_rows
+            if rows >= CSV_CHUNK_ROWS:
+                encode()
+                rows = 0
+        if group:
+            encode()
+    except pa.ArrowInvalid:
+        return None
+    if n == 0:
+        return None
+    return {h: acc.result() for h, acc in zip(headers, columns, strict=True)}, n
 
 
 _NON_SPACE = re.compile(rb"\S")
