@@ -39,9 +39,9 @@ EXCEL_MAX_ROWS = 1_048_576
 PROBLEM_SHEET_ROWS = EXCEL_MAX_ROWS - 2  # the header, and a last line that points to the full CSV
 TIER_COLOURS = ["#FFD966", "#9BC2E6", "#C6E0B4", "#EDEDED", "#F8CBAD", "#D9D2E9", "#FCE4D6", "#DDEBF7"]
 HEADER_COLOUR = "#1F4E78"
+_STREAM_ROWS = 5000  # customer rows rendered and written at a time by _stream_rows
 # What XlsxWriter's control-character escaping changes (the escape itself, control characters, non-characters):
 # text without any of it skips that escaping's two regular-expression passes.
-_STREAM_ROWS = 5000  # customer rows rendered and written at a time by _stream_rows
 _CONTROL_ESCAPES = re.compile("_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 
 

@@ -40,6 +40,7 @@ FAST_MIN_SHEET_BYTES = 32 * 2**20
 _SHEET_PARTS = "xl/worksheets/"
 SAMPLE_ROWS = 1000  # first rows read by openpyxl: the header is among them, and a sample of each column
 
+_MAX_COLUMNS = 16384
 _ERROR_CODES = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
 _EPOCH_GUARD = np.datetime64("1900-01-01")  # earlier "dates" are time-of-day cells; the cell reader gives times
 
@@ -148,6 +149,8 @@ class ColumnReader:
             raise NotFast(f"fastexcel: {str(exc).splitlines()[0]}") from None
         # fastexcel's columns start at the used range's first column, which it does not say: the header
         # row's first text and the first column fastexcel names after a cell give it, and every name must agree.
+        if batch.num_columns > _MAX_COLUMNS:
+            raise NotFast("more columns than Excel has")  # the cell reader says so, as an input error
         names = batch.schema.names
         first_text = next((p for p, v in enumerate(header) if v), None)
         first_named = next((j for j, n in enumerate(names) if n != f"__UNNAMED__{j}"), None)
