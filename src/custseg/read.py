@@ -17,7 +17,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,9 @@ from custseg.fields import (
     normalise_header,
 )
 from custseg.values import Factorized
+
+if TYPE_CHECKING:  # the column reader is imported only when a workbook is large
+    from custseg.xlsx_columns import ColumnReader
 
 TableKind = Literal["orders", "master", "returns"]
 
@@ -875,13 +878,12 @@ def read_workbook(
     return report
 
 
-def _sheet_by_columns(reader: object, sheet_name: str, where: str, overrides: dict[str, str],
+def _sheet_by_columns(reader: ColumnReader, sheet_name: str, where: str, overrides: dict[str, str],
                       want: TableKind | None) -> tuple[tuple[int, TableKind | None, ColumnMapping, list[str]],
                                                       tuple[dict[str, Factorized], int, list[int]] | None] | None:
     """The sheet's header and columns through the column reader; None leaves the sheet to the cell reader."""
-    from custseg.xlsx_columns import ColumnReader, NotFast
+    from custseg.xlsx_columns import NotFast
 
-    assert isinstance(reader, ColumnReader)
     try:
         first_rows = reader.head(sheet_name)
         head = [[cell_to_text(v) for v in row] for row in first_rows[:HEADER_SCAN_ROWS]]

@@ -85,9 +85,9 @@ class ColumnReader:
             return None
         return cls(data, reader)
 
-    def head(self, sheet: str, rows: int | None = None) -> list[list[object]]:
-        """The sheet's first rows from A1 (``SAMPLE_ROWS`` unless told), as cell values: the header is
-        looked for in them, and they are a sample of each column.
+    def head(self, sheet: str) -> list[list[object]]:
+        """The sheet's first ``SAMPLE_ROWS`` rows from A1, as cell values: the header is looked for in
+        them, and they are a sample of each column.
 
         openpyxl reads them: it stops after the rows asked for, where fastexcel would parse the whole sheet."""
         try:
@@ -96,7 +96,7 @@ class ColumnReader:
 
                 self._book = openpyxl.load_workbook(io.BytesIO(self.data), read_only=True, data_only=True)
             out = [list(values) for values in
-                   self._book[sheet].iter_rows(min_row=1, max_row=rows or SAMPLE_ROWS, values_only=True)]
+                   self._book[sheet].iter_rows(min_row=1, max_row=SAMPLE_ROWS, values_only=True)]
         except Exception as exc:  # noqa: BLE001
             raise NotFast(f"openpyxl: {exc}") from None
         # The cell reader shows error cells as empty, openpyxl as their code.
