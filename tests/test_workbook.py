@@ -245,3 +245,54 @@ def test_streamed_customer_rows_are_the_bytes_xlsxwriter_writes(tmp_path, monkey
     # Excel's escapes: a control character as _xHHHH_, and a literal "_xHHHH_" with its underscore escaped.
     assert "<t>控制_x0001_字符</t>" in sheet and "<t>_x005F_x0041_ literal</t>" in sheet
     assert "<t>Ärger &amp; Söhne &lt;GmbH&gt;</t>" in sheet
+
+
+@pytest.mark.parametrize("block", [2, 3, 1000])
+def test_streamed_rows_match_xlsxwriter_in_edge_cases(tmp_path, monkeypatch, block):
+    """Several blocks, a row without cells, -0.0, a column whose format is first used in a later block,
+    per-row formats, an empty column: XlsxWriter's cell-by-cell bytes, every part of the file."""
+    import xlsxwriter
+
+    from custseg import workbook as wbmod
+
+    monkeypatch.setattr(wbmod, "_STREAM_ROWS", block)
+    columns = [
+        ["a", "b", None, "d", "  lead", "x\u3000", "&<>", "a"],
+        [1.0, -0.0, None, 0.0, 1e20, 0.1 + 0.2, 5.0, 12345678.123456789],
+        [None, None, None, None, "late", None, "z", None],
+        [None] * 8,
+    ]
+    is_text = [True, False, True, True]
+
+    def write(path: Path, stream: bool) -> None:
+        wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+        wb.worksheet_class = wbmod._text_safe_sheet()
+        ws = wb.add_worksheet()
+        head, tier_a, tier_b, tier_c, late, money = (
+            wb.add_format({"bold": True}), wb.add_format({"bg_color": "#FF0000"}), wb.add_format({"bg_color": "#00FF00"}),
+            wb.add_format({"bg_color": "#0000FF"}), wb.add_format({"italic": True}), wb.add_format({"num_format": "0.00"}))
+        formats = [None, money, late, None]
+        # tier_c is first used in row 4, before late in row 6: formats are numbered in that order.
+        varying = [tier_b, tier_a, None, tier_c, tier_a, tier_b, None, tier_b]
+        for c in range(4):
+            ws.write_string(0, c, f"h{c}", head)
+        done = wbmod._stream_rows(ws, 1, columns, is_text, formats, 0, varying) if stream else 0
+        assert done == (7 if stream else 0)
+        for r in range(done, 8):
+            for c in range(4):
+                value = columns[c][r]
+                if value is not None:
+                    fmt = varying[r] if c == 0 else formats[c]
+                    (ws.write_string if is_text[c] else ws.write_number)(r + 1, c, value, fmt)
+        wb.close()
+
+    write(tmp_path / "s.xlsx", True)
+    write(tmp_path / "c.xlsx", False)
+    with zipfile.ZipFile(tmp_path / "s.xlsx") as a, zipfile.ZipFile(tmp_path / "c.xlsx") as b:
+        assert a.namelist() == b.namelist()
+        for name in a.namelist():
+            assert a.read(name) == b.read(name), name
+        sheet = a.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert '<row r="4">' not in sheet  # the row without cells
+    assert '<c r="B3" s="' in sheet and "<v>-0</v>" in sheet and "<v>1E+20</v>" in sheet
+    assert '<t xml:space="preserve">x\u3000</t>' in sheet and "<t>&amp;&lt;&gt;</t>" in sheet
