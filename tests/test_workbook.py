@@ -247,6 +247,23 @@ def test_streamed_customer_rows_are_the_bytes_xlsxwriter_writes(tmp_path, monkey
     assert "<t>Ärger &amp; Söhne &lt;GmbH&gt;</t>" in sheet
 
 
+def test_workbook_is_deflated_at_the_fast_level_and_xlsxwriter_is_left_as_it_was(workbook):
+    import zlib
+
+    import xlsxwriter.workbook
+
+    from custseg.workbook import ZIP_LEVEL
+
+    assert ZIP_LEVEL == 1
+    assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile  # the level was swapped in for the close only
+    with zipfile.ZipFile(workbook) as z:
+        assert z.testzip() is None
+        for info in z.infolist():
+            deflate = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
+            data = z.read(info)
+            assert info.compress_size == len(deflate.compress(data) + deflate.flush()), info.filename
+
+
 @pytest.mark.parametrize("block", [2, 3, 1000])
 def test_streamed_rows_match_xlsxwriter_in_edge_cases(tmp_path, monkeypatch, block):
     """Several blocks, a row without cells, -0.0, a column whose format is first used in a later block,
