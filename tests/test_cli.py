@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -192,3 +193,19 @@ def test_csv_written_in_chunks_is_the_same_file(runner, core_csv, monkeypatch):
     assert chunked == whole
     assert chunked.count("customer_id,") == 1  # one header
     assert len(chunked.splitlines()) == 1 + 6  # A-F: three chunks of two customers
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_outputs_get_the_umask_mode_or_keep_the_replaced_files_mode(runner, core_csv, tmp_path):
+    old = os.umask(0o027)
+    try:
+        new = tmp_path / "g.xlsx"
+        assert invoke(runner, ["grade", str(core_csv), "--as-of", CORE_AS_OF, "-o", str(new), "-q"]).exit_code == 0
+        assert stat.S_IMODE(new.stat().st_mode) == 0o640  # not mkstemp's 0600
+        kept = tmp_path / "g.csv"
+        kept.write_text("old\n")
+        kept.chmod(0o664)
+        assert invoke(runner, ["grade", str(core_csv), "--as-of", CORE_AS_OF, "-o", str(kept), "-q"]).exit_code == 0
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o664 and kept.read_text().startswith("customer_id")
+    finally:
+        os.umask(old)

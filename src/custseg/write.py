@@ -7,6 +7,7 @@ import csv
 import json
 import math
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -57,6 +58,9 @@ def atomic_path(target: Path) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        # mkstemp makes the file readable by its owner only; the output gets the mode a plain open() would
+        # give it, or the mode of the file it replaces, so a shared folder or a cron job's readers keep access.
+        os.chmod(tmp_path, _output_mode(target))
         try:
             os.replace(tmp_path, target)
         except PermissionError:
@@ -72,6 +76,15 @@ def atomic_path(target: Path) -> Iterator[Path]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp_path.unlink()
+
+
+def _output_mode(target: Path) -> int:
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        umask = os.umask(0)  # the only portable way to read it is to set it
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def write_text_atomic(target: Path, fill: Callable[[IO[str]], None]) -> None:
