@@ -313,3 +313,22 @@ def test_streamed_rows_match_xlsxwriter_in_edge_cases(tmp_path, monkeypatch, blo
     assert '<row r="4">' not in sheet  # the row without cells
     assert '<c r="B3" s="' in sheet and "<v>-0</v>" in sheet and "<v>1E+20</v>" in sheet
     assert '<t xml:space="preserve">x\u3000</t>' in sheet and "<t>&amp;&lt;&gt;</t>" in sheet
+
+
+def test_re2_spellings_match_pythons_patterns_on_every_code_point():
+    """The streamed rows test for control characters and edge whitespace in pyarrow (RE2); XlsxWriter tests
+    in Python. Both must agree on every character, alone and at either end of a text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from xlsxwriter.utility import _preserve_whitespace
+
+    from custseg.workbook import _CONTROL_ESCAPES, _CONTROL_RE2, _EDGE_SPACE_RE2
+
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    for texts in (chars, [f"a{ch}b" for ch in chars[:0x3100]], [f"{ch}ab" for ch in chars[:0x3100]],
+                  [f"ab{ch}" for ch in chars[:0x3100]], ["_x0041_", "a_x00Ff_b", "_x004g_", "x_x12345_"]):
+        arrow = pa.array(texts, pa.large_string())
+        assert pc.match_substring_regex(arrow, _EDGE_SPACE_RE2).to_pylist() == [
+            bool(_preserve_whitespace(t)) for t in texts]
+        assert pc.match_substring_regex(arrow, _CONTROL_RE2).to_pylist() == [
+            bool(_CONTROL_ESCAPES.search(t)) for t in texts]

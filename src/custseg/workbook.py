@@ -46,6 +46,11 @@ _STREAM_ROWS = 5000  # customer rows rendered and written at a time by _stream_r
 # What XlsxWriter's control-character escaping changes (the escape itself, control characters, non-characters):
 # text without any of it skips that escaping's two regular-expression passes.
 _CONTROL_ESCAPES = re.compile("_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+# The same, and XlsxWriter's test for leading or trailing whitespace (Python's \s: str.isspace()), in RE2's
+# spelling for pyarrow; a test checks both against Python's on every code point.
+_CONTROL_RE2 = r"_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f\x{fffe}\x{ffff}]"
+_SPACE_RE2 = r"[\t-\r\x1c-\x1f\x{85}\p{Z}]"
+_EDGE_SPACE_RE2 = f"^{_SPACE_RE2}|{_SPACE_RE2}$"
 # zlib's fastest level for the workbook's zip. On the 1M-line benchmark the customer sheet is 142 MB of XML:
 # the default level 6 deflates it in 1.5-1.8 s to 14.9 MB, level 1 in 0.5 s to 19.5 MB: a third of the run's
 # writing time for a file 31% larger. XlsxWriter has no setting for it; _zip_level supplies one while a
@@ -579,6 +584,28 @@ def _stream_rows(ws: Any, first_row: int, columns: list[list[Any]], is_text: lis
     def style(fmt: Any) -> str:
         return f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
 
+    def big(text: str) -> Any:
+        return pa.scalar(text, pa.large_string())
+
+    nothing = big("")
+
+    def text_bodies(values: list[str]) -> Any:
+        """The cell XML after the opening tag for each distinct text, in C; the rare text that needs
+        XlsxWriter's control-character escape or may need cutting to Excel's length goes through
+        text_xml (the patterns are RE2's spelling of the ones in _CONTROL_ESCAPES and _preserve_whitespace)."""
+        texts = pa.array(values, type=pa.large_string())
+        escaped = texts
+        for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+            escaped = pc.replace_substring(escaped, char, entity)
+        opening = pc.if_else(pc.match_substring_regex(texts, _EDGE_SPACE_RE2), big('<is><t xml:space="preserve">'),
+                             big("<is><t>"))
+        body = pc.binary_join_element_wise(opening, escaped, big("</t></is></c>"), nothing)
+        special = pc.or_(pc.greater(pc.utf8_length(texts), strmax // 2), pc.match_substring_regex(texts, _CONTROL_RE2))
+        if pc.any(special).as_py():
+            where = np.flatnonzero(special.to_numpy(zero_copy_only=False))
+            body = pc.replace_with_mask(body, special, pa.array([text_xml(values[i]) for i in where], pa.large_string()))
+        return body
+
     # Each distinct cell, from the end of its reference to its end; null where a row has no cell.
     kinds = [' t="inlineStr"' if text else "" for text in is_text]
     rendered: list[Any] = []
@@ -586,21 +613,23 @@ def _stream_rows(ws: Any, first_row: int, columns: list[list[Any]], is_text: lis
         if c not in filled:
             rendered.append(None)
             continue
-        body = [text_xml(v) if is_text[c] else f"<v>{v:.16G}</v></c>" for v in values]
         if c == varying_col:
+            body = text_bodies(values).to_pylist() if is_text[c] else [f"<v>{v:.16G}</v></c>" for v in values]
             styles = [f'"{style(by_id[int(i)])}{kinds[c]}>' for i in row_formats]
-            body = [mid + xml for xml in body for mid in styles]
+            cells = pa.array([mid + xml for xml in body for mid in styles], type=pa.large_string())
             codes[c] = pair_codes
         else:
             mid = f'"{style(formats[c])}{kinds[c]}>'
-            body = [mid + xml for xml in body]
-        rendered.append(pa.array(body + [None], type=pa.large_string()))
-        codes[c] = np.where(codes[c] < 0, len(body), codes[c])
+            if is_text[c]:
+                cells = pc.binary_join_element_wise(big(mid), text_bodies(values), nothing)
+            else:
+                cells = pa.array([f"{mid}<v>{v:.16G}</v></c>" for v in values], type=pa.large_string())
+        rendered.append(pa.concat_arrays([cells, pa.nulls(1, pa.large_string())]))
+        codes[c] = np.where(codes[c] < 0, len(cells), codes[c])
     check(first_row, 0)
     check(first_row + n - 1, max(filled, default=0))
-    heads = [pa.scalar(f'<c r="{xl_col_to_name(c)}', pa.large_string()) for c in range(len(columns))]
-    open_row, close_row = pa.scalar('<row r="', pa.large_string()), pa.scalar("</row>", pa.large_string())
-    mid_row, nothing = pa.scalar('">', pa.large_string()), pa.scalar("", pa.large_string())
+    heads = [big(f'<c r="{xl_col_to_name(c)}') for c in range(len(columns))]
+    open_row, mid_row, close_row = big('<row r="'), big('">'), big("</row>")
     fh = ws.fh
     raw = fh.buffer if isinstance(fh, io.TextIOWrapper) and fh.encoding.lower().replace("-", "") == "utf8" else None
     # A block of rows at a time, so that only that block's cell texts are held.
