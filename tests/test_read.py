@@ -313,3 +313,28 @@ def test_pyarrow_and_pandas_read_fields_alike(tmp_path, monkeypatch, content):
         assert fast.rows.tolist() == [2, 4, 5, 6, 7]  # K1's note spans two lines
         assert fast.frame["customer_name"].tolist() == ['Alpha, "the first"', 'ab"c', " spaced ", "客户四", "nulbyte"]  # NUL bytes are dropped first
         assert fast.frame["note"].tolist() == ["two\nlines", "xy", "\t tab", "", "end"]
+
+
+@pytest.mark.parametrize("with_pyarrow", [True, False])
+def test_utf8_check_rejects_exactly_what_python_rejects(monkeypatch, with_pyarrow):
+    import sys
+
+    from custseg.read import _valid_utf8
+
+    if not with_pyarrow:
+        monkeypatch.setitem(sys.modules, "pyarrow", None)  # the import fails: the decoder checks
+    seqs = [bytes([a, b]) for a in range(256) for b in range(256)]
+    seqs += [bytes([a, b, c]) for a in range(0xE0, 0xF0) for b in range(0x70, 0xD0, 3) for c in (0x80, 0xBF, 0x41)]
+    seqs += [bytes([a, b, 0x80, d]) for a in range(0xF0, 0xF8) for b in range(0x70, 0xD0, 3) for d in (0xBF, 0x41)]
+    seqs += [b"", "中文 ok".encode(), b"\xe4\xb8", "😀".encode()[:3], b"\xed\xa0\x80", b"\xc0\x80", b"\xf4\x90\x80\x80"]
+
+    def python_says(data: bytes) -> bool:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
+
+    for seq in seqs[:: 1 if with_pyarrow else 7]:
+        for data in (seq, b"customer,amount\n" + seq + b",1\n"):
+            assert _valid_utf8(data) is python_says(data), data
