@@ -332,3 +332,30 @@ def test_re2_spellings_match_pythons_patterns_on_every_code_point():
             bool(_preserve_whitespace(t)) for t in texts]
         assert pc.match_substring_regex(arrow, _CONTROL_RE2).to_pylist() == [
             bool(_CONTROL_ESCAPES.search(t)) for t in texts]
+
+
+def test_safe_worksheet_writes_xlsxwriters_bytes_for_plain_text(tmp_path):
+    """The row copy at close (bytes instead of text) and everything else: the same file as XlsxWriter's own
+    worksheet, for a constant-memory workbook with rows, CJK, and an empty sheet."""
+    import xlsxwriter
+
+    from custseg import workbook as wbmod
+
+    def write(path: Path, safe: bool) -> None:
+        wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+        if safe:
+            wb.worksheet_class = wbmod._text_safe_sheet()
+        ws = wb.add_worksheet("客户")
+        for r in range(300):
+            ws.write_string(r, 0, f"客户 {r} & <co>")
+            ws.write_number(r, 1, r * 1.5)
+        wb.add_worksheet("empty")
+        wb.close()
+
+    write(tmp_path / "safe.xlsx", True)
+    write(tmp_path / "plain.xlsx", False)
+    with zipfile.ZipFile(tmp_path / "safe.xlsx") as a, zipfile.ZipFile(tmp_path / "plain.xlsx") as b:
+        assert a.namelist() == b.namelist()
+        for name in a.namelist():
+            assert a.read(name) == b.read(name), name
+        assert "客户 299 &amp; &lt;co&gt;" in a.read("xl/worksheets/sheet1.xml").decode("utf-8")
