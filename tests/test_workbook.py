@@ -6,6 +6,7 @@ import re
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pytest
 
@@ -293,7 +294,11 @@ def test_streamed_rows_match_xlsxwriter_in_edge_cases(tmp_path, monkeypatch, blo
         varying = [tier_b, tier_a, None, tier_c, tier_a, tier_b, None, tier_b]
         for c in range(4):
             ws.write_string(0, c, f"h{c}", head)
-        done = wbmod._stream_rows(ws, 1, columns, is_text, formats, 0, varying) if stream else 0
+        sheet_columns = [
+            wbmod._SheetColumn.of_texts(col, fmt) if text else
+            wbmod._SheetColumn(fmt, numbers=np.array([np.nan if v is None else v for v in col], dtype=np.float64))
+            for col, text, fmt in zip(columns, is_text, formats, strict=True)]
+        done = wbmod._stream_rows(ws, 1, sheet_columns, 0, varying) if stream else 0
         assert done == (7 if stream else 0)
         for r in range(done, 8):
             for c in range(4):

@@ -19,9 +19,11 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from custseg import labels as L
@@ -64,6 +66,31 @@ _ZIP_LOCK = threading.Lock()
 def display_width(text: str) -> int:
     """Columns a text takes in Excel: CJK and other wide characters count twice."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+@dataclass
+class _SheetColumn:
+    """A customer-sheet column as the row writers take it: texts as codes into their distinct values
+    (code -1: no cell), or numbers (NaN: no cell); and the column's format."""
+
+    fmt: Any
+    texts: list[str] | None = None
+    codes: np.ndarray | None = None
+    numbers: np.ndarray | None = None
+
+    @classmethod
+    def of_texts(cls, values: list[str | None], fmt: Any = None) -> _SheetColumn:
+        codes, uniques = pd.factorize(np.array(values, dtype=object))
+        return cls(fmt, texts=uniques.tolist(), codes=codes)
+
+    def value(self, row: int) -> str | float | None:
+        if self.texts is not None:
+            assert self.codes is not None
+            code = self.codes[row]
+            return None if code < 0 else self.texts[code]
+        assert self.numbers is not None
+        number = float(self.numbers[row])
+        return None if number != number else number
 
 
 class _Writer:
@@ -127,37 +154,28 @@ class _Writer:
         heads = [L.header(c, self.lang, self.base) for c in cols]
         self.header_row(ws, 0, heads)
         ws.set_row(0, 32)
-        # Each column is turned into plain values and one writer once, so the row loop below does
-        # nothing but hand cells to XlsxWriter (the per-cell cost dominates large workbooks).
-        columns, writers, formats = [], [], []
-        # XlsxWriter's undecorated writers: the public ones only add A1-notation parsing, about a tenth of
-        # a large sheet's time, and we pass row and column numbers. The public ones stand in if renamed.
-        write_number = getattr(ws, "_write_number", ws.write_number)
-        write_string = getattr(ws, "_write_string", ws.write_string)
+        # Each column is turned once into what the row writers take: texts as codes into their distinct
+        # values, numbers as an array (the per-cell cost dominates large workbooks).
+        columns: list[_SheetColumn] = []
         yes, no = ("是", "否") if self.lang == "zh" else ("yes", "no")
         for c in cols:
             col = data[c]
             if c in DATE_COLUMNS:
                 days = (pd.to_datetime(col, errors="coerce") - pd.Timestamp("1899-12-30")).dt.days
-                columns.append([None if v != v else float(v) for v in days.astype(float).tolist()])
-                writers.append(write_number)
-                formats.append(self.f["date"])
+                columns.append(_SheetColumn(self.f["date"], numbers=days.to_numpy(dtype=np.float64, na_value=np.nan)))
             elif pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
-                values = col.astype("float64").tolist() if col.dtype != object else col.tolist()
-                columns.append([None if v is None or v != v else v for v in values])
-                writers.append(write_number)
-                formats.append(self.f["money"] if c in MONEY_COLUMNS else None)
+                columns.append(_SheetColumn(self.f["money"] if c in MONEY_COLUMNS else None,
+                                            numbers=col.to_numpy(dtype=np.float64, na_value=np.nan)))
             elif pd.api.types.infer_dtype(col, skipna=True) == "string":
                 # Text (most of these columns): each distinct text is looked up once.
                 codes, uniques = pd.factorize(col)
                 mapping = self.values.get(c, {})
-                shown = [mapping.get(t, t) or None for t in uniques.tolist()] + [None]
-                columns.append([shown[k] for k in codes.tolist()])
-                writers.append(write_string)  # always a string: input text never becomes a formula
-                formats.append(None)
+                shown = [mapping.get(t, t) or None for t in uniques.tolist()]
+                blank = np.array([t is None for t in shown] + [True])  # code -1 (missing) is blank too
+                columns.append(_SheetColumn(None, texts=[t or "" for t in shown], codes=np.where(blank[codes], -1, codes)))
             else:
                 mapping = self.values.get(c, {})
-                text = []
+                text: list[str | None] = []
                 for v in col.tolist():
                     if v is None or v is pd.NA or (isinstance(v, float) and v != v):
                         text.append(None)
@@ -165,33 +183,32 @@ class _Writer:
                         text.append(yes if v else no)
                     else:
                         t = str(v)
-                        text.append(mapping.get(t, t) if mapping else t)
-                columns.append([t if t != "" else None for t in text])
-                writers.append(write_string)  # always a string: input text never becomes a formula
-                formats.append(None)
+                        text.append((mapping.get(t, t) if mapping else t) or None)
+                columns.append(_SheetColumn.of_texts(text))
         tier_col = cols.index("tier")
-        tier_keys = data["tier"].tolist()
-        tier_formats = [self.tier_formats.get(k) for k in tier_keys]
-        ncols = len(cols)
-        is_text = [w == write_string for w in writers]
-        streamed = _stream_rows(ws, 1, columns, is_text, formats, tier_col, tier_formats)
+        tier_formats = [self.tier_formats.get(k) for k in data["tier"].tolist()]
+        streamed = _stream_rows(ws, 1, columns, tier_col, tier_formats)
+        # The rest (the last row at least) cell by cell. XlsxWriter's undecorated writers: the public ones
+        # only add A1-notation parsing, and we pass row and column numbers. The public ones stand in if renamed.
+        write_number = getattr(ws, "_write_number", ws.write_number)
+        write_string = getattr(ws, "_write_string", ws.write_string)  # input text never becomes a formula
         for r in range(streamed, len(data)):
-            row = r + 1
-            for c in range(ncols):
-                v = columns[c][r]
+            for c, column in enumerate(columns):
+                v = column.value(r)
                 if v is not None:
-                    writers[c](row, c, v, tier_formats[r] if c == tier_col else formats[c])
+                    (write_string if column.texts is not None else write_number)(
+                        r + 1, c, v, tier_formats[r] if c == tier_col else column.fmt)
         widths = [display_width(h) for h in heads]
-        for c in range(ncols):
-            if writers[c] == write_string:
-                for v in columns[c][:500]:
-                    if v is not None:
-                        widths[c] = max(widths[c], display_width(v))
+        for c, column in enumerate(columns):
+            if column.texts is not None and column.codes is not None:
+                for k in np.unique(column.codes[:500]):
+                    if k >= 0:
+                        widths[c] = max(widths[c], display_width(column.texts[k]))
         n = len(data)
         for c, w in enumerate(widths):
             ws.set_column(c, c, 12 if cols[c] in DATE_COLUMNS else min(max(w + 2, 8), 48), None)
         ws.freeze_panes(1, 2)
-        ws.autofilter(0, 0, max(n, 1), ncols - 1)
+        ws.autofilter(0, 0, max(n, 1), len(cols) - 1)
         _print_setup(ws, repeat_header=True)
         if n:
             m = cols.index("monetary")
@@ -515,25 +532,24 @@ def _utf8_text_file(fh: Any) -> bool:
     return isinstance(fh, io.TextIOWrapper) and fh.encoding.lower().replace("-", "").replace("_", "") == "utf8"
 
 
-def _stream_rows(ws: Any, first_row: int, columns: list[list[Any]], is_text: list[bool], formats: list[Any],
-                 varying_col: int, varying_formats: list[Any]) -> int:
+def _stream_rows(ws: Any, first_row: int, columns: list[_SheetColumn], varying_col: int,
+                 varying_formats: list[Any]) -> int:
     """Write all but the last of a block of rows straight into a constant-memory worksheet's row stream, as
     the XML XlsxWriter itself writes for them (a test compares the bytes), at a fraction of its per-cell
     cost. Returns how many rows were written; the caller writes the rest cell by cell.
 
     XlsxWriter spends about 3 µs a cell on bookkeeping a large plain table does not need (a cell tuple, a
     dictionary per row, attribute lists, a regex per string); 3.6M cells took 11.6 s. Here each distinct
-    value of a column is rendered once, in Python, with XlsxWriter's own escaping helpers; pyarrow then
-    puts the cells and rows together in C (1.8 s of Python joins for 3.6M cells before). The worksheet is
+    value of a column is rendered once (texts escaped by pyarrow, or by XlsxWriter's own helpers where
+    they need more than &, < and >), and pyarrow puts the cells and rows together in C (1.8 s of Python
+    joins for 3.6M cells before). The cells of column ``varying_col`` take their formats from
+    ``varying_formats``, one a row; the other columns' cells have their column's format. The worksheet is
     left as if it had written the rows. Nothing is written where that cannot be done (another XlsxWriter,
     not constant-memory, a number it would turn into an error). The last row is left to XlsxWriter
     because it writes that one when the workbook closes, when conditional formats may have changed the
     attributes of a <row>.
     """
-    import math
-
     try:
-        import numpy as np
         import pyarrow as pa
         import pyarrow.compute as pc
         from xlsxwriter.utility import (
@@ -552,7 +568,7 @@ def _stream_rows(ws: Any, first_row: int, columns: list[list[Any]], is_text: lis
             return 0  # their <row> elements carry attributes this writer does not write
     except (ImportError, AttributeError):
         return 0
-    n = len(columns[0]) - 1 if columns else 0  # all but the last row
+    n = len(varying_formats) - 1  # all but the last row
     if n <= 0 or first_row + n >= ws.xls_rowmax:
         return 0
 
@@ -570,14 +586,18 @@ def _stream_rows(ws: Any, first_row: int, columns: list[list[Any]], is_text: lis
 
     # Each column as codes into its distinct values (-1: no cell). Numbers are told apart by their bits,
     # so that -0.0 stays "-0" as XlsxWriter writes it.
+    is_text = [column.texts is not None for column in columns]
+    formats = [column.fmt for column in columns]
     codes: list[Any] = []
     distinct: list[list[Any]] = []
-    for text, col in zip(is_text, columns, strict=True):
-        if text:
-            k, uniques = pd.factorize(np.array(col[:n], dtype=object))
-            distinct.append(uniques.tolist())
+    for column in columns:
+        if column.texts is not None:
+            assert column.codes is not None
+            k = column.codes[:n]
+            distinct.append(column.texts)
         else:
-            numbers = np.array([math.nan if v is None else v for v in col[:n]], dtype=np.float64)
+            assert column.numbers is not None
+            numbers = column.numbers[:n]
             if np.isinf(numbers).any():
                 return 0  # XlsxWriter refuses these; let it say so
             k, bits = pd.factorize(numbers.view(np.int64))
