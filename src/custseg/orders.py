@@ -19,6 +19,7 @@ from custseg.values import (
     AmbiguousDates,
     DateOrder,
     Factorized,
+    blank_cells,
     is_sample,
     is_total_label,
     normalise_ids,
@@ -178,9 +179,9 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
             f"{where}, column {date_col!r}: dates such as {exc.example!r} read equally well day-first and month-first",
             hint="say which with --dayfirst or --monthfirst (or input.date_order in the rules file)",
         ) from None
-    raw_date = stripped(cols[date_col])
-    missing_date = live & (raw_date == "")
-    bad_date = live & (raw_date != "") & dates.isna()
+    date_blank = pd.Series(blank_cells(cols[date_col]), index=index)
+    missing_date = live & date_blank
+    bad_date = live & ~date_blank & dates.isna()
     flag(missing_date, date_col, "missing_date")
     flag(bad_date, date_col, "bad_date")
     bad |= missing_date | bad_date
@@ -190,20 +191,20 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
     if "amount" in m:
         parsed = parse_amounts(cols[m["amount"]], opts.decimal_comma)
         amount, token = parsed.value, parsed.currency_token
-        raw_amount = stripped(cols[m["amount"]])
+        amount_blank = pd.Series(blank_cells(cols[m["amount"]]), index=index)
     else:
         amount = pd.Series(np.nan, index=index)
-        raw_amount = pd.Series("", index=index)
+        amount_blank = pd.Series(True, index=index)
     # Quantity x unit price stands in where the amount is blank (or there is no amount column).
-    if "quantity" in m and "unit_price" in m and raw_amount.eq("").any():
+    if "quantity" in m and "unit_price" in m and amount_blank.any():
         q = parse_amounts(cols[m["quantity"]], opts.decimal_comma)
         p = parse_amounts(cols[m["unit_price"]], opts.decimal_comma)
-        fill = raw_amount.eq("")
+        fill = amount_blank
         amount = amount.where(~fill, q.value * p.value)
         token = token.where(~(fill & token.eq("")), p.currency_token)
         amount_col = m.get("amount") or m["unit_price"]
         computed_bad = fill & (q.value.isna() | p.value.isna())
-        no_inputs = fill & stripped(cols[m["quantity"]]).eq("") & stripped(cols[m["unit_price"]]).eq("")
+        no_inputs = fill & blank_cells(cols[m["quantity"]]) & blank_cells(cols[m["unit_price"]])
         flag(live & computed_bad & no_inputs, amount_col, "missing_amount")
         qp_bad = live & computed_bad & ~no_inputs
         if qp_bad.any():
@@ -214,8 +215,8 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
             flag(live & ~fill & amount.isna(), m["amount"], "bad_amount")
             bad |= live & ~fill & amount.isna()
     else:
-        missing_amount = live & raw_amount.eq("")
-        bad_amount = live & raw_amount.ne("") & amount.isna()
+        missing_amount = live & amount_blank
+        bad_amount = live & ~amount_blank & amount.isna()
         flag(missing_amount, m["amount"], "missing_amount")
         flag(bad_amount, m["amount"], "bad_amount")
         bad |= missing_amount | bad_amount
