@@ -297,7 +297,10 @@ class _Writer:
             if key == "countries" and self.lang == "zh":
                 from custseg.geo import country_name_zh
 
-                codes = dict(zip(data["country_name"], data["country_code"], strict=False))
+                # Each pair once, at its last row: the dict keeps the same last code per name, without
+                # stepping through every customer's two texts.
+                pairs = data[["country_name", "country_code"]].drop_duplicates(keep="last")
+                codes = dict(zip(pairs["country_name"], pairs["country_code"], strict=False))
                 mapping = {name: country_name_zh(code) for name, code in codes.items() if code}
             first, last, row = self.group_table(ws, row, self.t(key), table, mapping, L.header(column, self.lang))
             if key == "regions":
