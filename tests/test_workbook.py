@@ -22,6 +22,15 @@ HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+cmd|' /C calc'!A0"
 RICH_INJECTION = HOSTILE[6]
 
 
+def assert_same_parts(a: Path, b: Path) -> str:
+    """Two workbooks hold the same parts, byte for byte once unzipped; returns the first sheet's XML."""
+    with zipfile.ZipFile(a) as za, zipfile.ZipFile(b) as zb:
+        assert za.namelist() == zb.namelist()
+        for name in za.namelist():
+            assert za.read(name) == zb.read(name), name
+        return za.read("xl/worksheets/sheet1.xml").decode("utf-8")
+
+
 @pytest.fixture
 def workbook(runner, core_csv, tmp_path):
     out = tmp_path / "g.xlsx"
@@ -233,16 +242,11 @@ def test_streamed_customer_rows_are_the_bytes_xlsxwriter_writes(tmp_path, monkey
     write_workbook(result, streamed)
     monkeypatch.setattr(wbmod, "_stream_rows", lambda *args: 0)  # XlsxWriter writes every cell itself
     write_workbook(result, cells)
-    with zipfile.ZipFile(streamed) as a, zipfile.ZipFile(cells) as b:
-        assert a.namelist() == b.namelist()
-        for name in a.namelist():
-            assert a.read(name) == b.read(name), name
+    sheet = assert_same_parts(streamed, cells)
     ws = openpyxl.load_workbook(streamed)["客户分级"]
     shown = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(2, ws.max_row + 1)}
     assert shown["S0"] == "Ärger & Söhne <GmbH>" and shown["S7"] == "深圳市华为贸易有限公司"
     assert shown["S5"] == "Q" * 32_767  # Excel's limit for a cell's text, as XlsxWriter cuts it
-    with zipfile.ZipFile(streamed) as z:
-        sheet = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
     # Excel's escapes: a control character as _xHHHH_, and a literal "_xHHHH_" with its underscore escaped.
     assert "<t>控制_x0001_字符</t>" in sheet and "<t>_x005F_x0041_ literal</t>" in sheet
     assert "<t>Ärger &amp; Söhne &lt;GmbH&gt;</t>" in sheet
@@ -310,11 +314,7 @@ def test_streamed_rows_match_xlsxwriter_in_edge_cases(tmp_path, monkeypatch, blo
 
     write(tmp_path / "s.xlsx", True)
     write(tmp_path / "c.xlsx", False)
-    with zipfile.ZipFile(tmp_path / "s.xlsx") as a, zipfile.ZipFile(tmp_path / "c.xlsx") as b:
-        assert a.namelist() == b.namelist()
-        for name in a.namelist():
-            assert a.read(name) == b.read(name), name
-        sheet = a.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    sheet = assert_same_parts(tmp_path / "s.xlsx", tmp_path / "c.xlsx")
     assert '<row r="4">' not in sheet  # the row without cells
     assert '<c r="B3" s="' in sheet and "<v>-0</v>" in sheet and "<v>1E+20</v>" in sheet
     assert '<t xml:space="preserve">x\u3000</t>' in sheet and "<t>&amp;&lt;&gt;</t>" in sheet
@@ -359,8 +359,4 @@ def test_safe_worksheet_writes_xlsxwriters_bytes_for_plain_text(tmp_path):
 
     write(tmp_path / "safe.xlsx", True)
     write(tmp_path / "plain.xlsx", False)
-    with zipfile.ZipFile(tmp_path / "safe.xlsx") as a, zipfile.ZipFile(tmp_path / "plain.xlsx") as b:
-        assert a.namelist() == b.namelist()
-        for name in a.namelist():
-            assert a.read(name) == b.read(name), name
-        assert "客户 299 &amp; &lt;co&gt;" in a.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "客户 299 &amp; &lt;co&gt;" in assert_same_parts(tmp_path / "safe.xlsx", tmp_path / "plain.xlsx")
