@@ -613,20 +613,20 @@ def _stream_rows(ws: Any, first_row: int, columns: list[_SheetColumn], varying_c
     pair_codes = np.where(codes[varying_col] < 0, -1, codes[varying_col] * len(row_formats) + format_codes)
     filled = [c for c in range(len(columns)) if (codes[c] >= 0).any()]
     # XlsxWriter numbers formats in the order cells first use them, row by row; the same order here keeps
-    # styles.xml identical. Only the rows up to the last first use are looked at.
+    # styles.xml identical. Each format's first use: (row, column).
     firsts: dict[int, tuple[int, int, Any]] = {}
+
+    def used(fmt: Any, row: int, col: int) -> None:
+        if fmt is not None and (id(fmt) not in firsts or (row, col) < firsts[id(fmt)][:2]):
+            firsts[id(fmt)] = (row, col, fmt)
+
     for c in filled:
+        rows = np.flatnonzero(codes[c] >= 0)
         if c == varying_col:
-            used = np.flatnonzero(codes[c] >= 0)
-            for code in np.unique(format_codes[used]):
-                fmt = by_id[int(row_formats[code])]
-                if fmt is not None:
-                    first = int(used[format_codes[used] == code][0])
-                    firsts[id(fmt)] = min(firsts.get(id(fmt), (first, c, fmt)), (first, c, fmt), key=lambda t: t[:2])
-        elif formats[c] is not None:
-            first = int(np.argmax(codes[c] >= 0))
-            fmt = formats[c]
-            firsts[id(fmt)] = min(firsts.get(id(fmt), (first, c, fmt)), (first, c, fmt), key=lambda t: t[:2])
+            for code in np.unique(format_codes[rows]):
+                used(by_id[int(row_formats[code])], int(rows[format_codes[rows] == code][0]), c)
+        else:
+            used(formats[c], int(rows[0]), c)
     flush(first_row)  # the rows above (the header) go out first, as XlsxWriter would send them
     for _first, _c, fmt in sorted(firsts.values(), key=lambda t: t[:2]):
         fmt._get_xf_index()
