@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from custseg.orders import CUSTOMER_KEY
+
 
 def _join_sorted(values: pd.Series, keys: pd.Series) -> pd.Series:
     """Per key, its distinct non-empty values sorted and joined with ';'.
@@ -25,6 +27,40 @@ def _join_sorted(values: pd.Series, keys: pd.Series) -> pd.Series:
         if v:
             joined = joined + np.where(present[:, j], v + ";", "")
     return pd.Series(joined, index=key_values, dtype=object).str.rstrip(";")
+
+
+def _customer_codes(keys: np.ndarray, lines_at: np.ndarray, id_texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(id_texts[lines_at], sort=True)`` from the customer keys of those lines (one key per
+    distinct id): only the distinct ids are sorted as text, instead of every line's id hashed (4 s on 10M
+    lines, where the ids' strings lie all over memory)."""
+    size = int(keys.max()) + 1
+    some_line = np.zeros(size, dtype=np.int64)
+    some_line[keys] = lines_at  # any line of a key carries its id
+    seen = np.zeros(size, dtype=bool)
+    seen[keys] = True
+    present = np.flatnonzero(seen)
+    texts = id_texts[some_line[present]]
+    order = np.argsort(texts, kind="stable")
+    code_of_key = np.zeros(size, dtype=np.int64)
+    code_of_key[present[order]] = np.arange(len(order))
+    return code_of_key[keys], texts[order]
+
+
+def _customer_codes(keys: np.ndarray, lines_at: np.ndarray, id_texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(id_texts[lines_at], sort=True)`` from the customer keys of those lines (one key per
+    distinct id): only the distinct ids are sorted as text, instead of every line's id hashed (4 s on 10M
+    lines, where the ids' strings lie all over memory)."""
+    size = int(keys.max()) + 1
+    some_line = np.zeros(size, dtype=np.int64)
+    some_line[keys] = lines_at  # any line of a key carries its id
+    seen = np.zeros(size, dtype=bool)
+    seen[keys] = True
+    present = np.flatnonzero(seen)
+    texts = id_texts[some_line[present]]
+    order = np.argsort(texts, kind="stable")
+    code_of_key = np.zeros(size, dtype=np.int64)
+    code_of_key[present[order]] = np.arange(len(order))
+    return code_of_key[keys], texts[order]
 
 
 def _order_keys(order_ids: np.ndarray, dates: np.ndarray) -> np.ndarray:
@@ -54,7 +90,10 @@ def customer_metrics(lines: pd.DataFrame, as_of: pd.Timestamp, window_start: pd.
         return lines[name].to_numpy(dtype=dtype)[rows]  # type: ignore[arg-type]
 
     n = int(rows.sum())
-    cust, ids = pd.factorize(col("customer_id", object), sort=True)
+    if CUSTOMER_KEY in lines:
+        cust, ids = _customer_codes(col(CUSTOMER_KEY), np.flatnonzero(rows), lines["customer_id"].to_numpy(dtype=object))
+    else:
+        cust, ids = pd.factorize(col("customer_id", object), sort=True)
     cust = cust.astype(np.int32)  # half the memory of the default codes in every per-line array below
     everyone = pd.RangeIndex(len(ids))
     dates = col("order_date")

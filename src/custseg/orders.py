@@ -23,6 +23,7 @@ from custseg.values import (
     is_sample,
     is_total_label,
     normalise_ids,
+    normalised_id_codes,
     parse_amounts,
     parse_dates,
     status_kinds,
@@ -34,6 +35,8 @@ DISPOSITIONS = ("used", "outside_window", "cancelled", "after_as_of", "blank", "
 COUNTED_DISPOSITIONS = ["used", "outside_window"]
 
 STATUS_KINDS = ("order", "cancelled", "returned")
+# A line column beside customer_id: the same ids as int32 codes, one per distinct id (within a frame of lines).
+CUSTOMER_KEY = "customer_key"
 
 PROBLEM_COLUMNS = ["file", "sheet", "row", "column", "value", "reason_code", "reason"]
 
@@ -157,9 +160,11 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
         total |= is_total_label(cols[c])
     total &= ~blank
 
-    ids = normalise_ids(cols[m["customer_id"]]) if "customer_id" in m else None
     names = col("customer_name") if "customer_name" in m else None
-    if ids is None:
+    if "customer_id" in m:
+        id_codes, id_texts = normalised_id_codes(cols[m["customer_id"]])
+        ids = pd.Series(id_texts[id_codes], index=index, dtype=object)
+    else:
         assert names is not None
         ids = names.str.replace(r"\s+", " ", regex=True)
     lines["customer_id"] = ids
@@ -260,6 +265,9 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
     disposition[total] = "total"
     disposition[blank] = "blank"
     lines["disposition"] = pd.Categorical(disposition, categories=DISPOSITIONS)
+    if "customer_id" in m:
+        # The ids as codes too: the per-customer groupbys take them instead of hashing every line's id text.
+        lines[CUSTOMER_KEY] = id_codes
     duplicates = _duplicate_rows(cols, live.to_numpy()) if n else 0
     probs = pd.concat(problems, ignore_index=True) if problems else empty_problems()
     if len(probs):

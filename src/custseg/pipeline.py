@@ -27,6 +27,7 @@ from custseg.money import Rates, load_rates_csv, normalise_currency
 from custseg.notes import Note
 from custseg.orders import (
     COUNTED_DISPOSITIONS,
+    CUSTOMER_KEY,
     DISPOSITIONS,
     REASONS,
     WARNING_CODES,
@@ -222,9 +223,32 @@ def _order_lines(tables: list[Table], opts: LineOptions) -> tuple[pd.DataFrame, 
         t.release()  # the lines point to the distinct texts they use, not to the cells
     if not parts:
         return pd.DataFrame(), problem_parts, duplicates
+    if len(parts) > 1:
+        _unify_customer_keys(parts)
     # One table (the usual case) is taken as it is: concatenating would copy every line once more.
     lines = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
     return lines, problem_parts, duplicates
+
+
+def _unify_customer_keys(parts: list[pd.DataFrame]) -> None:
+    """Each table numbers its own customer ids; lines from several tables get one numbering, by id text
+    (first come, first numbered). Tables without the codes (ids from names) leave them off everywhere."""
+    if not all(CUSTOMER_KEY in p for p in parts):
+        for p in parts:
+            p.drop(columns=CUSTOMER_KEY, errors="ignore", inplace=True)
+        return
+    numbers: dict[str, int] = {}
+    for p in parts:
+        keys = p[CUSTOMER_KEY].to_numpy()
+        if not len(keys):
+            continue
+        some_row = np.zeros(int(keys.max()) + 1, dtype=np.int64)
+        some_row[keys] = np.arange(len(keys))  # any line of a key carries its id
+        present = np.unique(keys)
+        texts = p["customer_id"].to_numpy(dtype=object)[some_row[present]]
+        remap = np.zeros(len(some_row), dtype=np.int32)
+        remap[present] = [numbers.setdefault(t, len(numbers)) for t in texts]
+        p[CUSTOMER_KEY] = remap[keys]
 
 
 def _returned_orders(t: Table) -> set[str]:

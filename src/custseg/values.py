@@ -259,10 +259,18 @@ def _parse_amounts_full(raw: pd.Series, decimal_comma: bool | None = None) -> Pa
 
 def normalise_ids(raw: Column) -> pd.Series:
     """Customer ids are text: trimmed, ``17850.0`` read as ``17850``, leading zeros kept."""
+    codes, texts = normalised_id_codes(raw)
+    return pd.Series(texts[codes], index=factorized(raw).index, dtype=object)
+
+
+def normalised_id_codes(raw: Column) -> tuple[np.ndarray, np.ndarray]:
+    """Each cell's normalised id as an int32 code into the distinct normalised ids (two texts such as
+    ``17850`` and ``17850.0`` are one id, one code)."""
     fz = factorized(raw)
     # Most ids are letters and digits only, already normal: they skip the call (a third of the time).
-    return fz.take(pd.Series([x if type(x) is str and x.isalnum() else _normalise_id(x) for x in fz.uniques],
-                             dtype=object))
+    normal = [x if type(x) is str and x.isalnum() else _normalise_id(x) for x in fz.uniques]
+    merged, texts = pd.factorize(np.array(normal, dtype=object))
+    return merged.astype(np.int32)[fz.codes], np.asarray(texts, dtype=object)
 
 
 _SPACES = re.compile(r"\s+")
