@@ -8,10 +8,19 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from custseg.metrics import _customer_codes
+from custseg.metrics import _customer_codes, _join_sorted
 from custseg.pipeline import GradeOptions, grade
 
 TODAY = dt.date(2026, 11, 23)
+
+
+def test_join_sorted_gives_each_keys_sorted_distinct_values():
+    values = pd.Series(["USD", "EUR", "", "USD", "b;", "CNY"], dtype=object)
+    keys = pd.Series([1, 1, 1, 2, 2, 3])
+    got = _join_sorted(values, keys)
+    # Sorted as text (capitals first); a value's own trailing ';' is cut as the joined text's is.
+    assert got.to_dict() == {1: "EUR;USD", 2: "USD;b", 3: "CNY"}
+    assert _join_sorted(pd.Series(["", ""], dtype=object), pd.Series([7, 8])).to_dict() == {7: "", 8: ""}
 
 
 def test_customer_codes_are_a_sorted_factorize_of_the_ids():
