@@ -259,8 +259,9 @@ def _parse_amounts_full(raw: pd.Series, decimal_comma: bool | None = None) -> Pa
 
 def normalise_ids(raw: Column) -> pd.Series:
     """Customer ids are text: trimmed, ``17850.0`` read as ``17850``, leading zeros kept."""
-    codes, texts = normalised_id_codes(raw)
-    return pd.Series(texts[codes], index=factorized(raw).index, dtype=object)
+    fz = factorized(raw)
+    codes, texts = normalised_id_codes(fz)
+    return pd.Series(texts[codes], index=fz.index, dtype=object)
 
 
 def normalised_id_codes(raw: Column) -> tuple[np.ndarray, np.ndarray]:
