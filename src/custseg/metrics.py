@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from custseg.orders import CUSTOMER_KEY
+from custseg.orders import CUSTOMER_KEY, customer_key_texts
 
 
 def _join_sorted(values: pd.Series, keys: pd.Series) -> pd.Series:
@@ -36,15 +36,9 @@ def _customer_codes(keys: np.ndarray, lines_at: np.ndarray, id_texts: np.ndarray
     """``pd.factorize(id_texts[lines_at], sort=True)`` from the customer keys of those lines (one key per
     distinct id): only the distinct ids are sorted as text, instead of every line's id hashed (4 s on 10M
     lines, where the ids' strings lie all over memory)."""
-    size = int(keys.max()) + 1
-    some_line = np.zeros(size, dtype=np.int64)
-    some_line[keys] = lines_at  # any line of a key carries its id
-    seen = np.zeros(size, dtype=bool)
-    seen[keys] = True
-    present = np.flatnonzero(seen)
-    texts = id_texts[some_line[present]]
+    present, texts = customer_key_texts(keys, lines_at, id_texts)
     order = np.argsort(texts, kind="stable")
-    code_of_key = np.zeros(size, dtype=np.int64)
+    code_of_key = np.zeros(int(keys.max()) + 1, dtype=np.int64)
     code_of_key[present[order]] = np.arange(len(order))
     return code_of_key[keys], texts[order]
 

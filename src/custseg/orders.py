@@ -40,6 +40,18 @@ CUSTOMER_KEY = "customer_key"
 
 PROBLEM_COLUMNS = ["file", "sheet", "row", "column", "value", "reason_code", "reason"]
 
+
+def customer_key_texts(keys: np.ndarray, lines_at: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct customer keys among ``keys`` (ascending) and the id each stands for, read from any one
+    line that carries it (``lines_at``: those lines' positions in ``ids``; every line of a key has its id)."""
+    size = int(keys.max()) + 1 if len(keys) else 0
+    some_line = np.zeros(size, dtype=np.int64)
+    some_line[keys] = lines_at
+    seen = np.zeros(size, dtype=bool)
+    seen[keys] = True
+    present = np.flatnonzero(seen)
+    return present, ids[some_line[present]]
+
 # reason_code -> (English, Chinese). Codes are stable keys for scripts; texts are for clerks.
 REASONS: dict[str, tuple[str, str]] = {
     "missing_customer": ("no customer id or name", "缺少客户编号/名称"),

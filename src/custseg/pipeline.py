@@ -32,6 +32,7 @@ from custseg.orders import (
     REASONS,
     WARNING_CODES,
     LineOptions,
+    customer_key_texts,
     empty_problems,
     problem,
     table_lines,
@@ -242,11 +243,8 @@ def _unify_customer_keys(parts: list[pd.DataFrame]) -> None:
         keys = p[CUSTOMER_KEY].to_numpy()
         if not len(keys):
             continue
-        some_row = np.zeros(int(keys.max()) + 1, dtype=np.int64)
-        some_row[keys] = np.arange(len(keys))  # any line of a key carries its id
-        present = np.unique(keys)
-        texts = p["customer_id"].to_numpy(dtype=object)[some_row[present]]
-        remap = np.zeros(len(some_row), dtype=np.int32)
+        present, texts = customer_key_texts(keys, np.arange(len(keys)), p["customer_id"].to_numpy(dtype=object))
+        remap = np.zeros(int(keys.max()) + 1, dtype=np.int32)
         remap[present] = [numbers.setdefault(t, len(numbers)) for t in texts]
         p[CUSTOMER_KEY] = remap[keys]
 
