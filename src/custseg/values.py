@@ -7,9 +7,11 @@ month-first, decimal comma vs point) are resolved once per column, never row by 
 
 from __future__ import annotations
 
+import operator
 import re
 import warnings
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -37,6 +39,15 @@ def _text(s: pd.Series) -> pd.Series:
     return s.astype(object).where(s.notna(), "").astype(str).str.strip()
 
 
+def _trimmed(values: pd.Series) -> pd.Series:
+    """``_text(values)``, where every value is a str (as the readers give) in one list comprehension:
+    3-5 times faster than pandas' string methods, which cost 0.1 s a column of a million lines."""
+    items = values.tolist()
+    if all(type(x) is str for x in items):
+        return pd.Series([x.strip() for x in items], index=values.index, dtype=object)
+    return _text(values).astype(object)
+
+
 @dataclass
 class Factorized:
     """A column as codes into its distinct texts. Exports repeat their values (dates, prices, statuses,
@@ -47,6 +58,16 @@ class Factorized:
     codes: np.ndarray
     uniques: pd.Series
     index: pd.Index
+
+    @cached_property
+    def trimmed(self) -> pd.Series:
+        """The distinct texts trimmed, worked out once for the several checks that read a column."""
+        return _trimmed(self.uniques)
+
+    @cached_property
+    def blank(self) -> np.ndarray:
+        """Which distinct texts are empty once trimmed."""
+        return np.fromiter(map(operator.not_, self.trimmed.tolist()), dtype=bool, count=len(self.trimmed))
 
     def take(self, parsed: pd.Series) -> pd.Series:
         return pd.Series(parsed.to_numpy()[self.codes], index=self.index, dtype=parsed.dtype)
@@ -77,14 +98,14 @@ def factorized(raw: Column) -> Factorized:
 def stripped(raw: Column) -> pd.Series:
     """The cells' text, trimmed (computed once per distinct value)."""
     fz = factorized(raw)
-    return fz.take(_text(fz.uniques).astype(object))
+    return fz.take(fz.trimmed)
 
 
 def blank_cells(raw: Column) -> np.ndarray:
     """Where a cell's trimmed text is empty, as ``stripped(raw) == ""`` is, decided once per distinct value:
     a comparison of every cell's text took up to 0.12 s a column on a million lines."""
     fz = factorized(raw)
-    return (_text(fz.uniques) == "").to_numpy(dtype=bool)[fz.codes]
+    return fz.blank[fz.codes]
 
 
 def parse_dates(raw: Column, order: DateOrder | None = None) -> tuple[pd.Series, DateOrder | None]:
@@ -206,16 +227,17 @@ def parse_amounts(raw: Column, decimal_comma: bool | None = None) -> ParsedAmoun
                          decimal_comma=parsed.decimal_comma)
 
 
-_PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_PLAIN_NUMBER = r"-?\d+(?:\.\d+)?"
 
 
 def _parse_amounts(raw: pd.Series, decimal_comma: bool | None = None) -> ParsedAmounts:
     """Plain numbers (``1234.5``, ``-12``) take a C-speed path; the rest go through the full grammar."""
-    if decimal_comma is None and not any("," in x for x in raw):
+    items = raw.tolist()
+    if decimal_comma is None and "," not in "".join(items):
         decimal_comma = False  # no comma anywhere: nothing can be a decimal comma
     if decimal_comma:
         return _parse_amounts_full(raw, decimal_comma)
-    plain = np.fromiter((bool(_PLAIN_NUMBER.fullmatch(x)) for x in raw), dtype=bool, count=len(raw))
+    plain = raw.str.fullmatch(_PLAIN_NUMBER, na=False).to_numpy(dtype=bool)  # pandas' loop: half the time of a generator
     if not plain.any():
         return _parse_amounts_full(raw, decimal_comma)
     value = pd.Series(np.nan, index=raw.index)
@@ -298,7 +320,7 @@ def status_kinds(raw: Column, extra: dict[str, str] | None = None) -> pd.Series:
     table.update({w.casefold(): "returned" for w in RETURNED_WORDS})
     table.update({k.strip().casefold(): v for k, v in (extra or {}).items()})
     fz = factorized(raw)
-    return fz.take(_text(fz.uniques).str.casefold().map(table).fillna("order").astype(object))
+    return fz.take(fz.trimmed.str.casefold().map(table).fillna("order").astype(object))
 
 
 SAMPLE_WORDS = ("样品单", "样单", "样品", "打样", "sample", "samples", "sample order", "trial order", "试单")
@@ -307,19 +329,20 @@ SAMPLE_WORDS = ("样品单", "样单", "样品", "打样", "sample", "samples", 
 def is_sample(raw: Column) -> pd.Series:
     words = {w.casefold() for w in SAMPLE_WORDS}
     fz = factorized(raw)
-    return fz.take(_text(fz.uniques).str.casefold().isin(words).astype(bool))
+    return fz.take(fz.trimmed.str.casefold().isin(words).astype(bool))
 
 
-_TOTAL_HINT = "合计|总计|小计|总额|total|sum"
+_TOTAL_HINT_RE = re.compile("合计|总计|小计|总额|total|sum")
 _TOTAL_EXACT = {"合计", "总计", "小计", "总额", "总合计", "total", "totals", "grandtotal", "subtotal", "sum", "sumtotal"}
 
 
 def is_total_label(raw: Column) -> pd.Series:
     """Cells that label a total row: 合计/总计/小计/Total/Grand Total (with or without a colon or unit)."""
     fz = factorized(raw)
-    text = _text(fz.uniques).str.casefold()
+    text = pd.Series([x.casefold() for x in fz.trimmed.tolist()], dtype=object)
     # Only texts containing a total word can be labels: one search over the distinct texts first.
-    candidate = text.str.contains(_TOTAL_HINT, regex=True).to_numpy(dtype=bool)
+    hint = _TOTAL_HINT_RE.search
+    candidate = np.fromiter((hint(x) is not None for x in text.tolist()), dtype=bool, count=len(text))
     label = np.zeros(len(text), dtype=bool)
     if candidate.any():
         sub = text[candidate]

@@ -1,0 +1,61 @@
+"""The per-distinct-value parsers' fast paths give what their plain definitions give."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from custseg.values import (
+    Factorized,
+    _text,
+    _trimmed,
+    blank_cells,
+    is_total_label,
+    parse_amounts,
+    stripped,
+)
+
+EVERY_CHARACTER = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+
+
+def test_trimmed_texts_are_the_pandas_strip_on_every_character():
+    texts = [t for ch in EVERY_CHARACTER for t in (ch, f"{ch}a{ch}")]
+    values = pd.Series(texts, dtype=object)
+    assert _trimmed(values).tolist() == _text(values).tolist()
+    mixed = pd.Series([" a ", None, np.nan, 12.5, "\u3000b"], dtype=object)  # not all str: pandas' path
+    assert _trimmed(mixed).tolist() == ["a", "", "", "12.5", "b"]
+
+
+def test_blank_and_stripped_cells_by_distinct_value():
+    fz = Factorized.of(np.array([0, 1, 2, 1, 3]), [" x ", "", "\u3000 \t", "y"])
+    assert blank_cells(fz).tolist() == [False, True, True, True, False]
+    assert stripped(fz).tolist() == ["x", "", "", "", "y"]
+
+
+def test_total_labels():
+    texts = ["合计", "Grand Total:", "总计(USD)", "TOTAL", "Sum", "小计 - 华东", "Totally Fabrics Ltd",
+             "C0001", "Summit Trading", "", "sub-total"]
+    got = is_total_label(pd.Series(texts, dtype=object)).tolist()
+    assert got == [True, True, True, True, True, True, False, False, False, False, True]
+
+
+def test_amounts_plain_and_written_with_currencies():
+    parsed = parse_amounts(pd.Series(["12", "-3.5", "$1,200.00", "1200", "(40)", "EUR 7", "", "abc"], dtype=object))
+    assert parsed.value.tolist()[:6] == [12.0, -3.5, 1200.0, 1200.0, -40.0, 7.0]
+    assert parsed.value.iloc[6:].isna().all()
+    assert parsed.currency_token.tolist() == ["", "", "$", "", "", "EUR", "", ""]
+
+
+def test_duplicate_rows_by_hash_and_exact_count_agree_with_pandas():
+    from custseg.orders import _duplicate_rows, _exact_duplicate_rows
+
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        n = int(rng.integers(1, 400))
+        widths = rng.integers(1, 4, size=int(rng.integers(1, 6)))  # few distinct values: many repeats
+        codes = {f"c{j}": rng.integers(0, w, size=n) for j, w in enumerate(widths)}
+        columns = {k: Factorized.of(v, [str(i) for i in range(int(v.max()) + 1)]) for k, v in codes.items()}
+        rows = rng.random(n) < 0.8
+        expected = int(pd.DataFrame(codes)[rows].duplicated().sum())
+        assert _duplicate_rows(columns, rows) == expected
+        assert _exact_duplicate_rows(columns, rows) == expected
