@@ -8,18 +8,30 @@ import pandas as pd
 from custseg.orders import CUSTOMER_KEY, customer_key_texts
 
 
-def _join_sorted(values: pd.Series, keys: pd.Series) -> pd.Series:
+def _sorted_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(values, sort=True)`` of the values as text."""
+    texts = values.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(texts, skipna=False) not in ("string", "empty"):
+        texts = values.astype(str).to_numpy(dtype=object)
+    codes, distinct = pd.factorize(texts, sort=True)
+    return codes, np.asarray(distinct, dtype=object)
+
+
+def _join_sorted(values: pd.Series, keys: pd.Series, n_keys: int | None = None,
+                 codes: tuple[np.ndarray, np.ndarray] | None = None) -> pd.Series:
     """Per key, its distinct non-empty values sorted and joined with ';'.
 
     Currencies and categories have few distinct values, so a key x value presence table is built and the
     text joined once per distinct row of it (set of values): much faster than joining inside a groupby,
-    or string by string for every key.
+    or string by string for every key. With ``n_keys``, the keys are already codes 0..n_keys-1 (the
+    customer codes) and are not hashed again; ``codes`` is the values' :func:`_sorted_codes` when the
+    caller has it.
     """
-    texts = values.to_numpy(dtype=object)
-    if pd.api.types.infer_dtype(texts, skipna=False) not in ("string", "empty"):
-        texts = values.astype(str).to_numpy(dtype=object)
-    v_codes, distinct = pd.factorize(texts, sort=True)
-    k_codes, key_values = pd.factorize(keys.to_numpy())
+    v_codes, distinct = _sorted_codes(values) if codes is None else codes
+    if n_keys is None:
+        k_codes, key_values = pd.factorize(keys.to_numpy())
+    else:
+        k_codes, key_values = keys.to_numpy(), np.arange(n_keys)
     keep = distinct[v_codes] != ""
     if len(distinct) > 200:
         frame = pd.DataFrame({"k": keys.to_numpy()[keep], "v": distinct[v_codes[keep]]}).drop_duplicates()
@@ -81,9 +93,15 @@ def customer_metrics(lines: pd.DataFrame, as_of: pd.Timestamp, window_start: pd.
     data = pd.DataFrame({"c": cust, "o": _order_keys(col("order_id", object), dates), "date": dates,
                          "amount": col("amount_base", float), "sample": col("sample", bool),
                          "in_window": in_window})
-    orders = data.groupby(["c", "o"], sort=False).agg(
+    # One integer per (customer, order) pair: grouping by it is the two-key groupby with half the hashing.
+    low = int(data["o"].min())
+    width = int(data["o"].max()) - low + 1
+    data["co"] = data["c"].to_numpy(dtype=np.int64) * width + (data["o"].to_numpy() - low)
+    orders = data.groupby("co", sort=False).agg(
         net=("amount", "sum"), date=("date", "min"), sample=("sample", "all"), in_window=("in_window", "max"),
-    ).reset_index()
+    )
+    orders.insert(0, "c", (orders.index.to_numpy() // width).astype(np.int32))
+    orders = orders.reset_index(drop=True)
     positive = orders[orders["net"] > 0.005]
     pos_by = positive.groupby("c")
 
@@ -114,19 +132,21 @@ def customer_metrics(lines: pd.DataFrame, as_of: pd.Timestamp, window_start: pd.
     out["sample_orders"] = out["sample_orders"].fillna(0).astype("int64")
     out["orders_excluding_samples"] = out["lifetime_frequency"] - out["sample_orders"]
 
-    category = col("category", object)
-    out["currencies"] = _join_sorted(pd.Series(col("currency", object)), pd.Series(cust))
-    out["categories"] = _join_sorted(pd.Series(category), pd.Series(cust))
+    category = pd.Series(col("category", object))
+    out["currencies"] = _join_sorted(pd.Series(col("currency", object)), pd.Series(cust), len(ids))
     # Categories as codes in name order: grouping and sorting integers, names looked up at the end.
-    cat_codes, cat_names = pd.factorize(category, sort=True)
-    names = np.append(np.asarray(cat_names, dtype=object), "")  # code -1 (a missing value) reads as ""
-    has_cat = names[cat_codes] != ""
-    cat = pd.DataFrame({"c": cust[has_cat], "category": cat_codes[has_cat], "amount": data["amount"].to_numpy()[has_cat]})
-    cat = cat.groupby(["c", "category"])["amount"].sum().reset_index()
-    cat = cat.sort_values(["c", "amount", "category"], ascending=[True, False, True])
-    main = cat.drop_duplicates("c").set_index("c")["category"]
-    out["main_category"] = pd.Series(names[main.to_numpy()], index=main.index)
-    out["category_count"] = cat.groupby("c").size()
+    cat_codes, cat_names = _sorted_codes(category)
+    out["categories"] = _join_sorted(category, pd.Series(cust), len(ids), (cat_codes, cat_names))
+    has_cat = cat_names[cat_codes] != ""
+    n_cats = max(len(cat_names), 1)
+    pair = cust[has_cat].astype(np.int64) * n_cats + cat_codes[has_cat]  # sorts as (customer, category) does
+    cat = pd.Series(data["amount"].to_numpy()[has_cat]).groupby(pair).sum()
+    cat_cust, cat_code, cat_amount = cat.index.to_numpy() // n_cats, cat.index.to_numpy() % n_cats, cat.to_numpy()
+    # Each customer's main category: the largest amount, the first name on a tie (the pairs are distinct).
+    order = np.lexsort((cat_code, -cat_amount, cat_cust))
+    firsts, at, counts = np.unique(cat_cust[order], return_index=True, return_counts=True)
+    out["main_category"] = pd.Series(cat_names[cat_code[order][at]], index=firsts)
+    out["category_count"] = pd.Series(counts, index=firsts)
     out["category_count"] = out["category_count"].fillna(0).astype("int64")
     out["order_lines"] = data.groupby("c").size()
 

@@ -85,9 +85,17 @@ class Rates:
         """(amount in base, reason) where reason is "" or 'unknown_currency' / 'missing_rate'."""
         rate = pd.Series(np.nan, index=amount.index)
         currency = currency.astype(object)  # one key dtype for the merges below
-        rate[currency == self.base] = 1.0
+        # Lines are compared with a currency by their code into the few distinct currencies: comparing
+        # a million texts took 0.03-0.05 s a currency.
+        cur_codes, cur_names = pd.factorize(currency.to_numpy(), use_na_sentinel=False)
+        cur_names = np.asarray(cur_names, dtype=object)
+
+        def lines_in(cur: str) -> np.ndarray:
+            return (cur_names == cur)[cur_codes] if len(cur_names) else np.zeros(len(cur_codes), dtype=bool)
+
+        rate[lines_in(self.base)] = 1.0
         for cur, r in self.fixed.items():
-            rate[(currency == cur) & rate.isna()] = r
+            rate[lines_in(cur) & rate.isna().to_numpy()] = r
         if self.monthly is not None and len(self.monthly):
             need = rate.isna()
             if need.any():
@@ -97,7 +105,7 @@ class Rates:
                     n=self.monthly["month"].dt.year * 12 + self.monthly["month"].dt.month - 1)
                 values = rate.to_numpy(copy=True)
                 for cur, table in by_currency.groupby("currency", sort=True):
-                    hit = (need & (currency == cur)).to_numpy()
+                    hit = need.to_numpy() & lines_in(cur)
                     if hit.any():
                         looked = table.drop_duplicates("n", keep="last").set_index("n")["rate"]
                         values[hit] = looked.reindex(months[hit]).to_numpy(dtype=float)
