@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -139,10 +140,32 @@ def test_interrupted_write_leaves_the_previous_file_intact(core_csv, tmp_path, m
         raise KeyboardInterrupt  # Ctrl-C after the customer sheet was written
 
     monkeypatch.setattr(wbmod._Writer, "problems", interrupted)
+    scratch = tmp_path / "scratch"  # XlsxWriter's temporary files: the sheets' row files
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     with pytest.raises(KeyboardInterrupt):
         write_workbook(result, out)
     assert out.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    assert list(scratch.iterdir()) == []  # no row file is left behind
+
+
+def test_workbook_leaves_no_temporary_files(core_csv, tmp_path, monkeypatch):
+    """Every part's temporary file is deleted, including the row files spliced into the zip and the empty row
+    file of a sheet without rows (which XlsxWriter itself leaves)."""
+    import xlsxwriter
+
+    from custseg import workbook as wbmod
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    write_workbook(grade([core_csv], as_of=CORE_AS_OF, options=GradeOptions(today=TODAY)), tmp_path / "g.xlsx")
+    wb = xlsxwriter.Workbook(str(tmp_path / "e.xlsx"), {"constant_memory": True})
+    wb.worksheet_class = wbmod._text_safe_sheet()
+    wb.add_worksheet("empty")
+    wb.close()
+    assert list(scratch.iterdir()) == []
 
 
 def test_unwritable_output_is_a_clear_error(runner, core_csv, tmp_path):
@@ -339,12 +362,14 @@ def test_re2_spellings_match_pythons_patterns_on_every_code_point():
             bool(_CONTROL_ESCAPES.search(t)) for t in texts]
 
 
-def test_safe_worksheet_writes_xlsxwriters_bytes_for_plain_text(tmp_path):
+def test_safe_worksheet_writes_xlsxwriters_bytes_for_plain_text(tmp_path, monkeypatch):
     """The row copy at close (bytes instead of text) and everything else: the same file as XlsxWriter's own
     worksheet, for a constant-memory workbook with rows, CJK, and an empty sheet."""
     import xlsxwriter
 
     from custseg import workbook as wbmod
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # XlsxWriter's own class leaves the empty sheet's row file
 
     def write(path: Path, safe: bool) -> None:
         wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
@@ -360,3 +385,22 @@ def test_safe_worksheet_writes_xlsxwriters_bytes_for_plain_text(tmp_path):
     write(tmp_path / "safe.xlsx", True)
     write(tmp_path / "plain.xlsx", False)
     assert "客户 299 &amp; &lt;co&gt;" in assert_same_parts(tmp_path / "safe.xlsx", tmp_path / "plain.xlsx")
+
+
+@pytest.mark.parametrize("block", [64, 1000, 4 << 20])
+def test_spliced_rows_deflated_in_blocks_give_the_copied_workbook(core_csv, tmp_path, monkeypatch, block):
+    """The customer sheet's rows spliced into the zip and deflated in blocks on two threads: a valid zip
+    (every CRC checked) with the same parts as the rows copied into the sheet and deflated by zipfile."""
+    from custseg import workbook as wbmod
+
+    result = grade([core_csv], as_of=CORE_AS_OF, options=GradeOptions(today=TODAY))
+    monkeypatch.setattr(wbmod, "DEFLATE_BLOCK", block)
+    write_workbook(result, tmp_path / "spliced.xlsx")
+    monkeypatch.setattr(wbmod, "_can_swap_zipfile", lambda: False)
+    write_workbook(result, tmp_path / "copied.xlsx")
+    with zipfile.ZipFile(tmp_path / "spliced.xlsx") as z:
+        assert z.testzip() is None
+        sheet = z.getinfo("xl/worksheets/sheet1.xml")
+        assert sheet.compress_type == zipfile.ZIP_DEFLATED and sheet.file_size > 3 * 64
+    assert_same_parts(tmp_path / "spliced.xlsx", tmp_path / "copied.xlsx")
+    assert openpyxl.load_workbook(tmp_path / "spliced.xlsx", read_only=True).sheetnames[0] == "客户分级"
