@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tempfile
 import zipfile
@@ -21,6 +22,9 @@ HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+cmd|' /C calc'!A0"
            '<r><t>a</t></r></is><f>HYPERLINK("http://evil.example","x")</f><is><r><t>b</t></r>',
            '<r><t>c</t></r></is></c><c r="Z9"><f>1+1</f></c><c><is><r><t>d</t></r>']
 RICH_INJECTION = HOSTILE[6]
+
+
+FIXED_CREATED = dt.datetime(2026, 1, 1)
 
 
 def assert_same_parts(a: Path, b: Path) -> str:
@@ -311,6 +315,7 @@ def test_streamed_rows_match_xlsxwriter_in_edge_cases(tmp_path, monkeypatch, blo
 
     def write(path: Path, stream: bool) -> None:
         wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+        wb.set_properties({"created": FIXED_CREATED})  # else the two files differ when a second passes between them
         wb.worksheet_class = wbmod._text_safe_sheet()
         ws = wb.add_worksheet()
         head, tier_a, tier_b, tier_c, late, money = (
@@ -373,6 +378,7 @@ def test_safe_worksheet_writes_xlsxwriters_bytes_for_plain_text(tmp_path, monkey
 
     def write(path: Path, safe: bool) -> None:
         wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+        wb.set_properties({"created": FIXED_CREATED})  # else the two files differ when a second passes between them
         if safe:
             wb.worksheet_class = wbmod._text_safe_sheet()
         ws = wb.add_worksheet("客户")

@@ -17,7 +17,7 @@ def _sorted_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(distinct, dtype=object)
 
 
-def _join_sorted(values: pd.Series, keys: pd.Series, n_keys: int | None = None,
+def _join_sorted(values: pd.Series | None, keys: pd.Series, n_keys: int | None = None,
                  codes: tuple[np.ndarray, np.ndarray] | None = None) -> pd.Series:
     """Per key, its distinct non-empty values sorted and joined with ';'.
 
@@ -27,7 +27,10 @@ def _join_sorted(values: pd.Series, keys: pd.Series, n_keys: int | None = None,
     customer codes) and are not hashed again; ``codes`` is the values' :func:`_sorted_codes` when the
     caller has it.
     """
-    v_codes, distinct = _sorted_codes(values) if codes is None else codes
+    if codes is None:
+        assert values is not None
+        codes = _sorted_codes(values)
+    v_codes, distinct = codes
     if n_keys is None:
         k_codes, key_values = pd.factorize(keys.to_numpy())
     else:
@@ -55,10 +58,37 @@ def _customer_codes(keys: np.ndarray, lines_at: np.ndarray, id_texts: np.ndarray
     return code_of_key[keys], texts[order]
 
 
-def _order_keys(order_ids: np.ndarray, dates: np.ndarray) -> np.ndarray:
+def _text_codes(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The chosen lines' texts as (codes, distinct texts): a categorical's own codes (a missing value reads
+    as ""), or the texts factorised."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()[rows]
+        texts = np.asarray(column.cat.categories, dtype=object)
+        if len(codes) and codes.min() < 0:
+            texts = np.append(texts, "")
+            codes = np.where(codes < 0, len(texts) - 1, codes)
+        return codes, texts
+    codes, texts = pd.factorize(column.to_numpy(dtype=object)[rows], use_na_sentinel=False)
+    return codes, np.asarray(texts, dtype=object)
+
+
+def _sorted_text_codes(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_sorted_codes` of the chosen lines' texts; from a categorical's codes, sorting only its
+    distinct texts that those lines use."""
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        return _sorted_codes(pd.Series(column.to_numpy(dtype=object)[rows]))
+    codes, texts = _text_codes(column, rows)
+    used = np.flatnonzero(np.bincount(codes, minlength=len(texts)))
+    order = np.argsort(texts[used], kind="stable")
+    rank = np.zeros(len(texts), dtype=np.int64)
+    rank[used[order]] = np.arange(len(order))
+    return rank[codes], texts[used[order]]
+
+
+def _order_keys(order_ids: pd.Series, rows: np.ndarray, dates: np.ndarray) -> np.ndarray:
     """An integer per line's order: the order id's code, or without an order id a negative key for the day."""
-    has_id = order_ids != ""
-    codes, _ = pd.factorize(order_ids)
+    codes, texts = _text_codes(order_ids, rows)
+    has_id = (texts != "")[codes] if len(texts) else np.zeros(len(codes), dtype=bool)
     days = dates.astype("datetime64[D]").astype("int64")
     return np.where(has_id, codes, -1_000_000_000 - days)
 
@@ -90,7 +120,7 @@ def customer_metrics(lines: pd.DataFrame, as_of: pd.Timestamp, window_start: pd.
     everyone = pd.RangeIndex(len(ids))
     dates = col("order_date")
     in_window = (dates >= window_start.to_datetime64()) if window_start is not None else np.ones(n, dtype=bool)
-    data = pd.DataFrame({"c": cust, "o": _order_keys(col("order_id", object), dates), "date": dates,
+    data = pd.DataFrame({"c": cust, "o": _order_keys(lines["order_id"], rows, dates), "date": dates,
                          "amount": col("amount_base", float), "sample": col("sample", bool),
                          "in_window": in_window})
     # One integer per (customer, order) pair: grouping by it is the two-key groupby with half the hashing.
@@ -132,11 +162,10 @@ def customer_metrics(lines: pd.DataFrame, as_of: pd.Timestamp, window_start: pd.
     out["sample_orders"] = out["sample_orders"].fillna(0).astype("int64")
     out["orders_excluding_samples"] = out["lifetime_frequency"] - out["sample_orders"]
 
-    category = pd.Series(col("category", object))
     out["currencies"] = _join_sorted(pd.Series(col("currency", object)), pd.Series(cust), len(ids))
     # Categories as codes in name order: grouping and sorting integers, names looked up at the end.
-    cat_codes, cat_names = _sorted_codes(category)
-    out["categories"] = _join_sorted(category, pd.Series(cust), len(ids), (cat_codes, cat_names))
+    cat_codes, cat_names = _sorted_text_codes(lines["category"], rows)
+    out["categories"] = _join_sorted(None, pd.Series(cust), len(ids), (cat_codes, cat_names))
     has_cat = cat_names[cat_codes] != ""
     n_cats = max(len(cat_names), 1)
     pair = cust[has_cat].astype(np.int64) * n_cats + cat_codes[has_cat]  # sorts as (customer, category) does
@@ -154,11 +183,11 @@ def customer_metrics(lines: pd.DataFrame, as_of: pd.Timestamp, window_start: pd.
     day = dates.astype("datetime64[D]").astype("int64")
     recency_key = (day - day.min()) * (n + 1) + np.arange(n)
     for fld in ("customer_name", "country"):
-        values = col(fld, object)
-        given = (values != "") & pd.notna(values)
+        codes, texts = _text_codes(lines[fld], rows)
+        given = ((texts != "") & pd.notna(texts))[codes] if len(texts) else np.zeros(n, dtype=bool)
         if given.any():
             latest = pd.Series(recency_key[given]).groupby(cust[given]).idxmax()
-            out[fld] = pd.Series(values[given][latest.to_numpy()], index=latest.index)
+            out[fld] = pd.Series(texts[codes[given][latest.to_numpy()]], index=latest.index)
         else:
             out[fld] = ""
     for c in ("currencies", "categories", "main_category", "customer_name", "country"):

@@ -22,12 +22,13 @@ from custseg.values import (
     blank_cells,
     is_sample,
     is_total_label,
-    normalise_ids,
+    normalised_id_categorical,
     normalised_id_codes,
     parse_amounts,
     parse_dates,
     status_kinds,
     stripped,
+    trimmed_categorical,
 )
 
 DISPOSITIONS = ("used", "outside_window", "cancelled", "after_as_of", "blank", "total", "problem")
@@ -204,7 +205,7 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
         assert names is not None
         ids = names.str.replace(r"\s+", " ", regex=True)
     lines["customer_id"] = ids
-    lines["customer_name"] = names if names is not None else ""
+    lines["customer_name"] = trimmed_categorical(cols[m["customer_name"]]) if names is not None else ""
     bad = pd.Series(False, index=index)
     live = ~blank & ~total
 
@@ -281,10 +282,10 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
     amount = amount.where(kinds != "returned", -amount.abs())
     lines["amount"] = amount
 
-    order_ids = normalise_ids(cols[m["order_id"]]) if "order_id" in m else pd.Series("", index=index)
-    lines["order_id"] = order_ids
-    lines["country"] = col("country") if "country" in m else ""
-    lines["category"] = col("category") if "category" in m else ""
+    # Text columns the per-customer groupbys read are categoricals (codes into the distinct texts).
+    lines["order_id"] = normalised_id_categorical(cols[m["order_id"]]) if "order_id" in m else ""
+    lines["country"] = trimmed_categorical(cols[m["country"]]) if "country" in m else ""
+    lines["category"] = trimmed_categorical(cols[m["category"]]) if "category" in m else ""
     lines["sample"] = is_sample(cols[m["order_type"]]) if "order_type" in m else False
 
     if table.overflow:

@@ -495,7 +495,7 @@ def _add_cancelled_only(table: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFram
     table.index.name = "customer_id"
     for c in ("customer_name", "country"):
         if c in table:
-            table[c] = table[c].where(table[c].notna(), first[c].reindex(table.index))
+            table[c] = table[c].where(table[c].notna(), first[c].astype(object).reindex(table.index))
     return table
 
 

@@ -101,6 +101,15 @@ def stripped(raw: Column) -> pd.Series:
     return fz.take(fz.trimmed)
 
 
+def trimmed_categorical(raw: Column) -> pd.Categorical:
+    """The cells' trimmed text as a categorical: a code a line into the distinct texts. The per-customer
+    groupbys take the codes as they are instead of hashing a million texts again, and a line costs one
+    to four bytes instead of an eight-byte pointer."""
+    fz = factorized(raw)
+    merged, texts = pd.factorize(fz.trimmed.to_numpy(dtype=object))  # two texts may trim to one
+    return pd.Categorical.from_codes(merged[fz.codes], categories=pd.Index(texts, dtype=object))
+
+
 def blank_cells(raw: Column) -> np.ndarray:
     """Where a cell's trimmed text is empty, as ``stripped(raw) == ""`` is, decided once per distinct value:
     a comparison of every cell's text took up to 0.12 s a column on a million lines."""
@@ -284,6 +293,12 @@ def normalise_ids(raw: Column) -> pd.Series:
     fz = factorized(raw)
     codes, texts = normalised_id_codes(fz)
     return pd.Series(texts[codes], index=fz.index, dtype=object)
+
+
+def normalised_id_categorical(raw: Column) -> pd.Categorical:
+    """:func:`normalise_ids` as a categorical (see :func:`trimmed_categorical`)."""
+    codes, texts = normalised_id_codes(raw)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(texts, dtype=object))
 
 
 def normalised_id_codes(raw: Column) -> tuple[np.ndarray, np.ndarray]:
