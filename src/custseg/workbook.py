@@ -19,6 +19,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -700,8 +701,8 @@ def _stream_rows(ws: Any, first_row: int, columns: list[_SheetColumn], varying_c
     open_row, mid_row, close_row = big('<row r="'), big('">'), big("</row>")
     fh = ws.fh
     raw = fh.buffer if _utf8_text_file(fh) else None
-    # A block of rows at a time, so that only that block's cell texts are held.
-    for start in range(0, n, _STREAM_ROWS):
+
+    def block_xml(start: int) -> memoryview:
         stop = min(start + _STREAM_ROWS, n)
         numbers = pc.cast(pa.array(np.arange(first_row + start + 1, first_row + stop + 1)), pa.large_string())
         parts = [open_row, numbers, mid_row]
@@ -716,12 +717,22 @@ def _stream_rows(ws: Any, first_row: int, columns: list[_SheetColumn], varying_c
         if not present.all():
             rows = rows.filter(pa.array(present))  # XlsxWriter writes no <row> for a row without cells
         offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)[rows.offset:rows.offset + len(rows) + 1]
-        data = memoryview(rows.buffers()[2])[offsets[0]:offsets[-1]]
-        if raw is not None:
-            fh.flush()
-            raw.write(data)
-        else:
-            fh.write(bytes(data).decode("utf-8"))
+        return memoryview(rows.buffers()[2])[offsets[0]:offsets[-1]]
+
+    # A block of rows at a time, so that only a few blocks' cell texts are held. pyarrow's takes and joins
+    # run without the GIL, so two threads render blocks side by side (0.85 -> 0.5 s for the 1M-line
+    # benchmark's 81k customers); they are written in order.
+    with ThreadPoolExecutor(2, "custseg-rows") as pool:
+        pending: list[Any] = []
+        for start in range(0, n, _STREAM_ROWS):
+            pending.append(pool.submit(block_xml, start))
+            while pending and (len(pending) > 3 or start + _STREAM_ROWS >= n):
+                data = pending.pop(0).result()
+                if raw is not None:
+                    fh.flush()
+                    raw.write(data)
+                else:
+                    fh.write(bytes(data).decode("utf-8"))
     # As if XlsxWriter had written these rows: nothing of them is left to flush.
     ws.previous_row = first_row + n - 1
     ws.table.clear()
@@ -811,7 +822,6 @@ def _zip_level(level: int, splices: _RowSplices | None = None) -> Iterator[None]
     The sheets in ``splices`` are written as their head, row file and tail, deflated on two threads."""
     import shutil
     import zipfile
-    from concurrent.futures import ThreadPoolExecutor
 
     import xlsxwriter.workbook as xlsx_workbook
 
