@@ -351,10 +351,12 @@ def _grade(
         notes.append(Note("assumed_currency", {"n": int((declared & valid).sum()), "base": base}))
     lines.loc[declared, "currency"] = base
     rates = _build_rates(rules, opts)
-    foreign = sorted(set(lines.loc[valid, "currency"]) - {base})
+    # The distinct currencies hashed in C, not a set() built from every line.
+    in_use = set(pd.unique(lines["currency"].to_numpy(dtype=object)[valid.to_numpy()]))
+    foreign = sorted(in_use - {base})
     if foreign and not rates.fixed and rates.monthly is None and rates.daily is None:
         raise CurrencyError(
-            f"the orders are in {', '.join([base] + foreign) if base in set(lines.loc[valid, 'currency']) else ', '.join(foreign)}"
+            f"the orders are in {', '.join([base] + foreign) if base in in_use else ', '.join(foreign)}"
             f" but no exchange rates were given to put them into the base currency {base}",
             hint=f"pass --rates rates.csv (columns currency,rate: 1 unit = rate {base}), or --base-currency "
                  f"{foreign[0]} if that is the only currency",
@@ -486,7 +488,10 @@ def _add_cancelled_only(table: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFram
     """Customers whose every line was cancelled are still customers: a row with frequency 0."""
     if lines.empty:
         return table
-    cancelled = lines[(lines["disposition"] == "cancelled") & (lines["customer_id"] != "")]
+    # The few cancelled lines first, and only the columns read here: not a copy of every column of the lines.
+    cancelled = lines.loc[(lines["disposition"] == "cancelled").to_numpy(),
+                          ["customer_id", "row", "customer_name", "country"]]
+    cancelled = cancelled[cancelled["customer_id"] != ""]
     extra = cancelled[~cancelled["customer_id"].isin(table.index)]
     if extra.empty:
         return table
