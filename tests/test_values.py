@@ -59,3 +59,14 @@ def test_duplicate_rows_by_hash_and_exact_count_agree_with_pandas():
         expected = int(pd.DataFrame(codes)[rows].duplicated().sum())
         assert _duplicate_rows(columns, rows) == expected
         assert _exact_duplicate_rows(columns, rows) == expected
+
+
+def test_normalised_ids_keep_the_column_codes_when_every_id_is_normal():
+    from custseg.values import normalised_id_codes
+
+    plain = Factorized.of(np.array([2, 0, 1, 0]), ["C1", "B7", "a9"])
+    codes, texts = normalised_id_codes(plain)
+    assert texts[codes].tolist() == ["a9", "C1", "B7", "C1"]
+    mixed = Factorized.of(np.array([0, 1, 2, 3]), ["17850", " 17850.0 ", "A 1", "A  1"])
+    codes, texts = normalised_id_codes(mixed)
+    assert texts[codes].tolist() == ["17850", "17850", "A 1", "A 1"] and codes.tolist() == [0, 0, 1, 1]

@@ -307,7 +307,10 @@ def normalised_id_codes(raw: Column) -> tuple[np.ndarray, np.ndarray]:
     ``17850`` and ``17850.0`` are one id, one code)."""
     fz = factorized(raw)
     # Most ids are letters and digits only, already normal: they skip the call (a third of the time).
-    normal = [x if type(x) is str and x.isalnum() else _normalise_id(x) for x in fz.uniques]
+    distinct = fz.uniques.tolist()
+    normal = [x if type(x) is str and x.isalnum() else _normalise_id(x) for x in distinct]
+    if normal == distinct:  # every id already normal (the usual case): the codes are the column's own
+        return fz.codes.astype(np.int32), fz.uniques.to_numpy(dtype=object)
     merged, texts = pd.factorize(np.array(normal, dtype=object))
     return merged.astype(np.int32)[fz.codes], np.asarray(texts, dtype=object)
 
