@@ -464,7 +464,9 @@ def read_text_table(
         del text  # let the decoded text go before parsing: it is the largest object of a big file
     header_line = idx + 1
     columns, n, overflow = _parse_csv_body(body, start, delim, headers)
-    rows = header_line + 1 + np.arange(n, dtype=np.int64) + _line_breaks_before(columns, n)
+    rows = header_line + 1 + np.arange(n, dtype=np.int64)
+    if body.find(b'"', start) >= 0:  # only a quoted field can hold a line break (one C scan of the bytes)
+        rows += _line_breaks_before(columns, n)
     return Table(source.name, "", kind, columns, rows, mapping, header_line, enc, delim, overflow)
 
 
