@@ -35,7 +35,7 @@ def _join_sorted(values: pd.Series | None, keys: pd.Series, n_keys: int | None =
         k_codes, key_values = pd.factorize(keys.to_numpy())
     else:
         k_codes, key_values = keys.to_numpy(), np.arange(n_keys)
-    keep = distinct[v_codes] != ""
+    keep = (distinct != "")[v_codes]  # decided per distinct value, not by comparing every line's text
     if len(distinct) > 200:
         frame = pd.DataFrame({"k": keys.to_numpy()[keep], "v": distinct[v_codes[keep]]}).drop_duplicates()
         return frame.sort_values(["k", "v"]).groupby("k", sort=False)["v"].agg(";".join)
