@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from custseg import __version__
@@ -158,6 +159,30 @@ def test_subprocess_end_to_end(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "custseg", "grade", str(tmp_path / "missing.csv"), "-o", "-"],
                          capture_output=True, env=env, timeout=120)
     assert bad.returncode == 1 and b"Traceback" not in bad.stderr
+
+
+def test_subprocess_ends_with_every_output_written_and_its_exit_code(tmp_path):
+    """The entry point ends the process without the interpreter's teardown: what it wrote to a pipe and to
+    files must all be there, and each exit code must come through."""
+    src = tmp_path / "orders.csv"
+    src.write_text("customer_id,order_id,order_date,amount\n" + "".join(
+        f"C{i:05d},O{i},2026-0{1 + i % 9}-1{i % 10},{100 + i}\n" for i in range(5000)), encoding="utf-8")
+    # Buffered output, as a pipe gets by default: what is left in the buffer must still come out.
+    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}, "NO_COLOR": "1"}
+    book = tmp_path / "g.xlsx"
+    proc = subprocess.run([sys.executable, "-m", "custseg", "grade", str(src), "--as-of", "2026-10-31", "-o", "-",
+                           "--problems", str(tmp_path / "p.csv")], capture_output=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode()
+    rows = proc.stdout.decode("utf-8").splitlines()
+    assert len(rows) == 5001 and rows[-1].startswith("C04999,")  # far more than a pipe's buffer, all of it
+    proc = subprocess.run([sys.executable, "-m", "custseg", "grade", str(src), "--as-of", "2026-10-31", "-o", str(book),
+                           "-q"], capture_output=True, env=env, timeout=120)
+    assert proc.returncode == 0 and openpyxl.load_workbook(book, read_only=True)["客户分级"].max_row == 5001
+    usage = subprocess.run([sys.executable, "-m", "custseg", "grade", str(src), "--no-such-option"],
+                           capture_output=True, env=env, timeout=120)
+    assert usage.returncode == 2 and b"No such option" in usage.stderr
+    version = subprocess.run([sys.executable, "-m", "custseg", "--version"], capture_output=True, env=env, timeout=60)
+    assert version.returncode == 0 and version.stdout.startswith(b"custseg ")  # print()ed, flushed only at the end
 
 
 @pytest.mark.parametrize("command", [["--help"], ["grade", "--help"], ["rules", "--help"], ["inspect", "--help"],

@@ -282,7 +282,12 @@ def _output_format(output: str | None, fmt: OutFormat | None) -> str:
 
 def _write_outputs(result: GradeResult, inputs: list[str], output: str | None, fmt: str, lang: str, csv_safe: bool,
                    problems: Path | None, summary_json: Path | None) -> list[tuple[str, str]]:
-    from custseg.write import check_not_an_input, write_problems_csv, write_table, write_text_atomic
+    from custseg.write import (
+        check_not_an_input,
+        write_problems_csv,
+        write_table,
+        write_text_atomic,
+    )
 
     written: list[tuple[str, str]] = []
     problems_note = str(problems) if problems else ""
@@ -532,7 +537,24 @@ def _emit(frame: Any, fmt: TableFormat, title: str) -> None:
 
 
 def main() -> None:
-    app()
+    """The console entry point. Once a command has finished and its output is flushed, the process ends
+    without tearing the interpreter down: freeing a large run's millions of objects one at a time took
+    0.15-0.2 s of the 1M-line benchmark, after every file was written and closed (mypy ends the same
+    way). Outputs are written atomically and the history commits its transactions, so nothing is left
+    to do. Any exit Python would report differently (a message as the code) goes the usual way."""
+    try:
+        app()
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    if code is None or (isinstance(code, int) and not isinstance(code, bool)):
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: let Python report it as it would
+            raise SystemExit(code) from None
+        os._exit(code or 0)
+    raise SystemExit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover
