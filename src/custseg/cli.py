@@ -173,6 +173,12 @@ def grade(
     """Grade customers from order exports and write the graded customer table."""
     import datetime as dt
 
+    from custseg.csv_arrow import CsvPrefetch
+
+    # The first CSV input is read and parsed on a second thread while pandas and the pipeline are imported
+    # (about 0.6 s that one core spent alone); the reader takes the result if it reads the file as guessed.
+    prefetch = CsvPrefetch(Path(orders[0])) if orders and CsvPrefetch.wanted(orders[0]) else None
+
     from custseg.pipeline import GradeOptions, with_previous
     from custseg.pipeline import grade as run_grade
     from custseg.read import Source
@@ -198,6 +204,8 @@ def grade(
     rules = load_rules(rules_file) if rules_file else Rules()
     stdin_bytes = sys.stdin.buffer.read() if "-" in orders else None
     sources = [Source.from_arg(o, stdin_bytes) for o in orders]
+    if prefetch is not None:
+        sources[0].prefetch = prefetch
     opts = GradeOptions(
         column_map=_map(column_map), encoding=encoding, sheets=sheet or None,
         date_order="dayfirst" if dayfirst else "monthfirst" if monthfirst else None,

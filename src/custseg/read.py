@@ -15,14 +15,20 @@ import itertools
 import math
 import re
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
 
+from custseg.csv_arrow import (
+    ARROW_BLOCK_BYTES,
+    CSV_CHUNK_ROWS,
+    CsvPrefetch,
+    EncodedColumns,
+    encode_csv_body,
+)
 from custseg.errors import InputError
 from custseg.fields import (
     MASTER_INDEX,
@@ -57,6 +63,7 @@ class Source:
     name: str
     path: Path | None = None
     data: bytes | None = None
+    prefetch: CsvPrefetch | None = None  # the file read and parsed on a second thread, if it was
 
     @classmethod
     def from_arg(cls, arg: str | Path, stdin_bytes: bytes | None = None) -> Source:
@@ -76,7 +83,10 @@ class Source:
 
     def read_bytes(self, max_bytes: int = DEFAULT_MAX_UNZIPPED_MB * 1024 * 1024) -> bytes:
         if self.data is None:
-            self.data = self._read_file()
+            if self.prefetch is not None:
+                self.data = self.prefetch.bytes()
+            if self.data is None:
+                self.data = self._read_file()
             if self.data[:2] == b"\x1f\x8b":
                 self.data = _gunzip(self.name, self.data, max_bytes)
         return self.data
@@ -85,6 +95,7 @@ class Source:
         """Let a file's bytes go once read (it can be read again); stdin's stay, being the only copy."""
         if self.path is not None:
             self.data = None
+        self.prefetch = None
 
     def _read_file(self) -> bytes:
         assert self.path is not None
@@ -463,7 +474,12 @@ def read_text_table(
         body, start = text[_line_offset(text, idx + 1):].encode("utf-8"), 0
         del text  # let the decoded text go before parsing: it is the largest object of a big file
     header_line = idx + 1
-    columns, n, overflow = _parse_csv_body(body, start, delim, headers)
+    prefetched = None
+    if source.prefetch is not None:
+        # The second thread's parse, if it guessed this file's layout; the bytes and codes are let go either way.
+        prefetched = source.prefetch.take(body, start, delim, len(headers), CSV_CHUNK_ROWS, ARROW_BLOCK_BYTES)
+        source.prefetch = None
+    columns, n, overflow = _parse_csv_body(body, start, delim, headers, prefetched)
     rows = header_line + 1 + np.arange(n, dtype=np.int64)
     if body.find(b'"', start) >= 0:  # only a quoted field can hold a line break (one C scan of the bytes)
         rows += _line_breaks_before(columns, n)
@@ -533,10 +549,6 @@ def _line_offset(text: str | bytes, lines: int) -> int:
     return pos
 
 
-# Lines parsed at a time. Each chunk is reduced to integer codes before the next is read, so a
-# 10M-line file never holds 10M x columns Python strings at once.
-CSV_CHUNK_ROWS = 1_000_000
-ARROW_BLOCK_BYTES = 16 * 2**20  # pyarrow's CSV reader: bytes parsed (and codes made) at a time
 
 
 def _factorize_text(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -591,14 +603,19 @@ class _CodesAcrossChunks:
 
 
 def _parse_csv_body(data: bytes, start: int, delim: str, headers: list[str],
+                    prefetched: tuple[bool, EncodedColumns | None] | None = None,
                     ) -> tuple[dict[str, Factorized], int, list[int]]:
-    """The UTF-8 text of ``data`` from ``start`` on: (columns, number of rows, rows with extra fields)."""
+    """The UTF-8 text of ``data`` from ``start`` on: (columns, number of rows, rows with extra fields).
+    ``prefetched``: a :class:`CsvPrefetch`'s (guessed right, result) for these very bytes."""
     width = len(headers)
     body = io.BytesIO(data)  # shares the bytes, no copy
     body.seek(start)
     if not _NON_SPACE.search(data, start):
         return {h: Factorized.of(np.empty(0, np.int64), []) for h in headers}, 0, []
-    arrow = _parse_csv_arrow(data, start, delim, headers)
+    if prefetched is not None and prefetched[0]:
+        arrow = None if prefetched[1] is None else _encoded_columns(prefetched[1], headers)
+    else:
+        arrow = _parse_csv_arrow(data, start, delim, headers)
     if arrow is not None:
         return arrow[0], arrow[1], []
     columns = [_CodesAcrossChunks() for _ in headers]
@@ -659,96 +676,15 @@ def _parse_csv_body(data: bytes, start: int, delim: str, headers: list[str],
 
 def _parse_csv_arrow(data: bytes, start: int, delim: str, headers: list[str],
                      ) -> tuple[dict[str, Factorized], int] | None:
-    """The body through pyarrow's CSV reader, a block at a time, each column dictionary-encoded in C:
-    1M lines in about 1.2 s against 2.2 s through pandas' C parser and a factorize. It reads fields as
-    pandas' parser does (quotes, doubled quotes, line breaks in quotes, CR/LF/CRLF; compared in the
-    tests; a blank line is a row of empty fields in both); a line with more or fewer fields than the
-    header or an open quote stops it, and None hands the file to pandas and the csv module, which keep
-    such lines."""
-    try:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-        import pyarrow.csv as pcsv
-    except ImportError:
-        return None
-    names = [str(j) for j in range(len(headers))]
-    columns = [_ArrowCodesAcrossGroups() for _ in headers]
-    n = 0
-    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="custseg-encode")
-    try:
-        reader = pcsv.open_csv(
-            pa.BufferReader(pa.py_buffer(data).slice(start)),  # the file's bytes, not a copy
-            read_options=pcsv.ReadOptions(column_names=names, block_size=ARROW_BLOCK_BYTES),
-            parse_options=pcsv.ParseOptions(delimiter=delim, newlines_in_values=True, ignore_empty_lines=False),
-            convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), null_values=[],
-                                                strings_can_be_null=False, quoted_strings_can_be_null=False),
-        )
-        group: list = []
-
-        def encode_column(j: int) -> tuple[np.ndarray, Any]:
-            encoded = pc.dictionary_encode(pa.chunked_array([b.column(j) for b in group], pa.string()))
-            indices = [c.indices.to_numpy(zero_copy_only=False) for c in encoded.chunks]
-            return np.concatenate(indices) if len(indices) != 1 else indices[0], encoded.chunk(0).dictionary
-
-        def encode() -> None:
-            # A million lines at a time, as the pandas path: one dictionary across the group's blocks.
-            # pyarrow encodes without the GIL, so the columns go two at a time: 0.44 -> 0.30 s for 1M lines
-            # on two cores. map() keeps the columns' order; each column's groups stay in file order.
-            for acc, (indices, dictionary) in zip(columns, pool.map(encode_column, range(len(columns))),
-                                                  strict=True):
-                acc.add(indices, dictionary)
-            group.clear()
-
-        rows = 0
-        for batch in reader:
-            group.append(batch)
-            rows += batch.num_rows
-            n += batch.num_rows
-            if rows >= CSV_CHUNK_ROWS:
-                encode()
-                rows = 0
-        if group:
-            encode()
-    except pa.ArrowInvalid:
-        return None
-    finally:
-        pool.shutdown()
-    if n == 0:
-        return None
-    return {h: acc.result() for h, acc in zip(headers, columns, strict=True)}, n
+    """:func:`custseg.csv_arrow.encode_csv_body` as the columns of a table (None: pyarrow refused the body)."""
+    encoded = encode_csv_body(data, start, delim, len(headers), CSV_CHUNK_ROWS, ARROW_BLOCK_BYTES)
+    return None if encoded is None else _encoded_columns(encoded, headers)
 
 
-class _ArrowCodesAcrossGroups:
-    """One column's codes over the groups of lines pyarrow encoded one at a time, into one list of distinct
-    texts in order of first appearance (as _CodesAcrossChunks gives). The groups' dictionaries are encoded
-    together once, at the end, in C: looking each group's distinct texts up in a Python dict made reading
-    a 10M-line file take 25 s, most of it on ids and amounts, whose texts are mostly new in every group."""
-
-    def __init__(self) -> None:
-        self.indices: list[np.ndarray] = []
-        self.dictionaries: list[Any] = []
-
-    def add(self, indices: np.ndarray, dictionary: Any) -> None:
-        self.indices.append(indices.astype(np.int32, copy=False))  # a 10M-line file's codes: 40 MB a column, not 80
-        self.dictionaries.append(dictionary)
-
-    def result(self) -> Factorized:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        if len(self.dictionaries) == 1:
-            codes, distinct = self.indices[0], self.dictionaries[0]
-        else:
-            # large_string: the dictionaries together may pass the 2 GB a string array can hold.
-            together = pc.dictionary_encode(pa.concat_arrays([d.cast(pa.large_string()) for d in self.dictionaries]))
-            remap = together.indices.to_numpy(zero_copy_only=False).astype(np.int32)
-            parts, at = [], 0
-            for indices, dictionary in zip(self.indices, self.dictionaries, strict=True):
-                parts.append(remap[at:at + len(dictionary)][indices])
-                at += len(dictionary)
-            codes, distinct = np.concatenate(parts), together.dictionary
-        self.indices, self.dictionaries = [], []
-        return Factorized.of(codes, distinct.to_numpy(zero_copy_only=False))
+def _encoded_columns(encoded: EncodedColumns, headers: list[str]) -> tuple[dict[str, Factorized], int]:
+    columns = {h: Factorized.of(codes, texts) for h, codes, texts in zip(headers, encoded.codes, encoded.texts,
+                                                                            strict=True)}
+    return columns, encoded.n
 
 
 _NON_SPACE = re.compile(rb"\S")
