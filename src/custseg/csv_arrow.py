@@ -179,6 +179,9 @@ class CsvPrefetch:
             result = None
         if not self.dropped:  # a wrong guess's codes are not kept once the reader has passed them by
             self.result = result
+        # pyarrow's allocator keeps what this thread freed (the parsed blocks) for the thread; handed back
+        # here, it does not sit on top of the run's peak (0.1 GB on the 1M-line benchmark).
+        _release_arrow_memory()
 
     def bytes(self) -> bytes | None:
         """The file's bytes once read (None if they could not be; the caller reads again for the error)."""
@@ -197,6 +200,14 @@ class CsvPrefetch:
         result = self.result if hit else None
         self.data = self.result = None
         return hit, result
+
+
+def _release_arrow_memory() -> None:
+    import sys
+
+    arrow = sys.modules.get("pyarrow")
+    if arrow is not None:
+        arrow.default_memory_pool().release_unused()
 
 
 def _guess_layout(data: bytes) -> tuple[int, str, int, int, int] | None:
