@@ -26,7 +26,7 @@ from custseg.values import (
     normalised_id_codes,
     parse_amounts,
     parse_dates,
-    status_kinds,
+    status_kind_codes,
     stripped,
     trimmed_categorical,
 )
@@ -277,9 +277,12 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
     lines["currency"] = codes.where(codes != "", opts.currency or "")
     lines["currency_declared"] = codes.eq("")
 
-    kinds = status_kinds(cols[m["status"]], opts.status_map) if "status" in m else pd.Series("order", index=index)
-    lines["status_kind"] = pd.Categorical(kinds, categories=STATUS_KINDS)
-    amount = amount.where(kinds != "returned", -amount.abs())
+    # Status kinds and dispositions as codes into their few names: compared and set as small integers.
+    kinds = (status_kind_codes(cols[m["status"]], STATUS_KINDS, opts.status_map) if "status" in m
+             else np.zeros(n, dtype=np.int8))
+    lines["status_kind"] = pd.Categorical.from_codes(kinds, categories=STATUS_KINDS)
+    returned, cancelled = kinds == STATUS_KINDS.index("returned"), kinds == STATUS_KINDS.index("cancelled")
+    amount = amount.where(~returned, -amount.abs())
     lines["amount"] = amount
 
     # Text columns the per-customer groupbys read are categoricals (codes into the distinct texts).
@@ -295,13 +298,13 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
         flag(over, headers[-1], "extra_fields")
         bad |= over
 
-    disposition = pd.Series("used", index=index, dtype=object)
-    disposition[bad] = "problem"
+    disposition = np.full(n, DISPOSITIONS.index("used"), dtype=np.int8)
+    disposition[bad.to_numpy()] = DISPOSITIONS.index("problem")
     # A cancelled line counts for nothing, so its other defects do not matter.
-    disposition[live & kinds.eq("cancelled")] = "cancelled"
-    disposition[total] = "total"
-    disposition[blank] = "blank"
-    lines["disposition"] = pd.Categorical(disposition, categories=DISPOSITIONS)
+    disposition[live.to_numpy() & cancelled] = DISPOSITIONS.index("cancelled")
+    disposition[total.to_numpy()] = DISPOSITIONS.index("total")
+    disposition[blank.to_numpy()] = DISPOSITIONS.index("blank")
+    lines["disposition"] = pd.Categorical.from_codes(disposition, categories=DISPOSITIONS)
     if "customer_id" in m:
         # The ids as codes too: the per-customer groupbys take them instead of hashing every line's id text.
         lines[CUSTOMER_KEY] = id_codes
@@ -309,6 +312,6 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
     probs = pd.concat(problems, ignore_index=True) if problems else empty_problems()
     if len(probs):
         # Problems on rows that are cancelled or totals are not problems after all.
-        keep_rows = set(table.rows[(disposition == "problem").to_numpy()].tolist())
+        keep_rows = set(table.rows[disposition == DISPOSITIONS.index("problem")].tolist())
         probs = probs[probs["row"].isin(keep_rows)]
     return lines.reset_index(drop=True), probs, duplicates

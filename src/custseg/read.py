@@ -549,8 +549,6 @@ def _line_offset(text: str | bytes, lines: int) -> int:
     return pos
 
 
-
-
 def _factorize_text(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Codes and distinct texts of a column of str, where missing fields (None/NaN) read as ""."""
     # The NA sentinel spares pandas a separate pass over the column looking for missing values.

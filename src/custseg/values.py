@@ -236,7 +236,7 @@ def parse_amounts(raw: Column, decimal_comma: bool | None = None) -> ParsedAmoun
                          decimal_comma=parsed.decimal_comma)
 
 
-_PLAIN_NUMBER = r"-?\d+(?:\.\d+)?"
+_PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
 def _parse_amounts(raw: pd.Series, decimal_comma: bool | None = None) -> ParsedAmounts:
@@ -246,8 +246,7 @@ def _parse_amounts(raw: pd.Series, decimal_comma: bool | None = None) -> ParsedA
         decimal_comma = False  # no comma anywhere: nothing can be a decimal comma
     if decimal_comma:
         return _parse_amounts_full(raw, decimal_comma)
-    # pandas' loop over the texts: half the time of a generator calling the regex.
-    plain = raw.str.fullmatch(_PLAIN_NUMBER, na=False).to_numpy(dtype=bool)
+    plain = np.fromiter((bool(_PLAIN_NUMBER.fullmatch(x)) for x in items), dtype=bool, count=len(items))
     if not plain.any():
         return _parse_amounts_full(raw, decimal_comma)
     value = pd.Series(np.nan, index=raw.index)
@@ -333,13 +332,19 @@ RETURNED_WORDS = ("returned", "return", "refund", "refunded", "退货", "退款"
                   "credit")
 
 
-def status_kinds(raw: Column, extra: dict[str, str] | None = None) -> pd.Series:
-    """'order', 'cancelled' or 'returned' for each status text (case-insensitive, trimmed)."""
+def status_kind_codes(raw: Column, kinds: tuple[str, ...], extra: dict[str, str] | None = None) -> np.ndarray:
+    """Each status text's kind ('order', 'cancelled' or 'returned'; case-insensitive, trimmed) as an int8 code
+    into ``kinds`` (-1 for a kind not among them), decided per distinct status: comparing a million kind
+    texts cost 0.04 s a comparison."""
+    fz = factorized(raw)
+    return pd.Categorical(_distinct_status_kinds(fz, extra), categories=kinds).codes[fz.codes]
+
+
+def _distinct_status_kinds(fz: Factorized, extra: dict[str, str] | None) -> pd.Series:
     table = {w.casefold(): "cancelled" for w in CANCELLED_WORDS}
     table.update({w.casefold(): "returned" for w in RETURNED_WORDS})
     table.update({k.strip().casefold(): v for k, v in (extra or {}).items()})
-    fz = factorized(raw)
-    return fz.take(fz.trimmed.str.casefold().map(table).fillna("order").astype(object))
+    return fz.trimmed.str.casefold().map(table).fillna("order").astype(object)
 
 
 SAMPLE_WORDS = ("样品单", "样单", "样品", "打样", "sample", "samples", "sample order", "trial order", "试单")
