@@ -800,7 +800,7 @@ class _ParallelDeflate:
         while len(self.buffer) > DEFLATE_BLOCK:  # > not >=: the last block is never empty
             self._submit(last=False)
         done = []
-        # Hand back the blocks finished so far, in order; wait when four are queued (16 MiB held at most).
+        # Hand back the blocks finished so far, in order; wait once five are queued (about 20 MiB held at most).
         while self.pending and (self.pending[0].done() or len(self.pending) > 4):
             done.append(self.pending.pop(0).result())
         return b"".join(done)
