@@ -5,11 +5,15 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from custseg.errors import CurrencyError, InputError
+
+if TYPE_CHECKING:
+    from custseg.values import Factorized
 
 # Symbols and words that stand for a currency in exports. "¥" is CNY unless the user says JPY (--yen).
 SYMBOLS: dict[str, str] = {
@@ -55,16 +59,13 @@ def normalise_currency(token: str, yen: str = "CNY") -> str | None:
     return None
 
 
-def currency_codes(tokens: pd.Series, yen: str = "CNY") -> tuple[pd.Series, pd.Series]:
-    """(codes, bad): ISO codes per row ("" where no token) and a mask of tokens that are not currencies."""
-    from custseg.values import factorized
-
-    fz = factorized(tokens)
-    codes_idx, uniq = fz.codes, fz.uniques
-    looked = np.array([normalise_currency(str(t), yen) or "" for t in uniq], dtype=object)
-    bad_u = np.array([bool(str(t).strip()) for t in uniq], dtype=bool) & (looked == "")
-    codes = pd.Series(looked[codes_idx], index=tokens.index, dtype=object)
-    return codes, pd.Series(bad_u[codes_idx], index=tokens.index)
+def currency_codes(tokens: Factorized, yen: str = "CNY") -> tuple[np.ndarray, np.ndarray]:
+    """(codes, bad) for each distinct token of ``tokens``: its ISO code ("" where the token is blank or not
+    a currency) and whether it is a token that is not a currency. The lines take them by code."""
+    distinct = tokens.uniques.tolist()
+    looked = np.array([normalise_currency(str(t), yen) or "" for t in distinct], dtype=object)
+    bad = np.array([bool(str(t).strip()) for t in distinct], dtype=bool) & (looked == "")
+    return looked, bad
 
 
 @dataclass

@@ -20,6 +20,7 @@ from custseg.values import (
     DateOrder,
     Factorized,
     blank_cells,
+    factorized,
     is_sample,
     is_total_label,
     normalised_id_categorical,
@@ -161,6 +162,16 @@ def _exact_duplicate_rows(columns: dict[str, Factorized], rows: np.ndarray) -> i
     return int(len(key) - len(pd.unique(key)))
 
 
+def _either(column: Factorized, fallback: Factorized) -> Factorized:
+    """Each line's trimmed text of ``column``, or where that is blank the text of ``fallback``: worked out
+    once per distinct pair of the two, not per line."""
+    width = len(fallback.uniques)
+    pair_codes, pairs = pd.factorize(column.codes.astype(np.int64) * width + fallback.codes)
+    own = column.trimmed.to_numpy(dtype=object)[pairs // width]
+    other = fallback.uniques.to_numpy(dtype=object)[pairs % width]
+    return Factorized.of(pair_codes, np.where(own == "", other, own), column.index)
+
+
 def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """(lines, problems, duplicate_lines) for one order table; lines keep every row of the table."""
     cols = table.columns
@@ -229,10 +240,10 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
     bad |= missing_date | bad_date
     lines["order_date"] = dates
 
-    token = pd.Series("", index=index)
+    token = Factorized.of(np.zeros(n, dtype=np.int32), [""], index)  # each line's currency token: none yet
     if "amount" in m:
         parsed = parse_amounts(cols[m["amount"]], opts.decimal_comma)
-        amount, token = parsed.value, parsed.currency_token
+        amount, token = parsed.value, parsed.tokens
         amount_blank = pd.Series(blank_cells(cols[m["amount"]]), index=index)
     else:
         amount = pd.Series(np.nan, index=index)
@@ -243,7 +254,9 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
         p = parse_amounts(cols[m["unit_price"]], opts.decimal_comma)
         fill = amount_blank
         amount = amount.where(~fill, q.value * p.value)
-        token = token.where(~(fill & token.eq("")), p.currency_token)
+        texts = token.texts()
+        texts = np.where(fill.to_numpy() & (texts == ""), p.tokens.texts(), texts)
+        token = factorized(pd.Series(texts, index=index, dtype=object))
         amount_col = m.get("amount") or m["unit_price"]
         computed_bad = fill & (q.value.isna() | p.value.isna())
         no_inputs = fill & blank_cells(cols[m["quantity"]]) & blank_cells(cols[m["unit_price"]])
@@ -265,17 +278,20 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
 
     # Currency: the currency column, else a symbol or code in the amount cell, else the declared one.
     if "currency" in m:
-        cur_text = stripped(cols[m["currency"]])
-        token = cur_text.where(cur_text != "", token)
-    codes, bad_cur = currency_codes(token.astype(str), opts.yen)
-    bad_cur &= live
+        token = _either(factorized(cols[m["currency"]]), token)
+    # Decided once per distinct token (a handful), and taken by code.
+    looked, bad_token = currency_codes(token, opts.yen)
+    bad_cur = live & bad_token[token.codes]
     cur_col = m.get("currency") or m.get("amount") or m.get("unit_price", "")
     if bad_cur.any():
-        problems.append(problem(table.file, table.sheet, table.rows[bad_cur.to_numpy()], cur_col,
-                                token[bad_cur], "unknown_currency"))
+        where_bad = bad_cur.to_numpy()
+        problems.append(problem(table.file, table.sheet, table.rows[where_bad], cur_col,
+                                list(token.uniques.to_numpy(dtype=object)[token.codes[where_bad]]),
+                                "unknown_currency"))
     bad |= bad_cur
-    lines["currency"] = codes.where(codes != "", opts.currency or "")
-    lines["currency_declared"] = codes.eq("")
+    none = looked == ""
+    lines["currency"] = pd.Series(np.where(none, opts.currency or "", looked)[token.codes], index=index, dtype=object)
+    lines["currency_declared"] = none[token.codes]
 
     # Status kinds and dispositions as codes into their few names: compared and set as small integers.
     kinds = (status_kind_codes(cols[m["status"]], STATUS_KINDS, opts.status_map) if "status" in m

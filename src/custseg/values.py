@@ -228,12 +228,27 @@ class ParsedAmounts:
     decimal_comma: bool
 
 
-def parse_amounts(raw: Column, decimal_comma: bool | None = None) -> ParsedAmounts:
+@dataclass
+class ParsedColumn:
+    """:class:`ParsedAmounts` of a whole column, its currency tokens kept as codes into the few distinct
+    tokens: the currency step decides each distinct token once instead of comparing a million texts."""
+
+    value: pd.Series
+    tokens: Factorized
+    decimal_comma: bool
+
+    @property
+    def currency_token(self) -> pd.Series:
+        return pd.Series(self.tokens.texts(), index=self.tokens.index, dtype=object)
+
+
+def parse_amounts(raw: Column, decimal_comma: bool | None = None) -> ParsedColumn:
     """See :func:`_parse_amounts`; parsed once per distinct text."""
     fz = factorized(raw)
     parsed = _parse_amounts(fz.uniques, decimal_comma)
-    return ParsedAmounts(value=fz.take(parsed.value), currency_token=fz.take(parsed.currency_token),
-                         decimal_comma=parsed.decimal_comma)
+    token_codes, tokens = pd.factorize(parsed.currency_token.to_numpy(dtype=object))
+    return ParsedColumn(value=fz.take(parsed.value), tokens=Factorized.of(token_codes[fz.codes], tokens, fz.index),
+                        decimal_comma=parsed.decimal_comma)
 
 
 _PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
