@@ -208,19 +208,21 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
         total |= is_total_label(cols[c])
     total &= ~blank
 
-    names = col("customer_name") if "customer_name" in m else None
     if "customer_id" in m:
         id_codes, id_texts = normalised_id_codes(cols[m["customer_id"]])
         ids = pd.Series(id_texts[id_codes], index=index, dtype=object)
+        no_id = (id_texts == "")[id_codes]  # decided per distinct id
     else:
+        names = col("customer_name")
         assert names is not None
         ids = names.str.replace(r"\s+", " ", regex=True)
+        no_id = (ids == "").to_numpy()
     lines["customer_id"] = ids
-    lines["customer_name"] = trimmed_categorical(cols[m["customer_name"]]) if names is not None else ""
+    lines["customer_name"] = trimmed_categorical(cols[m["customer_name"]]) if "customer_name" in m else ""
     bad = pd.Series(False, index=index)
     live = ~blank & ~total
 
-    missing_cust = live & (ids == "")
+    missing_cust = live & no_id
     flag(missing_cust, m.get("customer_id") or m["customer_name"], "missing_customer")
     bad |= missing_cust
 
