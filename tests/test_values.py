@@ -7,9 +7,12 @@ import pandas as pd
 
 from custseg.values import (
     Factorized,
+    _PLAIN_NUMBER,
+    _plain_numbers,
     _text,
     _trimmed,
     blank_cells,
+    categorical_of_distinct,
     is_total_label,
     parse_amounts,
     stripped,
@@ -24,6 +27,23 @@ def test_trimmed_texts_are_the_pandas_strip_on_every_character():
     assert _trimmed(values).tolist() == _text(values).tolist()
     mixed = pd.Series([" a ", None, np.nan, 12.5, "\u3000b"], dtype=object)  # not all str: pandas' path
     assert _trimmed(mixed).tolist() == ["a", "", "", "12.5", "b"]
+
+
+def test_blank_texts_by_isspace_are_the_blank_ones_after_strip():
+    texts = [t for ch in EVERY_CHARACTER for t in (ch, ch * 2, f"{ch}a")] + [""]
+    expected = [not t.strip() for t in texts]
+    assert Factorized.of(np.arange(len(texts)), texts).blank.tolist() == expected
+    trimmed_first = Factorized.of(np.arange(len(texts)), texts)
+    assert trimmed_first.trimmed is not None and trimmed_first.blank.tolist() == expected
+
+
+def test_categorical_of_distinct_texts_is_the_checked_one():
+    texts = np.array(["b", "a", "", "c d"], dtype=object)
+    codes = np.array([3, 0, 0, 2, 1], dtype=np.int32)
+    fast = categorical_of_distinct(codes, texts)
+    checked = pd.Categorical.from_codes(codes, categories=pd.Index(texts, dtype=object))
+    assert fast.dtype == checked.dtype and fast.codes.tolist() == checked.codes.tolist()
+    assert fast.categories.dtype == object and list(fast) == ["c d", "b", "b", "", "a"]
 
 
 def test_blank_and_stripped_cells_by_distinct_value():
@@ -44,6 +64,21 @@ def test_amounts_plain_and_written_with_currencies():
     assert parsed.value.tolist()[:6] == [12.0, -3.5, 1200.0, 1200.0, -40.0, 7.0]
     assert parsed.value.iloc[6:].isna().all()
     assert parsed.currency_token.tolist() == ["", "", "$", "", "", "EUR", "", ""]
+
+
+def test_plain_numbers_found_and_cast_as_python_and_pandas_do():
+    rng = np.random.default_rng(11)
+    texts = [f"{rng.integers(0, 10**12)}.{rng.integers(0, 10**9):0{rng.integers(1, 10)}d}" for _ in range(2000)]
+    texts += [repr(float(x)) for x in rng.random(2000) * 10.0 ** rng.integers(-3, 15, 2000)]
+    texts += ["7", "-12", "007", "00.50", "-0.0", "99999999999999999999999", "9007199254740993", "1.5e3", "1,200",
+              "$5", " 5", "5 ", "", "-", ".5", "5.", "１２３", "٣.٥", "１.5", "12\n"]
+    plain, values = _plain_numbers(texts)
+    expected_plain = np.array([bool(_PLAIN_NUMBER.fullmatch(t)) for t in texts])
+    assert plain.tolist() == expected_plain.tolist()
+    ascii_plain = [t for t, p in zip(texts, plain) if p and t.isascii()]
+    expected = pd.to_numeric(pd.Series(ascii_plain, dtype=object)).astype(float).to_numpy()
+    assert np.array_equal(values[: len(ascii_plain)], expected)  # the ASCII ones come first in texts
+    assert np.array_equal(values[len(ascii_plain):], [123.0, 3.5, 1.5])  # full-width and Arabic-Indic digits
 
 
 def test_duplicate_rows_by_hash_and_exact_count_agree_with_pandas():
