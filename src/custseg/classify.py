@@ -49,9 +49,9 @@ def rfm_class(table: pd.DataFrame) -> tuple[pd.Series, dict[str, float]]:
     out = pd.Series("", index=table.index, dtype=object)
     if scored.any():
         hi = {s: (table.loc[scored, s].astype(float) >= means[s]).to_numpy() for s in means}
-        keys = [RFM_CLASSES[(bool(a), bool(b), bool(c))] for a, b, c in zip(hi["r_score"], hi["f_score"], hi["m_score"],
-                                                                           strict=True)]
-        out[scored] = keys
+        # The eight classes as a table indexed by the three bits: no Python step per customer.
+        classes = np.array([RFM_CLASSES[(bool(k & 4), bool(k & 2), bool(k & 1))] for k in range(8)], dtype=object)
+        out[scored] = classes[hi["r_score"] * 4 + hi["f_score"] * 2 + hi["m_score"]]
     return out, means
 
 
@@ -64,10 +64,11 @@ def segments(table: pd.DataFrame, rules: Rules) -> pd.Series:
     scored = table["r_score"].notna()
     out = pd.Series("", index=table.index, dtype=object)
     if scored.any():
-        r = table.loc[scored, "r_score"].astype(int).to_numpy()
-        fm = [fm_score(int(f), int(m)) for f, m in zip(table.loc[scored, "f_score"], table.loc[scored, "m_score"],
-                                                       strict=True)]
-        out[scored] = [grid[(a, b)] for a, b in zip(r, fm, strict=True)]
+        r, f, m = (table.loc[scored, s].astype(int).to_numpy().astype(np.int64) for s in ("r_score", "f_score", "m_score"))
+        # Each distinct (R, F, M) looked up once (at most 125 of them), then taken by code.
+        codes, distinct = pd.factorize((r * 1000 + f) * 1000 + m)
+        keys = [grid[(int(k // 1_000_000), fm_score(int(k // 1000 % 1000), int(k % 1000)))] for k in distinct]
+        out[scored] = np.array(keys, dtype=object)[codes]
     return out
 
 
@@ -160,17 +161,21 @@ def tiers(table: pd.DataFrame, rules: Rules) -> tuple[pd.Series, pd.Series, pd.S
 
 def tags(table: pd.DataFrame, rules: Rules) -> pd.Series:
     """The keys of the tag rules that hold, sorted and joined with ';'."""
-    joined = pd.Series("", index=table.index, dtype=object)
     hits = {t.key: _evaluate(t.when, table, f"tags[{i}] ({t.key})") for i, t in enumerate(rules.tags)}
-    for key in sorted(hits):
-        joined = joined + np.where(hits[key], key + ";", "")
-    return joined.str.rstrip(";").astype(object)
+    keys = sorted(hits)
+    # Each customer's set of tags as bits of one number; the text is joined once per distinct set.
+    sets = np.zeros(len(table), dtype=object if len(keys) > 62 else np.int64)
+    for bit, key in enumerate(keys):
+        sets = sets + np.where(hits[key].to_numpy(dtype=bool), 1 << bit, 0)
+    codes, distinct = pd.factorize(sets)
+    texts = [";".join(k for bit, k in enumerate(keys) if int(d) >> bit & 1) for d in distinct]
+    return pd.Series(np.array(texts, dtype=object)[codes], index=table.index, dtype=object)
 
 
 def service_plan(table: pd.DataFrame, rules: Rules, as_of: pd.Timestamp, lang: str) -> pd.DataFrame:
-    by_key = {t.key: t for t in rules.tiers}
-    action = table["tier"].map(lambda k: (by_key[k].action_zh if lang == "zh" else by_key[k].action_en) or "")
-    days = table["tier"].map(lambda k: by_key[k].follow_up_days).astype("int64")
+    actions = {t.key: (t.action_zh if lang == "zh" else t.action_en) or "" for t in rules.tiers}
+    action = table["tier"].map(actions)
+    days = table["tier"].map({t.key: t.follow_up_days for t in rules.tiers}).astype("int64")
     base = pd.Series(as_of, index=table.index)
     if "last_contact_date" in table.columns:
         contact = pd.to_datetime(table["last_contact_date"], errors="coerce")

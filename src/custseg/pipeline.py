@@ -412,7 +412,11 @@ def _grade(
     geo = geography(table["country"], rules.home_country, blocs_file=rules.trade_blocs_file)
     for c in geo.columns:
         table[c] = geo[c].to_numpy()
-    unknown = (table["country"].astype(str).str.strip() != "") & (table["country_code"] == "")
+    # Only the customers without a country code can have an unknown country: their texts alone are trimmed.
+    unknown = pd.Series(False, index=table.index)
+    no_code = (table["country_code"] == "").to_numpy(dtype=bool)
+    if no_code.any():
+        unknown[no_code] = (table.loc[no_code, "country"].astype(str).str.strip() != "").to_numpy(dtype=bool)
     if unknown.any():
         problems.append(_customer_warnings(table[unknown], lines, "country", "unknown_country"))
     table["tier"], table["tier_rule"], bad_override = tiers(table, rules)
@@ -556,10 +560,12 @@ def _order_columns(table: pd.DataFrame) -> pd.DataFrame:
                 "order_lines", "tier_override"}
     change = [c for c in CHANGE_COLUMNS if c in table.columns]
     extra = [c for c in table.columns if c not in OUTPUT_COLUMNS and c not in internal and c not in change]
-    out = table[OUTPUT_COLUMNS + change + extra].copy()
+    out = table[OUTPUT_COLUMNS + change + extra]  # selecting columns by a list makes a new frame
     if "tier_override" in table.columns:
         out.insert(out.columns.get_loc("tier_rule") + 1, "tier_override", table["tier_override"].fillna(""))
-    return out.sort_values("customer_id", kind="stable").reset_index(drop=True)
+    if not out["customer_id"].is_monotonic_increasing:  # the per-customer figures come sorted already
+        out = out.sort_values("customer_id", kind="stable")
+    return out.reset_index(drop=True)
 
 
 def _revenue_by_currency(lines: pd.DataFrame) -> pd.DataFrame:

@@ -48,6 +48,23 @@ def band_scores(values: pd.Series, bounds: list[float], higher_is_better: bool) 
     return out
 
 
+def _score_codes(r: pd.Series, f: pd.Series, m: pd.Series, scored: pd.Series) -> pd.Series:
+    """``r.astype(str) + f.astype(str) + m.astype(str)`` ("" where not scored), made once for each distinct
+    (R, F, M) there is (at most 125) and taken by code, instead of three strings and two joins a customer."""
+    key = np.zeros(len(r), dtype=np.int64)
+    for score in (r, f, m):
+        # Each score as a number (-1 for a missing one); any value a score can take stays apart.
+        values = score.astype("Int64").fillna(-1).to_numpy(dtype=np.int64)
+        distinct, values = np.unique(values, return_inverse=True)
+        key = key * len(distinct) + values.reshape(-1)  # scores take a few values: no overflow
+    codes, _ = pd.factorize(key)
+    if len(codes) == 0:
+        return pd.Series("", index=r.index, dtype=object)
+    _, firsts = np.unique(codes, return_index=True)  # one customer of each distinct (R, F, M)
+    texts = (r.iloc[firsts].astype(str) + f.iloc[firsts].astype(str) + m.iloc[firsts].astype(str)).to_numpy(dtype=object)
+    return pd.Series(texts[codes], index=r.index, dtype=object).where(scored, "").astype(object)
+
+
 @dataclass
 class ScoreReport:
     """What each score means on this data, for the run info and ``rules check``."""
@@ -78,22 +95,22 @@ def score_customers(table: pd.DataFrame, rules: ScoreRules) -> tuple[pd.DataFram
         methods = ("day bands", "order-count bands", "quantile")
     out = table.copy()
     out["r_score"], out["f_score"], out["m_score"] = r, f, m
-    code = r.astype(str) + f.astype(str) + m.astype(str)
-    out["rfm_score"] = code.where(scored, "").astype(object)
+    out["rfm_score"] = _score_codes(r, f, m, scored)
     rows = []
     collapsed = []
     for name, metric, s, how in (("r_score", "recency_days", r, methods[0]), ("f_score", "frequency", f, methods[1]),
                                  ("m_score", "monetary", m, methods[2])):
         values = table[metric].where(scored)
+        present = s.notna().to_numpy(dtype=bool)
+        by_level = values[present].groupby(s[present].to_numpy(dtype=np.int64))  # one pass, not one per level
+        lows, highs, counts = by_level.min(), by_level.max(), by_level.size()
         levels = 0
         for level in range(5, 0, -1):
-            sel = s == level
-            sel = sel.fillna(False).astype(bool)
-            count = int(sel.sum())
+            count = int(counts.get(level, 0))
             levels += count > 0
             rows.append({"score": name, "method": how, "level": level,
-                         "min": float(values[sel].min()) if count else None,
-                         "max": float(values[sel].max()) if count else None, "customers": count})
+                         "min": float(lows[level]) if count else None,
+                         "max": float(highs[level]) if count else None, "customers": count})
         if 0 < scored.sum() and levels < 5:
             collapsed.append({"score": name, "levels": levels, "method": how})
     return out, ScoreReport(rules.method, pd.DataFrame(rows), collapsed)
