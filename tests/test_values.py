@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from custseg.values import (
-    Factorized,
     _PLAIN_NUMBER,
+    Factorized,
     _plain_numbers,
     _text,
     _trimmed,
