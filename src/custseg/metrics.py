@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from custseg.money import CurrencyCodes
 from custseg.orders import CUSTOMER_KEY, customer_key_texts
 
 
@@ -94,7 +95,7 @@ def _order_keys(order_ids: pd.Series, rows: np.ndarray, dates: np.ndarray) -> np
 
 
 def customer_metrics(lines: pd.DataFrame, as_of: pd.Timestamp, window_start: pd.Timestamp | None,
-                     rows: np.ndarray | None = None) -> pd.DataFrame:
+                     rows: np.ndarray | None = None, currencies: CurrencyCodes | None = None) -> pd.DataFrame:
     """One row per customer found in ``lines[rows]`` (the used and outside-window lines, amounts in base
     currency). The lines are read a column at a time rather than copied as a frame: on millions of lines
     that copy was the largest object of the run.
@@ -162,7 +163,14 @@ def customer_metrics(lines: pd.DataFrame, as_of: pd.Timestamp, window_start: pd.
     out["sample_orders"] = out["sample_orders"].fillna(0).astype("int64")
     out["orders_excluding_samples"] = out["lifetime_frequency"] - out["sample_orders"]
 
-    out["currencies"] = _join_sorted(pd.Series(col("currency", object)), pd.Series(cust), len(ids))
+    if currencies is None:
+        out["currencies"] = _join_sorted(pd.Series(col("currency", object)), pd.Series(cust), len(ids))
+    else:  # the codes in name order: the currencies' sorted codes without hashing a text a line again
+        order = np.argsort(currencies.names, kind="stable")
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        out["currencies"] = _join_sorted(None, pd.Series(cust), len(ids),
+                                         (rank[currencies.codes[rows]], currencies.names[order]))
     # Categories as codes in name order: grouping and sorting integers, names looked up at the end.
     cat_codes, cat_names = _sorted_text_codes(lines["category"], rows)
     out["categories"] = _join_sorted(None, pd.Series(cust), len(ids), (cat_codes, cat_names))
@@ -171,10 +179,14 @@ def customer_metrics(lines: pd.DataFrame, as_of: pd.Timestamp, window_start: pd.
     pair = cust[has_cat].astype(np.int64) * n_cats + cat_codes[has_cat]  # sorts as (customer, category) does
     cat = pd.Series(data["amount"].to_numpy()[has_cat]).groupby(pair).sum()
     cat_cust, cat_code, cat_amount = cat.index.to_numpy() // n_cats, cat.index.to_numpy() % n_cats, cat.to_numpy()
-    # Each customer's main category: the largest amount, the first name on a tie (the pairs are distinct).
-    order = np.lexsort((cat_code, -cat_amount, cat_cust))
-    firsts, at, counts = np.unique(cat_cust[order], return_index=True, return_counts=True)
-    out["main_category"] = pd.Series(cat_names[cat_code[order][at]], index=firsts)
+    # Each customer's main category: the largest amount, the first name on a tie. The pairs come sorted by
+    # customer, then category name (the groupby sorts its keys), so each customer's pairs are one run and the
+    # first pair in it that has the run's largest amount is the one (the sums skip NaN: none is NaN).
+    firsts, at, counts = np.unique(cat_cust, return_index=True, return_counts=True)
+    largest = np.repeat(np.maximum.reduceat(cat_amount, at), counts) if len(at) else cat_amount
+    top = np.flatnonzero(cat_amount == largest)
+    _, first_top = np.unique(cat_cust[top], return_index=True)
+    out["main_category"] = pd.Series(cat_names[cat_code[top[first_top]]], index=firsts)
     out["category_count"] = pd.Series(counts, index=firsts)
     out["category_count"] = out["category_count"].fillna(0).astype("int64")
     out["order_lines"] = data.groupby("c").size()

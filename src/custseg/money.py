@@ -69,6 +69,36 @@ def currency_codes(tokens: Factorized, yen: str = "CNY") -> tuple[np.ndarray, np
 
 
 @dataclass
+class CurrencyCodes:
+    """Each line's currency as a code into the few distinct ones, made once and read by every step that
+    compares, groups or counts currencies: each of those cost 0.03-0.05 s on a million currency texts."""
+
+    codes: np.ndarray
+    names: np.ndarray  # object: the distinct currencies, in order of first appearance
+
+    @classmethod
+    def of(cls, currency: pd.Series | np.ndarray) -> CurrencyCodes:
+        codes, names = pd.factorize(np.asarray(currency, dtype=object), use_na_sentinel=False)
+        return cls(codes, np.asarray(names, dtype=object))
+
+    def lines_in(self, name: str) -> np.ndarray:
+        return (self.names == name)[self.codes] if len(self.names) else np.zeros(len(self.codes), dtype=bool)
+
+    def renamed(self, old: str, new: str) -> CurrencyCodes:
+        """``old`` read as ``new`` (which may be among the names already: the two become one)."""
+        names = self.names.copy()
+        names[names == old] = new
+        merged, distinct = pd.factorize(names, use_na_sentinel=False)
+        return CurrencyCodes(merged[self.codes], np.asarray(distinct, dtype=object))
+
+    def texts(self) -> np.ndarray:
+        return self.names[self.codes]
+
+    def subset(self, rows: np.ndarray) -> CurrencyCodes:
+        return CurrencyCodes(self.codes[rows], self.names)
+
+
+@dataclass
 class Rates:
     """Exchange rates into the base currency: 1 unit of ``currency`` = ``rate`` units of base.
 
@@ -82,17 +112,15 @@ class Rates:
     daily: pd.DataFrame | None = None  # currency, date, rate
     source: str = ""
 
-    def convert(self, amount: pd.Series, currency: pd.Series, date: pd.Series) -> tuple[pd.Series, pd.Series]:
-        """(amount in base, reason) where reason is "" or 'unknown_currency' / 'missing_rate'."""
+    def convert(self, amount: pd.Series, currency: pd.Series, date: pd.Series,
+                codes: CurrencyCodes | None = None) -> tuple[pd.Series, pd.Series]:
+        """(amount in base, reason) where reason is "" or 'unknown_currency' / 'missing_rate'. ``codes``:
+        ``currency`` as :class:`CurrencyCodes`, when the caller has them."""
         rate = pd.Series(np.nan, index=amount.index)
         currency = currency.astype(object)  # one key dtype for the merges below
         # Lines are compared with a currency by their code into the few distinct currencies: comparing
         # a million texts took 0.03-0.05 s a currency.
-        cur_codes, cur_names = pd.factorize(currency.to_numpy(), use_na_sentinel=False)
-        cur_names = np.asarray(cur_names, dtype=object)
-
-        def lines_in(cur: str) -> np.ndarray:
-            return (cur_names == cur)[cur_codes] if len(cur_names) else np.zeros(len(cur_codes), dtype=bool)
+        lines_in = (codes or CurrencyCodes.of(currency)).lines_in
 
         rate[lines_in(self.base)] = 1.0
         for cur, r in self.fixed.items():

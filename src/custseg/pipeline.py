@@ -23,7 +23,7 @@ from custseg.fields import MASTER_INDEX, map_headers
 from custseg.geo import geography
 from custseg.memory import release_free_memory
 from custseg.metrics import customer_metrics
-from custseg.money import Rates, load_rates_csv, normalise_currency
+from custseg.money import CurrencyCodes, Rates, load_rates_csv, normalise_currency
 from custseg.notes import Note
 from custseg.orders import (
     COUNTED_DISPOSITIONS,
@@ -346,13 +346,15 @@ def _grade(
 
     # Money: every amount into the base currency, or a problem row naming the currency and month.
     base = rules.currency.base
-    declared = lines["currency"].eq("")
+    currencies = CurrencyCodes.of(lines["currency"])
+    declared = pd.Series(currencies.lines_in(""), index=lines.index)
     if valid.any() and (declared & valid).any():
         notes.append(Note("assumed_currency", {"n": int((declared & valid).sum()), "base": base}))
-    lines.loc[declared, "currency"] = base
+    if declared.any():
+        currencies = currencies.renamed("", base)
+        lines["currency"] = pd.Series(currencies.texts(), index=lines.index, dtype=object)
     rates = _build_rates(rules, opts)
-    # The distinct currencies hashed in C, not a set() built from every line.
-    in_use = set(pd.unique(lines["currency"].to_numpy(dtype=object)[valid.to_numpy()]))
+    in_use = set(currencies.names[np.unique(currencies.codes[valid.to_numpy()])])
     foreign = sorted(in_use - {base})
     if foreign and not rates.fixed and rates.monthly is None and rates.daily is None:
         raise CurrencyError(
@@ -364,7 +366,7 @@ def _grade(
     lines["amount_base"] = np.nan
     if valid.any():
         converted, reason = rates.convert(lines.loc[valid, "amount"], lines.loc[valid, "currency"],
-                                          lines.loc[valid, "order_date"])
+                                          lines.loc[valid, "order_date"], currencies.subset(valid.to_numpy()))
         lines.loc[valid, "amount_base"] = converted
         missing = reason.index[reason == "missing_rate"]
         if len(missing):
@@ -393,7 +395,7 @@ def _grade(
     progress("scoring")
     release_free_memory()  # what the conversions above freed, before the largest arrays of the run
     counted = lines["disposition"].isin(COUNTED_DISPOSITIONS).to_numpy() if len(lines) else np.zeros(0, bool)
-    table = customer_metrics(lines, as_of_ts, window_start, counted)
+    table = customer_metrics(lines, as_of_ts, window_start, counted, currencies)
     release_free_memory()
     table = _add_cancelled_only(table, lines)
     master = _master_frame(master_tables, date_order, problems, notes)
@@ -444,7 +446,7 @@ def _grade(
         n = int((problems_df["reason_code"] == code).sum())
         if n:
             warnings[code] = n
-    rev = _revenue_by_currency(lines)
+    rev = _revenue_by_currency(lines, currencies)
     result = GradeResult(
         customers=customers_out, problems=problems_df, reconciliation=recon, as_of=as_of_ts.date(),
         as_of_source=as_of_source, rules=rules, scores=score_report, class_means=means, inputs=infos,
@@ -568,9 +570,13 @@ def _order_columns(table: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _revenue_by_currency(lines: pd.DataFrame) -> pd.DataFrame:
+def _revenue_by_currency(lines: pd.DataFrame, currencies: CurrencyCodes) -> pd.DataFrame:
     if lines.empty:
         return pd.DataFrame(columns=["currency", "amount", "amount_base"])
-    used = lines.loc[lines["disposition"].isin(COUNTED_DISPOSITIONS), ["currency", "amount", "amount_base"]]
-    return (used.groupby("currency").agg(amount=("amount", "sum"), amount_base=("amount_base", "sum"))
-            .reset_index().sort_values("amount_base", ascending=False).reset_index(drop=True))
+    used = lines["disposition"].isin(COUNTED_DISPOSITIONS).to_numpy()
+    # Grouped by the currencies' codes, then put in the order of their names as a groupby by name gives.
+    sums = pd.DataFrame({"amount": lines["amount"].to_numpy()[used], "amount_base": lines["amount_base"].to_numpy()[used]}
+                        ).groupby(currencies.codes[used]).sum()
+    sums.insert(0, "currency", currencies.names[sums.index.to_numpy()])
+    by_name = sums.sort_values("currency").reset_index(drop=True)
+    return by_name.sort_values("amount_base", ascending=False).reset_index(drop=True)
