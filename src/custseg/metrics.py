@@ -42,10 +42,32 @@ def _join_sorted(values: pd.Series | None, keys: pd.Series, n_keys: int | None =
         return frame.sort_values(["k", "v"]).groupby("k", sort=False)["v"].agg(";".join)
     present = np.zeros((len(key_values), len(distinct)), dtype=bool)
     present[k_codes[keep], v_codes[keep]] = True
-    members, sets = np.unique(np.packbits(present, axis=1), axis=0, return_inverse=True)
+    packed = np.packbits(present, axis=1)
+    if packed.shape[1] <= 8:
+        # Up to 64 values: each key's set as one integer; np.unique of integers, not of rows (37 -> 6 ms
+        # for 81k customers).
+        wide = np.zeros((len(packed), 8), dtype=np.uint8)
+        wide[:, :packed.shape[1]] = packed
+        as_ints, sets = np.unique(wide.view(np.uint64).reshape(-1), return_inverse=True)
+        members = as_ints.view(np.uint8).reshape(-1, 8)
+    else:
+        members, sets = np.unique(packed, axis=0, return_inverse=True)
     # Values are sorted, so each set's text comes out sorted; rstrip as for values ending in ';' themselves.
     names = [";".join(distinct[np.flatnonzero(np.unpackbits(m)[:len(distinct)])]).rstrip(";") for m in members]
     return pd.Series(np.asarray(names, dtype=object)[sets.reshape(-1)], index=key_values, dtype=object)
+
+
+def _text_order(texts: np.ndarray) -> np.ndarray:
+    """``np.argsort(texts, kind="stable")`` of Python strings, sorted by pyarrow in C: UTF-8's byte order is
+    the code points' order, as Python compares them (41 -> 16 ms for 81k customer ids). Texts pyarrow
+    cannot hold (a lone surrogate) are sorted by numpy."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        return pc.sort_indices(pa.array(texts, pa.string())).to_numpy().astype(np.intp)
+    except (ImportError, TypeError, ValueError, UnicodeError):  # pyarrow's errors are ValueErrors and TypeErrors
+        return np.argsort(texts, kind="stable")
 
 
 def _customer_codes(keys: np.ndarray, lines_at: np.ndarray, id_texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -53,7 +75,7 @@ def _customer_codes(keys: np.ndarray, lines_at: np.ndarray, id_texts: np.ndarray
     distinct id): only the distinct ids are sorted as text, instead of every line's id hashed (4 s on 10M
     lines, where the ids' strings lie all over memory)."""
     present, texts = customer_key_texts(keys, lines_at, id_texts)
-    order = np.argsort(texts, kind="stable")
+    order = _text_order(texts)
     code_of_key = np.zeros(int(keys.max()) + 1, dtype=np.int64)
     code_of_key[present[order]] = np.arange(len(order))
     return code_of_key[keys], texts[order]
@@ -141,7 +163,8 @@ def customer_metrics(lines: pd.DataFrame, as_of: pd.Timestamp, window_start: pd.
     out["last_order_date"] = pos_by["date"].max()
     out["lifetime_frequency"] = pos_by.size()
     out["frequency"] = positive[positive["in_window"]].groupby("c").size()
-    out["lifetime_monetary"] = data.groupby("c")["amount"].sum()
+    by_customer = data.groupby("c")["amount"]  # its grouping is worked out once, for two figures
+    out["lifetime_monetary"] = by_customer.sum()
     # Without a look-back window every line is in it; otherwise only two columns of the lines in it are taken.
     out["monetary"] = (out["lifetime_monetary"] if in_window.all()
                        else pd.Series(data["amount"].to_numpy()[in_window]).groupby(cust[in_window]).sum())
@@ -189,16 +212,22 @@ def customer_metrics(lines: pd.DataFrame, as_of: pd.Timestamp, window_start: pd.
     out["main_category"] = pd.Series(cat_names[cat_code[top[first_top]]], index=firsts)
     out["category_count"] = pd.Series(counts, index=firsts)
     out["category_count"] = out["category_count"].fillna(0).astype("int64")
-    out["order_lines"] = data.groupby("c").size()
+    out["order_lines"] = by_customer.size()
 
     # Name and country: the value on the latest line that has one (the master, when given, wins later).
     day = dates.astype("datetime64[D]").astype("int64")
     recency_key = (day - day.min()) * (n + 1) + np.arange(n)
+    every_line_latest = None  # each customer's latest line of all, when both fields are on every line
     for fld in ("customer_name", "country"):
         codes, texts = _text_codes(lines[fld], rows)
         given = ((texts != "") & pd.notna(texts))[codes] if len(texts) else np.zeros(n, dtype=bool)
-        if given.any():
+        if given.all():
+            if every_line_latest is None:
+                every_line_latest = pd.Series(recency_key).groupby(cust).idxmax()
+            latest = every_line_latest
+        elif given.any():
             latest = pd.Series(recency_key[given]).groupby(cust[given]).idxmax()
+        if given.any():
             out[fld] = pd.Series(texts[codes[given][latest.to_numpy()]], index=latest.index)
         else:
             out[fld] = ""
