@@ -7,7 +7,13 @@ import pandas as pd
 from custseg.classify import RFM_CLASS_LABELS
 
 
+def _columns(customers: pd.DataFrame, *names: str) -> pd.DataFrame:
+    """Only the columns a table reads: filtering the rows of all 45 columns cost 15 ms a table."""
+    return customers[list(dict.fromkeys(names))]
+
+
 def _group(customers: pd.DataFrame, by: str, order: list[str] | None = None) -> pd.DataFrame:
+    customers = _columns(customers, by, "customer_id", "monetary", "recency_days")
     total_n = len(customers)
     total_rev = customers["monetary"].clip(lower=0).sum()
     data = customers.assign(_recency=customers["recency_days"].astype("float64"))
@@ -43,13 +49,13 @@ def _reorder(t: pd.DataFrame, order: list[str]) -> pd.DataFrame:
 
 
 def class_table(customers: pd.DataFrame) -> pd.DataFrame:
-    scored = customers[customers["rfm_class"] != ""]
-    return _group(scored, "rfm_class", list(RFM_CLASS_LABELS))
+    data = _columns(customers, "rfm_class", "customer_id", "monetary", "recency_days")
+    return _group(data[data["rfm_class"] != ""], "rfm_class", list(RFM_CLASS_LABELS))
 
 
 def segment_table(customers: pd.DataFrame, segment_order: list[str]) -> pd.DataFrame:
-    scored = customers[customers["segment"] != ""]
-    return _group(scored, "segment", segment_order)
+    data = _columns(customers, "segment", "customer_id", "monetary", "recency_days")
+    return _group(data[data["segment"] != ""], "segment", segment_order)
 
 
 def tier_by_segment(customers: pd.DataFrame, tier_order: list[str], segment_order: list[str]) -> pd.DataFrame:
@@ -61,15 +67,19 @@ def tier_by_segment(customers: pd.DataFrame, tier_order: list[str], segment_orde
 
 
 def by_column(customers: pd.DataFrame, column: str) -> pd.DataFrame:
-    if column not in customers or (customers[column].fillna("").astype(str) == "").all():
+    if column not in customers:
         return pd.DataFrame()
-    data = customers.assign(**{column: customers[column].fillna("").astype(str).replace("", "(none)")})
+    text = customers[column].fillna("").astype(str)
+    if (text == "").all():
+        return pd.DataFrame()
+    data = _columns(customers, "customer_id", "monetary", "recency_days").assign(**{column: text.replace("", "(none)")})
     return _group(data, column)
 
 
 def rf_grid(customers: pd.DataFrame) -> pd.DataFrame:
     """Customers by R score (rows, 5 at the top) and F score (columns)."""
-    scored = customers[customers["r_score"].notna()]
+    scores = _columns(customers, "r_score", "f_score")
+    scored = scores[scores["r_score"].notna()]
     grid = pd.crosstab(scored["r_score"].astype(int), scored["f_score"].astype(int))
     return grid.reindex(index=[5, 4, 3, 2, 1], columns=[1, 2, 3, 4, 5], fill_value=0)
 

@@ -173,9 +173,18 @@ class _Writer:
                 # Text (most of these columns): each distinct text is looked up once.
                 codes, uniques = pd.factorize(col)
                 mapping = self.values.get(c, {})
-                shown = [mapping.get(t, t) or None for t in uniques.tolist()]
-                blank = np.array([t is None for t in shown] + [True])  # code -1 (missing) is blank too
-                columns.append(_SheetColumn(None, texts=[t or "" for t in shown], codes=np.where(blank[codes], -1, codes)))
+                if mapping:
+                    shown = [mapping.get(t, t) or None for t in uniques.tolist()]
+                    blank = np.array([t is None for t in shown] + [True])  # code -1 (missing) is blank too
+                    texts = [t or "" for t in shown]
+                else:  # ids, names and other free text (80k distinct each): no lookup a text
+                    texts = uniques.tolist()
+                    blank = np.append(np.asarray(uniques, dtype=object) == "", True)
+                columns.append(_SheetColumn(None, texts=texts, codes=np.where(blank[codes], -1, codes)))
+            elif pd.api.types.infer_dtype(col, skipna=True) in ("boolean", "empty"):
+                # Yes/no columns: each distinct value once, as the general path below gives them.
+                codes, uniques = pd.factorize(col)
+                columns.append(_SheetColumn(None, texts=[yes if v else no for v in uniques.tolist()], codes=codes))
             else:
                 mapping = self.values.get(c, {})
                 text: list[str | None] = []
