@@ -417,14 +417,17 @@ def test_safe_worksheet_writes_xlsxwriters_bytes_for_plain_text(tmp_path, monkey
     assert "客户 299 &amp; &lt;co&gt;" in assert_same_parts(tmp_path / "safe.xlsx", tmp_path / "plain.xlsx")
 
 
-@pytest.mark.parametrize("block", [64, 1000, 4 << 20])
-def test_spliced_rows_deflated_in_blocks_give_the_copied_workbook(core_csv, tmp_path, monkeypatch, block):
+@pytest.mark.parametrize(("block", "held"), [(64, 0), (1000, 5000), (4 << 20, 256 << 20)])
+def test_spliced_rows_deflated_in_blocks_give_the_copied_workbook(core_csv, tmp_path, monkeypatch, block, held):
     """The customer sheet's rows spliced into the zip and deflated in blocks on two threads: a valid zip
-    (every CRC checked) with the same parts as the rows copied into the sheet and deflated by zipfile."""
+    (every CRC checked) with the same parts as the rows copied into the sheet and deflated by zipfile. The
+    rendered rows are held in memory, or not at all, or until they pass the limit (two rows a block here)."""
     from custseg import workbook as wbmod
 
     result = grade([core_csv], as_of=CORE_AS_OF, options=GradeOptions(today=TODAY))
     monkeypatch.setattr(wbmod, "DEFLATE_BLOCK", block)
+    monkeypatch.setattr(wbmod, "ROWS_IN_MEMORY", held)
+    monkeypatch.setattr(wbmod, "_STREAM_ROWS", 2)
     write_workbook(result, tmp_path / "spliced.xlsx")
     monkeypatch.setattr(wbmod, "_can_swap_zipfile", lambda: False)
     write_workbook(result, tmp_path / "copied.xlsx")

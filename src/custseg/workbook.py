@@ -48,6 +48,10 @@ PROBLEM_SHEET_ROWS = EXCEL_MAX_ROWS - 2  # the header, and a last line that poin
 TIER_COLOURS = ["#FFD966", "#9BC2E6", "#C6E0B4", "#EDEDED", "#F8CBAD", "#D9D2E9", "#FCE4D6", "#DDEBF7"]
 HEADER_COLOUR = "#1F4E78"
 _STREAM_ROWS = 5000  # customer rows rendered and written at a time by _stream_rows
+# Rendered rows of a sheet whose rows are spliced into the zip are held in memory up to this size (the
+# 1M-line benchmark's 81k customers: 144 MB), not written to the row file and read back: 0.15-0.4 s of
+# the run. A larger sheet goes to the row file, as XlsxWriter's own rows do.
+ROWS_IN_MEMORY = 256 << 20
 # What XlsxWriter's control-character escaping changes (the escape itself, control characters, non-characters):
 # text without any of it skips that escaping's two regular-expression passes.
 _CONTROL_ESCAPES = re.compile("_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f\ufffe\uffff]")
@@ -516,7 +520,6 @@ def _text_safe_sheet(splices: _RowSplices | None = None) -> type:
     With ``splices`` (the zip is written by ``_zip_level``'s class), the rows are not copied at all: the
     row file is put into the sheet's XML as the zip is written. A test compares the bytes with
     XlsxWriter's own worksheet."""
-    import shutil
 
     from xlsxwriter.worksheet import Worksheet
 
@@ -538,17 +541,46 @@ def _text_safe_sheet(splices: _RowSplices | None = None) -> type:
             self._xml_start_tag("sheetData")
             rows.flush()
             fh.flush()
+            held = getattr(self, "held_rows", None)
+            self.held_rows = None
             if splices is not None and isinstance(getattr(fh, "name", None), str):
                 rows.close()
-                splices.add(fh.name, fh.buffer.tell(), self.row_data_filename)
+                splices.add(fh.name, fh.buffer.tell(), self.row_data_filename, held)
             else:
                 rows.buffer.seek(0)
-                shutil.copyfileobj(rows.buffer, fh.buffer, 1 << 20)
+                _copy_rows(rows.buffer, held, fh.buffer)
                 rows.close()
                 os.unlink(self.row_data_filename)
             self._xml_end_tag("sheetData")
 
+    TextSafeWorksheet.hold_rows = splices is not None  # type: ignore[attr-defined]
     return TextSafeWorksheet
+
+
+class _HeldRows:
+    """Rows rendered in memory for a sheet's row file: they belong at byte ``at`` of that file."""
+
+    def __init__(self, at: int) -> None:
+        self.at = at
+        self.blocks: list[Any] = []
+        self.size = 0
+
+
+def _copy_rows(rows_file: Any, held: _HeldRows | None, dest: Any) -> None:
+    """A sheet's rows: its row file with the held rows put back in their place."""
+    import shutil
+
+    if held is not None:
+        left = held.at
+        while left > 0:
+            chunk = rows_file.read(min(left, 1 << 20))
+            if not chunk:
+                break
+            dest.write(chunk)
+            left -= len(chunk)
+        for block in held.blocks:
+            dest.write(block)
+    shutil.copyfileobj(rows_file, dest, 1 << 20)
 
 
 def _discard_row_file(sheet: Any) -> None:
@@ -740,17 +772,32 @@ def _stream_rows(ws: Any, first_row: int, columns: list[_SheetColumn], varying_c
     # A block of rows at a time, so that only a few blocks' cell texts are held. pyarrow's takes and joins
     # run without the GIL, so two threads render blocks side by side (0.85 -> 0.5 s for the 1M-line
     # benchmark's 81k customers); they are written in order.
+    held = None
+    if raw is not None and getattr(ws, "hold_rows", False):
+        fh.flush()
+        held = _HeldRows(raw.tell())
     with ThreadPoolExecutor(2, "custseg-rows") as pool:
         pending: list[Any] = []
         for start in range(0, n, _STREAM_ROWS):
             pending.append(pool.submit(block_xml, start))
             while pending and (len(pending) > 3 or start + _STREAM_ROWS >= n):
                 data = pending.pop(0).result()
+                if held is not None and held.size + len(data) <= ROWS_IN_MEMORY:
+                    held.blocks.append(data)
+                    held.size += len(data)
+                    continue
+                if held is not None:  # too large to hold: what is held goes to the file first, in order
+                    fh.flush()
+                    for block in held.blocks:
+                        raw.write(block)
+                    held = None
                 if raw is not None:
                     fh.flush()
                     raw.write(data)
                 else:
                     fh.write(bytes(data).decode("utf-8"))
+    if held is not None and held.blocks:
+        ws.held_rows = held
     # As if XlsxWriter had written these rows: nothing of them is left to flush.
     ws.previous_row = first_row + n - 1
     ws.table.clear()
@@ -763,14 +810,14 @@ class _RowSplices:
     the 1M-line benchmark) are not first copied into the sheet's file and read back: 0.3-0.5 s."""
 
     def __init__(self) -> None:
-        self.by_sheet: dict[str, tuple[int, str]] = {}
+        self.by_sheet: dict[str, tuple[int, str, _HeldRows | None]] = {}
 
-    def add(self, sheet_file: str, at: int, rows_file: str) -> None:
-        self.by_sheet[sheet_file] = (at, rows_file)
+    def add(self, sheet_file: str, at: int, rows_file: str, held: _HeldRows | None = None) -> None:
+        self.by_sheet[sheet_file] = (at, rows_file, held)
 
     def discard(self) -> None:
         """Delete the row files of an interrupted close."""
-        for _, rows_file in self.by_sheet.values():
+        for _, rows_file, _held in self.by_sheet.values():
             with contextlib.suppress(OSError):
                 os.unlink(rows_file)
         self.by_sheet.clear()
@@ -876,20 +923,21 @@ def _zip_level(level: int, splices: _RowSplices | None = None) -> Iterator[None]
                 if splice is None:
                     super().write(filename, arcname, compress_type, compresslevel)
                     return
-                at, rows_file = splice
+                at, rows_file, held = splice
                 try:
                     # As ZipFile.write makes the entry, with the whole size for its ZIP64 decision.
                     zinfo = zipfile.ZipInfo.from_file(filename, arcname)
                     zinfo.compress_type = self.compression if compress_type is None else compress_type
                     zinfo._compresslevel = self.compresslevel if compresslevel is None else compresslevel
-                    zinfo.file_size = os.path.getsize(filename) + os.path.getsize(rows_file)
+                    zinfo.file_size = (os.path.getsize(filename) + os.path.getsize(rows_file)
+                                       + (held.size if held is not None else 0))
                     # The pool is entered first: it must outlive the entry's close, which deflates the last block.
                     with (ThreadPoolExecutor(2, "custseg-deflate") as pool, open(filename, "rb") as sheet,
                           open(rows_file, "rb") as rows, self.open(zinfo, "w") as dest):
                         if zinfo.compress_type == zipfile.ZIP_DEFLATED and hasattr(dest, "_compressor"):
                             dest._compressor = _ParallelDeflate(zinfo._compresslevel, pool)
                         dest.write(sheet.read(at))
-                        shutil.copyfileobj(rows, dest, 1 << 20)
+                        _copy_rows(rows, held, dest)
                         shutil.copyfileobj(sheet, dest, 1 << 20)
                 finally:
                     os.unlink(rows_file)
