@@ -234,3 +234,46 @@ def test_outputs_get_the_umask_mode_or_keep_the_replaced_files_mode(runner, core
         assert stat.S_IMODE(kept.stat().st_mode) == 0o664 and kept.read_text().startswith("customer_id")
     finally:
         os.umask(old)
+
+
+def test_first_grade_input_is_guessed_from_the_command_line():
+    from custseg.cli import first_grade_input
+
+    assert first_grade_input(["grade", "a.csv", "b.csv"]) == "a.csv"
+    assert first_grade_input(["grade", "-o", "out.xlsx", "--as-of", "2026-10-31", "a.csv"]) == "a.csv"
+    assert first_grade_input(["grade", "-q", "--dayfirst", "--rates=r.csv", "a.csv"]) == "a.csv"
+    assert first_grade_input(["grade", "-oout.csv", "--", "-odd.csv"]) == "-odd.csv"
+    assert first_grade_input(["grade", "-", "-o", "-"]) == "-"
+    assert first_grade_input(["grade", "--help"]) is None
+    assert first_grade_input(["rules", "check", "a.toml"]) is None and first_grade_input([]) is None
+
+
+def test_grade_flags_are_the_grade_options_without_a_value():
+    import typer.main
+
+    from custseg.cli import GRADE_FLAGS, app
+
+    command = typer.main.get_command(app).commands["grade"]
+    flags = {name for p in command.params if getattr(p, "is_flag", False) for name in p.opts + p.secondary_opts}
+    assert flags | {"--help"} == GRADE_FLAGS
+
+
+def test_an_early_prefetch_of_another_file_is_dropped(runner, core_csv, tmp_path):
+    from custseg import cli
+    from custseg.csv_arrow import CsvPrefetch
+
+    other = tmp_path / "other.csv"
+    other.write_text("x,y\n1,2\n", encoding="utf-8")
+    cli._EARLY_PREFETCH.append(CsvPrefetch(other))
+    result = invoke(runner, ["grade", str(core_csv), "--as-of", CORE_AS_OF, "-o", "-"])
+    assert result.exit_code == 0 and result.stdout.splitlines()[1].startswith("A,Alpha Ltd,")
+    assert cli._EARLY_PREFETCH == []
+
+
+def test_subprocess_with_options_before_the_input(tmp_path):
+    src = tmp_path / "orders.csv"
+    src.write_text(CORE_CSV, encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "custseg", "grade", "--as-of", CORE_AS_OF, "-o", "-", "--csv-safe",
+                           str(src)], capture_output=True, env={**os.environ, "NO_COLOR": "1"}, timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert proc.stdout.decode("utf-8").splitlines()[1].startswith("A,Alpha Ltd,美国,2026-03-01,2026-06-20,10,3,3000.0")
