@@ -158,3 +158,13 @@ def test_score_codes_and_tags_are_made_per_distinct_combination():
     assert tags(table, rules).tolist() == ["", "mid", "alpha;zeta", "alpha;zeta"]
     assert tags(table, Rules(tags=[])).tolist() == [""] * 4
     assert np.asarray(tags(table, rules)).dtype == object
+
+
+def test_inputs_are_named_with_size_and_sha256(core_csv):
+    import hashlib
+
+    result = grade([core_csv], as_of=CORE_AS_OF, options=GradeOptions(today=TODAY))
+    data = core_csv.read_bytes()
+    (info,) = result.inputs
+    assert (info.size, info.sha256) == (len(data), hashlib.sha256(data).hexdigest())
+    assert info.digest is None  # settled before the result is returned

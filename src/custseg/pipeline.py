@@ -9,9 +9,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -84,6 +86,11 @@ class InputInfo:
     size: int
     sha256: str
     tables: list[str]
+    digest: Any = field(default=None, repr=False, compare=False)  # the sha256 being worked out, until settled
+
+    def settle(self) -> None:
+        if self.digest is not None:
+            self.sha256, self.digest = self.digest.result(), None
 
 
 @dataclass
@@ -139,8 +146,24 @@ def _effective_rules(rules: Rules, opts: GradeOptions) -> Rules:
 
 
 def _hash(source: Source) -> InputInfo:
+    """The input's size and sha256. The hash is worked out on another thread (hashlib lets go of the GIL):
+    0.09 s for the 1M-line benchmark's 93 MB, which validation does not wait for; the pipeline settles it
+    before it returns."""
+    from concurrent.futures import Future
+
     data = source.read_bytes()
-    return InputInfo(source.name, len(data), hashlib.sha256(data).hexdigest(), [])
+    digest: Future[str] = Future()
+
+    def work() -> None:
+        try:
+            sha = hashlib.sha256()
+            sha.update(data)
+            digest.set_result(sha.hexdigest())
+        except BaseException as exc:  # pragma: no cover - hashing bytes does not fail
+            digest.set_exception(exc)
+
+    threading.Thread(target=work, name="custseg-sha256", daemon=True).start()
+    return InputInfo(source.name, len(data), "", [], digest)
 
 
 def _master_frame(tables: list[Table], date_order: str | None, problems: list[pd.DataFrame],
@@ -441,6 +464,8 @@ def _grade(
     problems_df = pd.concat(problems, ignore_index=True) if problems else empty_problems()
     problems_df = problems_df.sort_values(["file", "sheet", "row", "column"], kind="stable").reset_index(drop=True)
 
+    for info in infos:
+        info.settle()
     recon = {"rows_read": int(len(lines))}
     for d in DISPOSITIONS:
         recon[d] = int((lines["disposition"] == d).sum()) if len(lines) else 0
