@@ -531,19 +531,31 @@ def _add_cancelled_only(table: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFram
     if extra.empty:
         return table
     first = extra.sort_values(["customer_id", "row"]).groupby("customer_id")[["customer_name", "country"]].last()
-    everyone = table.index.union(first.index)
-    table = table.reindex(everyone)
-    table.index.name = "customer_id"
-    # The added customers' rows, found in the sorted ids by bisection rather than by hashing every id.
-    at = (everyone.searchsorted(first.index) if everyone.is_monotonic_increasing
-          else everyone.get_indexer(first.index))
+    table, at = _with_rows_for(table, first.index)
     for c in ("customer_name", "country"):
         if c in table:
             values = table[c].to_numpy(dtype=object, copy=True)
             empty = pd.isna(values[at])  # only the added rows are empty here
             values[at[empty]] = first[c].to_numpy(dtype=object)[empty]
-            table[c] = pd.Series(values, index=everyone, dtype=object)
+            table[c] = pd.Series(values, index=table.index, dtype=object)
     return table
+
+
+def _with_rows_for(table: pd.DataFrame, ids: pd.Index) -> tuple[pd.DataFrame, np.ndarray]:
+    """``table.reindex(table.index.union(ids))`` (``ids`` not in the table) and where the new rows are. The
+    customers come sorted by id, so the few new rows are put in their places by bisection: hashing and
+    reindexing every customer took 75 ms for 81k."""
+    if not (table.index.is_monotonic_increasing and table.index.is_unique and ids.is_monotonic_increasing):
+        everyone = table.index.union(ids)
+        out = table.reindex(everyone)
+        out.index.name = "customer_id"
+        return out, everyone.get_indexer(ids)
+    at = table.index.searchsorted(ids)
+    added = table.iloc[:0].reindex(ids)  # the new rows, with the dtypes reindexing gives them
+    order = np.insert(np.arange(len(table)), at, len(table) + np.arange(len(ids)))
+    out = pd.concat([table, added]).iloc[order]
+    out.index.name = "customer_id"
+    return out, at + np.arange(len(ids))
 
 
 def _merge_master(table: pd.DataFrame, master: pd.DataFrame | None, problems: list[pd.DataFrame],

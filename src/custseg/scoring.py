@@ -93,7 +93,7 @@ def score_customers(table: pd.DataFrame, rules: ScoreRules) -> tuple[pd.DataFram
         f = band_scores(freq, rules.frequency_orders, True)
         m = quantile_scores(mon)
         methods = ("day bands", "order-count bands", "quantile")
-    out = table.copy()
+    out = table.copy(deep=False)  # only whole columns are added to it: the table's own stay as they are
     out["r_score"], out["f_score"], out["m_score"] = r, f, m
     out["rfm_score"] = _score_codes(r, f, m, scored)
     rows = []
