@@ -45,3 +45,26 @@ def test_one_customer_across_two_files_is_one_row(tmp_path):
     got = {row.customer_id: (row.frequency, row.monetary) for row in r.customers.itertuples()}
     assert got == {"17850": (2, 100.0), "A1": (1, 5.0), "B2": (2, 101.0)}
     assert r.customers["customer_id"].tolist() == ["17850", "A1", "B2"]
+
+
+def test_order_days_and_gaps_are_the_grouped_diff():
+    import numpy as np
+    import pandas as pd
+
+    from custseg.metrics import _order_days
+
+    rng = np.random.default_rng(3)
+    for _ in range(30):
+        n = int(rng.integers(1, 400))
+        cust = rng.integers(0, 20, n).astype(np.int32)
+        dates = (np.datetime64("2024-01-01") + rng.integers(0, 60, n).astype("timedelta64[D]")).astype("datetime64[ns]")
+        frame = pd.DataFrame({"c": cust, "date": dates}).drop_duplicates().sort_values(["c", "date"])
+        frame = frame.assign(gap=frame.groupby("c")["date"].diff().dt.days)
+        got = _order_days(cust, dates)
+        assert got["c"].tolist() == frame["c"].tolist()
+        assert np.array_equal(got["gap"].to_numpy(), frame["gap"].to_numpy(dtype=float), equal_nan=True)
+        for how in ("median", "last"):
+            pd.testing.assert_series_equal(getattr(got.groupby("c")["gap"], how)(),
+                                           getattr(frame.groupby("c")["gap"], how)(), check_dtype=False)
+    with_time = np.array(["2024-01-01T10:00", "2024-01-03T09:00"], dtype="datetime64[ns]")
+    assert _order_days(np.array([0, 0], dtype=np.int32), with_time)["gap"].tolist()[1] == 1.0  # floor, as .dt.days
