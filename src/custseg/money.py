@@ -78,6 +78,10 @@ class CurrencyCodes:
 
     @classmethod
     def of(cls, currency: pd.Series | np.ndarray) -> CurrencyCodes:
+        if isinstance(getattr(currency, "dtype", None), pd.CategoricalDtype):
+            codes = currency.cat.codes.to_numpy()  # type: ignore[union-attr]
+            if not len(codes) or codes.min() >= 0:
+                return cls(codes, np.asarray(currency.cat.categories, dtype=object))  # type: ignore[union-attr]
         codes, names = pd.factorize(np.asarray(currency, dtype=object), use_na_sentinel=False)
         return cls(codes, np.asarray(names, dtype=object))
 
@@ -129,7 +133,8 @@ class Rates:
             need = rate.isna()
             if need.any():
                 # Per currency, a lookup by month number: no frame of keys as long as the lines.
-                months = date.dt.year.to_numpy() * 12 + date.dt.month.to_numpy() - 1
+                # year * 12 + month - 1, from the dates' month numbers since 1970 (no year and month parts).
+                months = date.to_numpy().astype("datetime64[M]").astype(np.int64) + 1970 * 12
                 by_currency = self.monthly.assign(
                     n=self.monthly["month"].dt.year * 12 + self.monthly["month"].dt.month - 1)
                 values = rate.to_numpy(copy=True)
@@ -151,8 +156,9 @@ class Rates:
                 values = rate.to_numpy(copy=True)
                 values[looked.index.to_numpy()] = looked.to_numpy()
                 rate = pd.Series(values, index=amount.index)
-        reason = pd.Series("", index=amount.index, dtype=object)
-        reason[rate.isna()] = "missing_rate"
+        # A categorical: a million reasons are compared by their one-byte codes.
+        reason = pd.Series(pd.Categorical.from_codes(rate.isna().to_numpy().astype(np.int8), ["", "missing_rate"]),
+                           index=amount.index)
         return amount * rate, reason
 
 

@@ -20,6 +20,7 @@ from custseg.values import (
     DateOrder,
     Factorized,
     blank_cells,
+    categorical_of_distinct,
     factorized,
     is_sample,
     is_total_label,
@@ -292,7 +293,9 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
                                 "unknown_currency"))
     bad |= bad_cur
     none = looked == ""
-    lines["currency"] = pd.Series(np.where(none, opts.currency or "", looked)[token.codes], index=index, dtype=object)
+    # A categorical: the pipeline takes its codes instead of hashing a million currency texts again.
+    merged, names = pd.factorize(np.where(none, opts.currency or "", looked))
+    lines["currency"] = categorical_of_distinct(merged[token.codes], names)
     lines["currency_declared"] = none[token.codes]
 
     # Status kinds and dispositions as codes into their few names: compared and set as small integers.

@@ -379,7 +379,7 @@ def _grade(
         notes.append(Note("assumed_currency", {"n": int((declared & valid).sum()), "base": base}))
     if declared.any():
         currencies = currencies.renamed("", base)
-        lines["currency"] = pd.Series(currencies.texts(), index=lines.index, dtype=object)
+    lines["currency"] = pd.Series(currencies.texts(), index=lines.index, dtype=object)  # texts from here on
     rates = _build_rates(rules, opts)
     in_use = set(currencies.names[np.unique(currencies.codes[valid.to_numpy()])])
     foreign = sorted(in_use - {base})
