@@ -168,7 +168,8 @@ class _Writer:
         for c in cols:
             col = data[c]
             if c in DATE_COLUMNS:
-                days = (pd.to_datetime(col, errors="coerce") - pd.Timestamp("1899-12-30")).dt.days
+                dates = col if pd.api.types.is_datetime64_any_dtype(col.dtype) else pd.to_datetime(col, errors="coerce")
+                days = (dates - pd.Timestamp("1899-12-30")).dt.days
                 columns.append(_SheetColumn(self.f["date"], numbers=days.to_numpy(dtype=np.float64, na_value=np.nan)))
             elif pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
                 columns.append(_SheetColumn(self.f["money"] if c in MONEY_COLUMNS else None,
@@ -708,7 +709,8 @@ def _stream_rows(ws: Any, first_row: int, columns: list[_SheetColumn], varying_c
         texts = pa.array(values, type=pa.large_string())
         escaped = texts
         for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
-            escaped = pc.replace_substring(escaped, char, entity)
+            if pc.any(pc.match_substring(escaped, char)).as_py():  # ids and names seldom hold one: no new copy
+                escaped = pc.replace_substring(escaped, char, entity)
         opening = pc.if_else(pc.match_substring_regex(texts, _EDGE_SPACE_RE2), big('<is><t xml:space="preserve">'),
                              big("<is><t>"))
         body = pc.binary_join_element_wise(opening, escaped, big("</t></is></c>"), nothing)
