@@ -193,3 +193,13 @@ def test_rows_for_new_customers_are_the_reindexed_table():
         got, at = _with_rows_for(table, pd.Index(new))
         pd.testing.assert_frame_equal(got, expected)
         assert got.index[at].tolist() == new
+
+
+def test_amounts_in_full_width_digits_are_read(tmp_path):
+    """A Chinese input method types １２３: such amounts were problem rows (pandas reads no such digits)."""
+    p = tmp_path / "o.csv"
+    p.write_text("customer_id,order_date,amount\nA,2026-01-05,１２３\nA,2026-02-05,10.5\nB,2026-02-06,７\n",
+                 encoding="utf-8")
+    r = grade([p], as_of="2026-03-01", options=GradeOptions(today=TODAY))
+    assert r.problems.empty
+    assert r.customers.set_index("customer_id")["monetary"].to_dict() == {"A": 133.5, "B": 7.0}
