@@ -66,7 +66,7 @@ def _text_order(texts: np.ndarray) -> np.ndarray:
         import pyarrow.compute as pc
 
         return pc.sort_indices(pa.array(texts, pa.string())).to_numpy().astype(np.intp)
-    except (ImportError, TypeError, ValueError, UnicodeError):  # pyarrow's errors are ValueErrors and TypeErrors
+    except (ImportError, TypeError, ValueError):  # pyarrow's errors are ValueErrors and TypeErrors
         return np.argsort(texts, kind="stable")
 
 
@@ -120,10 +120,9 @@ def _order_days(cust: np.ndarray, dates: np.ndarray) -> pd.DataFrame:
     """Each customer's distinct order days in order, with the gap in days since the one before (NaN for
     the first): what ``drop_duplicates``, ``sort_values`` and a grouped ``diff`` give, from one sort of a
     (customer, day) integer when the dates are whole days (as parsed): 57 -> 20 ms for 310k orders."""
-    frame = pd.DataFrame({"c": cust, "date": dates})
     days = dates.astype("datetime64[D]")
     if not len(dates) or pd.isna(dates).any() or not (days == dates).all():
-        frame = frame.drop_duplicates().sort_values(["c", "date"])
+        frame = pd.DataFrame({"c": cust, "date": dates}).drop_duplicates().sort_values(["c", "date"])
         return frame.assign(gap=frame.groupby("c")["date"].diff().dt.days)
     day = days.astype(np.int64)
     low, span = int(day.min()), int(day.max() - day.min()) + 1
