@@ -437,3 +437,27 @@ def test_spliced_rows_deflated_in_blocks_give_the_copied_workbook(core_csv, tmp_
         assert sheet.compress_type == zipfile.ZIP_DEFLATED and sheet.file_size > 3 * 64
     assert_same_parts(tmp_path / "spliced.xlsx", tmp_path / "copied.xlsx")
     assert openpyxl.load_workbook(tmp_path / "spliced.xlsx", read_only=True).sheetnames[0] == "客户分级"
+
+
+def test_held_rows_are_put_back_in_the_row_file_for_a_plain_copy(tmp_path):
+    """Where XlsxWriter copies a sheet's rows itself, the rows held in memory go into its row file first,
+    at their place between the rows before them and the last row."""
+    from types import SimpleNamespace
+
+    from custseg.workbook import _HeldRows, _put_back_held_rows
+
+    path = tmp_path / "rows.xml"
+    fh = open(path, "w+", encoding="utf-8")  # as XlsxWriter opens a row file
+    fh.write('<row r="1"/>')
+    held = _HeldRows(len('<row r="1"/>'))
+    held.blocks = [b'<row r="2"/>', memoryview(b'<row r="3">\xe5\xae\xa2</row>')]
+    fh.write('<row r="4"/>')  # the last row, written after the held ones were rendered
+    sheet = SimpleNamespace(row_data_fh=fh, held_rows=held)
+    _put_back_held_rows(sheet)
+    fh.seek(0)
+    assert fh.read() == '<row r="1"/><row r="2"/><row r="3">客</row><row r="4"/>'
+    assert sheet.held_rows is None
+    _put_back_held_rows(sheet)  # nothing held: nothing written
+    fh.seek(0)
+    assert fh.read().count("<row") == 4
+    fh.close()

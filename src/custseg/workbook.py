@@ -535,6 +535,7 @@ def _text_safe_sheet(splices: _RowSplices | None = None) -> type:
             rows, fh = getattr(self, "row_data_fh", None), getattr(self, "fh", None)
             if (self.dim_rowmin is None or not _utf8_text_file(rows) or not _utf8_text_file(fh)
                     or not getattr(self, "row_data_filename", None)):
+                _put_back_held_rows(self)  # XlsxWriter copies the row file itself: no held row may be missing
                 super()._write_optimized_sheet_data()
                 # XlsxWriter leaves the (empty) row file of a sheet without rows in the temporary folder.
                 _discard_row_file(self)
@@ -565,6 +566,22 @@ class _HeldRows:
         self.at = at
         self.blocks: list[Any] = []
         self.size = 0
+
+
+def _put_back_held_rows(sheet: Any) -> None:
+    """Write a sheet's held rows into its row file, in their place, for a copy that reads only the file."""
+    held, sheet.held_rows = getattr(sheet, "held_rows", None), None
+    if held is None:
+        return
+    sheet.row_data_fh.flush()
+    raw = sheet.row_data_fh.buffer
+    raw.seek(held.at)
+    tail = raw.read()
+    raw.seek(held.at)
+    for block in held.blocks:
+        raw.write(block)
+    raw.write(tail)
+    raw.flush()
 
 
 def _copy_rows(rows_file: Any, held: _HeldRows | None, dest: Any) -> None:
