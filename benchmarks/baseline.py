@@ -28,7 +28,8 @@ def main() -> None:
     df = df[df["订单状态"] != "已取消"]
     as_of = pd.Timestamp(args.as_of)
     rfm = df.groupby("客户编号").agg(
-        last=("下单日期", "max"), frequency=("订单编号", "nunique"), monetary=("金额", "sum"))
+        last=("下单日期", "max"), frequency=("订单编号", "nunique"), monetary=("金额", "sum")
+    )
     rfm["recency"] = (as_of - rfm["last"]).dt.days
     rfm["r_score"] = pd.qcut(rfm["recency"].rank(method="first"), 5, labels=[5, 4, 3, 2, 1])
     rfm["f_score"] = pd.qcut(rfm["frequency"].rank(method="first"), 5, labels=[1, 2, 3, 4, 5])

@@ -29,14 +29,16 @@ def main() -> None:
         df = pd.read_csv(src, usecols=columns)
     df = df[df["订单状态"] != "已取消"]
     df["下单日期"] = pd.to_datetime(df["下单日期"], format="%Y-%m-%d")
-    rfm = df.groupby("客户编号").agg(last=("下单日期", "max"), frequency=("订单编号", "nunique"),
-                                   monetary=("金额", "sum"))
+    rfm = df.groupby("客户编号").agg(
+        last=("下单日期", "max"), frequency=("订单编号", "nunique"), monetary=("金额", "sum")
+    )
     rfm["recency"] = (pd.Timestamp("2026-10-31") - rfm["last"]).dt.days
     wb = xlsxwriter.Workbook(out, {"constant_memory": True})
     ws = wb.add_worksheet()
     ws.write_row(0, 0, ["customer_id", "recency", "frequency", "monetary"])
-    for i, (cid, rec, freq, mon) in enumerate(zip(rfm.index, rfm["recency"], rfm["frequency"], rfm["monetary"],
-                                                   strict=True), start=1):
+    for i, (cid, rec, freq, mon) in enumerate(
+        zip(rfm.index, rfm["recency"], rfm["frequency"], rfm["monetary"], strict=True), start=1
+    ):
         ws.write_string(i, 0, cid)
         ws.write_number(i, 1, rec)
         ws.write_number(i, 2, freq)

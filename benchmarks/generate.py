@@ -16,8 +16,30 @@ import numpy as np
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
-COUNTRIES = np.array(["美国", "United States", "德国", "Germany", "英国", "法国", "日本", "韩国", "越南", "阿联酋",
-                      "巴西", "墨西哥", "澳大利亚", "Canada", "印度", "Poland", "Spain", "中国", "Italy", "Chile"])
+COUNTRIES = np.array(
+    [
+        "美国",
+        "United States",
+        "德国",
+        "Germany",
+        "英国",
+        "法国",
+        "日本",
+        "韩国",
+        "越南",
+        "阿联酋",
+        "巴西",
+        "墨西哥",
+        "澳大利亚",
+        "Canada",
+        "印度",
+        "Poland",
+        "Spain",
+        "中国",
+        "Italy",
+        "Chile",
+    ]
+)
 CURRENCIES = np.array(["USD", "EUR", "CNY", "GBP"])
 CATEGORIES = np.array(["LED灯具", "五金工具", "家居用品", "纺织面料", "电子配件", "包装材料"])
 
@@ -43,25 +65,26 @@ def generate(lines: int, seed: int = 20261123) -> pd.DataFrame:
     status = np.where(rng.random(lines) < 0.03, "已取消", "已发货").astype(object)
     returns = rng.random(lines) < 0.02
     status[returns] = "退货"
-    return pd.DataFrame({
-        "客户编号": np.char.add("C", np.char.zfill(cust.astype(str), 7)),
-        "客户名称": np.char.add("Customer ", cust.astype(str)),
-        "订单编号": np.char.add("SO", order_of_line.astype(str)),
-        "下单日期": pd.to_datetime(order_day[order_of_line]).strftime("%Y-%m-%d"),
-        "产品类别": CATEGORIES[rng.integers(0, len(CATEGORIES), size=lines)],
-        "数量": qty,
-        "单价": price,
-        "金额": amount,
-        "币种": CURRENCIES[cust_currency[cust]],
-        "国家": COUNTRIES[cust_country[cust]],
-        "订单状态": status,
-    })
+    return pd.DataFrame(
+        {
+            "客户编号": np.char.add("C", np.char.zfill(cust.astype(str), 7)),
+            "客户名称": np.char.add("Customer ", cust.astype(str)),
+            "订单编号": np.char.add("SO", order_of_line.astype(str)),
+            "下单日期": pd.to_datetime(order_day[order_of_line]).strftime("%Y-%m-%d"),
+            "产品类别": CATEGORIES[rng.integers(0, len(CATEGORIES), size=lines)],
+            "数量": qty,
+            "单价": price,
+            "金额": amount,
+            "币种": CURRENCIES[cust_currency[cust]],
+            "国家": COUNTRIES[cust_country[cust]],
+            "订单状态": status,
+        }
+    )
 
 
 def write_rates(path: Path) -> None:
     months = pd.period_range("2016-01", "2026-10", freq="M").astype(str)
-    rows = [("EUR", m, 1.08) for m in months] + [("CNY", m, 0.14) for m in months] + \
-           [("GBP", m, 1.27) for m in months]
+    rows = [("EUR", m, 1.08) for m in months] + [("CNY", m, 0.14) for m in months] + [("GBP", m, 1.27) for m in months]
     pd.DataFrame(rows, columns=["currency", "month", "rate"]).to_csv(path, index=False)
 
 

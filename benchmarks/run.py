@@ -49,10 +49,16 @@ def measure(commands: list[tuple[str, list[str]]], repeat: int) -> list[dict[str
     results: list[dict[str, object]] = []
     for name, _ in commands:
         rs = runs[name]
-        result = {"name": name, "seconds": statistics.median(r[0] for r in rs),
-                  "peak_mb": max(r[1] for r in rs), "runs": [round(r[0], 3) for r in rs]}
-        print(f"  {name}: {result['seconds']:.2f} s ({', '.join(f'{r[0]:.2f}' for r in rs)}), "
-              f"{result['peak_mb']:.0f} MB", file=sys.stderr)
+        result = {
+            "name": name,
+            "seconds": statistics.median(r[0] for r in rs),
+            "peak_mb": max(r[1] for r in rs),
+            "runs": [round(r[0], 3) for r in rs],
+        }
+        print(
+            f"  {name}: {result['seconds']:.2f} s ({', '.join(f'{r[0]:.2f}' for r in rs)}), {result['peak_mb']:.0f} MB",
+            file=sys.stderr,
+        )
         results.append(result)
     return results
 
@@ -90,25 +96,54 @@ def main() -> None:
         print(f"{lines:,}-line CSV", file=sys.stderr)
         commands = []
         if not args.csv_only:
-            commands.append((f"custseg {lines:,} CSV -> XLSX",
-                             custseg + ["grade", str(src), "-o", str(out / "g.xlsx"), *common]))
-        commands.append((f"custseg {lines:,} CSV -> CSV", custseg + ["grade", str(src), "-o", str(out / "g.csv"), *common]))
+            commands.append(
+                (f"custseg {lines:,} CSV -> XLSX", custseg + ["grade", str(src), "-o", str(out / "g.xlsx"), *common])
+            )
+        commands.append(
+            (f"custseg {lines:,} CSV -> CSV", custseg + ["grade", str(src), "-o", str(out / "g.csv"), *common])
+        )
         if not args.skip_baseline:
-            commands.append((f"baseline {lines:,} CSV -> XLSX", [PY, str(HERE / "baseline.py"), str(src), str(out / "b.xlsx")]))
-            commands.append((f"floor {lines:,} CSV -> XLSX", [PY, str(HERE / "floor.py"), str(src), str(out / "f.xlsx")]))
+            commands.append(
+                (f"baseline {lines:,} CSV -> XLSX", [PY, str(HERE / "baseline.py"), str(src), str(out / "b.xlsx")])
+            )
+            commands.append(
+                (f"floor {lines:,} CSV -> XLSX", [PY, str(HERE / "floor.py"), str(src), str(out / "f.xlsx")])
+            )
         results += measure(commands, args.repeat)
     if args.xlsx_lines:
         src = ensure(args.xlsx_lines, xlsx=True)
         print(f"{args.xlsx_lines:,}-line XLSX", file=sys.stderr)
-        commands = [(f"custseg {args.xlsx_lines:,} XLSX -> XLSX", custseg + [
-            "grade", str(src), "-o", str(out / "gx.xlsx"), "--rates", str(DATA / "rates.csv"), "--as-of", "2026-10-31",
-            "-q"])]
+        commands = [
+            (
+                f"custseg {args.xlsx_lines:,} XLSX -> XLSX",
+                custseg
+                + [
+                    "grade",
+                    str(src),
+                    "-o",
+                    str(out / "gx.xlsx"),
+                    "--rates",
+                    str(DATA / "rates.csv"),
+                    "--as-of",
+                    "2026-10-31",
+                    "-q",
+                ],
+            )
+        ]
         if not args.skip_baseline:
             # The slow baseline runs as often as custseg: alone it moves between about 80 and 110 s here.
-            commands.append((f"baseline {args.xlsx_lines:,} XLSX -> XLSX", [
-                PY, str(HERE / "baseline.py"), str(src), str(out / "bx.xlsx")]))
-            commands.append((f"floor {args.xlsx_lines:,} XLSX -> XLSX", [
-                PY, str(HERE / "floor.py"), str(src), str(out / "fx.xlsx")]))
+            commands.append(
+                (
+                    f"baseline {args.xlsx_lines:,} XLSX -> XLSX",
+                    [PY, str(HERE / "baseline.py"), str(src), str(out / "bx.xlsx")],
+                )
+            )
+            commands.append(
+                (
+                    f"floor {args.xlsx_lines:,} XLSX -> XLSX",
+                    [PY, str(HERE / "floor.py"), str(src), str(out / "fx.xlsx")],
+                )
+            )
         results += measure(commands, args.repeat)
     by_name = {r["name"]: r for r in results}
     print("| command | median s | peak MB | vs baseline | vs floor |")

@@ -26,17 +26,37 @@ def main() -> None:
     result = grade([ex / "orders.xlsx"], options=GradeOptions(rates_file=ex / "rates.csv"))
     console = Console(record=True, width=110, force_terminal=True, highlight=False, markup=False, file=io.StringIO())
     render_summary(console, result, "zh", [("workbook", "examples/orders_客户分级_2026-10-25.xlsx")])
-    console.save_svg(str(ROOT / "docs" / "terminal.svg"), title="custseg grade examples/orders.xlsx --rates examples/rates.csv")
+    console.save_svg(
+        str(ROOT / "docs" / "terminal.svg"), title="custseg grade examples/orders.xlsx --rates examples/rates.csv"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         book = Path(tmp) / "graded.xlsx"
         write_workbook(result, book)
-        subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", tmp, str(book)], check=True,
-                       capture_output=True, timeout=300)
+        subprocess.run(
+            ["soffice", "--headless", "--convert-to", "pdf", "--outdir", tmp, str(book)],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
         pdf = Path(tmp) / "graded.pdf"
         pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         page = next(i for i, text in enumerate(pages.split("\f"), 1) if text.startswith("评估日期"))
-        subprocess.run(["pdftoppm", "-r", "110", "-png", "-singlefile", "-f", str(page), "-l", str(page), str(pdf),
-                        str(Path(tmp) / "summary")], check=True)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "110",
+                "-png",
+                "-singlefile",
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                str(pdf),
+                str(Path(tmp) / "summary"),
+            ],
+            check=True,
+        )
         shutil.copy(Path(tmp) / "summary.png", ROOT / "docs" / "workbook-summary.png")
 
 

@@ -14,15 +14,56 @@ import random
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-HEADERS = ["客户编号", "客户名称", "订单编号", "下单日期", "产品类别", "订单类型", "数量", "单价", "金额", "币种",
-           "国家", "订单状态"]
-COUNTRIES = ["美国", "United States", "德国", "Germany", "英国", "UK", "法国", "日本", "韩国", "越南", "Viet Nam",
-             "阿联酋", "沙特阿拉伯", "巴西", "墨西哥", "澳大利亚", "Canada", "印度", "Poland", "Spain", "中国", "Italy"]
+HEADERS = [
+    "客户编号",
+    "客户名称",
+    "订单编号",
+    "下单日期",
+    "产品类别",
+    "订单类型",
+    "数量",
+    "单价",
+    "金额",
+    "币种",
+    "国家",
+    "订单状态",
+]
+COUNTRIES = [
+    "美国",
+    "United States",
+    "德国",
+    "Germany",
+    "英国",
+    "UK",
+    "法国",
+    "日本",
+    "韩国",
+    "越南",
+    "Viet Nam",
+    "阿联酋",
+    "沙特阿拉伯",
+    "巴西",
+    "墨西哥",
+    "澳大利亚",
+    "Canada",
+    "印度",
+    "Poland",
+    "Spain",
+    "中国",
+    "Italy",
+]
 CATEGORIES = {"LED灯具": (8, 30), "五金工具": (2, 15), "家居用品": (3, 20), "纺织面料": (1, 6)}
 OWNERS = ["张伟", "李娜", "王芳"]
 INDUSTRIES = ["批发零售", "制造业", "建筑工程", "电子商务"]
-CURRENCY_BY_COUNTRY = {"德国": "EUR", "Germany": "EUR", "法国": "EUR", "Spain": "EUR", "Italy": "EUR", "Poland": "EUR",
-                       "中国": "CNY"}
+CURRENCY_BY_COUNTRY = {
+    "德国": "EUR",
+    "Germany": "EUR",
+    "法国": "EUR",
+    "Spain": "EUR",
+    "Italy": "EUR",
+    "Poland": "EUR",
+    "中国": "CNY",
+}
 AS_OF = dt.date(2026, 10, 31)
 
 
@@ -30,13 +71,18 @@ def make_lines(rng: random.Random) -> tuple[list[list[str]], list[list[str]]]:
     customers = []
     for i in range(1, 41):
         country = COUNTRIES[(i * 7) % len(COUNTRIES)]
-        customers.append({
-            "id": f"C{i:04d}", "name": f"{['Global', 'Pacific', 'Nordic', 'Sunrise', 'Atlas'][i % 5]} Trading {i}",
-            "country": country, "industry": INDUSTRIES[i % 4], "owner": OWNERS[i % 3],
-            "created": dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(0, 600)),
-            "activity": rng.choice([0.3, 1, 2, 4, 8]),  # orders a year
-            "size": rng.choice([1, 2, 5, 20]),
-        })
+        customers.append(
+            {
+                "id": f"C{i:04d}",
+                "name": f"{['Global', 'Pacific', 'Nordic', 'Sunrise', 'Atlas'][i % 5]} Trading {i}",
+                "country": country,
+                "industry": INDUSTRIES[i % 4],
+                "owner": OWNERS[i % 3],
+                "created": dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(0, 600)),
+                "activity": rng.choice([0.3, 1, 2, 4, 8]),  # orders a year
+                "size": rng.choice([1, 2, 5, 20]),
+            }
+        )
     lines: list[list[str]] = []
     order_no = 250000
     for c in customers:
@@ -57,14 +103,52 @@ def make_lines(rng: random.Random) -> tuple[list[list[str]], list[list[str]]]:
                 qty = rng.randint(1, 5) if sample else rng.randint(50, 500) * c["size"] // 2 + 10
                 price = round(rng.uniform(lo, hi) * (7.1 if cur == "CNY" else 0.92 if cur == "EUR" else 1), 2)
                 amount = round(qty * price, 2)
-                lines.append([c["id"], c["name"], f"SO{order_no}", day.isoformat(), cat, "样品单" if sample else "大货",
-                              str(qty), f"{price:.2f}", f"{amount:,.2f}", cur, c["country"], status])
+                lines.append(
+                    [
+                        c["id"],
+                        c["name"],
+                        f"SO{order_no}",
+                        day.isoformat(),
+                        cat,
+                        "样品单" if sample else "大货",
+                        str(qty),
+                        f"{price:.2f}",
+                        f"{amount:,.2f}",
+                        cur,
+                        c["country"],
+                        status,
+                    ]
+                )
             if not sample and rng.random() < 0.08:  # a return a few weeks later, netted on its own date
                 ret = min(day + dt.timedelta(days=20), AS_OF)
-                lines.append([c["id"], c["name"], f"RT{order_no}", ret.isoformat(), cat, "大货", "-10", f"{price:.2f}",
-                              f"-{10 * price:,.2f}", cur, c["country"], "退货"])
-    master = [[c["id"], c["name"], c["country"], c["industry"], c["owner"], c["created"].isoformat(),
-               "VIP" if c["id"] == "C0007" else ""] for c in customers]
+                lines.append(
+                    [
+                        c["id"],
+                        c["name"],
+                        f"RT{order_no}",
+                        ret.isoformat(),
+                        cat,
+                        "大货",
+                        "-10",
+                        f"{price:.2f}",
+                        f"-{10 * price:,.2f}",
+                        cur,
+                        c["country"],
+                        "退货",
+                    ]
+                )
+    master = [
+        [
+            c["id"],
+            c["name"],
+            c["country"],
+            c["industry"],
+            c["owner"],
+            c["created"].isoformat(),
+            "VIP" if c["id"] == "C0007" else "",
+        ]
+        for c in customers
+    ]
     master.append(["C0099", "Horizon Imports 99", "Chile", "批发零售", "李娜", "2026-09-15", ""])  # a prospect
     lines.sort(key=lambda ln: (ln[3], ln[2]))
     return lines, master

@@ -12,20 +12,26 @@ from tests.conftest import invoke
 BAD = Path(__file__).parent / "data" / "bad"
 
 
-@pytest.mark.parametrize("name, message", [
-    ("empty.csv", "the file is empty"),
-    ("header_only.csv", "the header is there but no order lines below it"),
-    ("binary_junk.csv", "is not a text file (binary content)"),
-    ("not_a_zip.xlsx", "is not a valid .xlsx workbook (not a zip file)"),
-    ("truncated.xlsx", "the workbook is corrupt or truncated"),
-    ("password_protected.xlsx", "the workbook is password-protected (encrypted)"),
-    ("billion_laughs.xlsx", "the sheet cannot be read"),
-    ("no_order_columns.csv", "no header row with the required order columns; missing customer_id (or "
-                             "customer_name), order_date, amount (or quantity and unit_price); headers found: name, colour"),
-    ("two_amount_columns.csv", "the columns '金额', '成交金额' all look like the field 'amount'"),
-    ("duplicate_headers.csv", "the header '客户编号' appears twice (columns A and B of row 1)"),
-    ("million_columns.xlsx", "the sheet claims 932,230 columns"),
-])
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("empty.csv", "the file is empty"),
+        ("header_only.csv", "the header is there but no order lines below it"),
+        ("binary_junk.csv", "is not a text file (binary content)"),
+        ("not_a_zip.xlsx", "is not a valid .xlsx workbook (not a zip file)"),
+        ("truncated.xlsx", "the workbook is corrupt or truncated"),
+        ("password_protected.xlsx", "the workbook is password-protected (encrypted)"),
+        ("billion_laughs.xlsx", "the sheet cannot be read"),
+        (
+            "no_order_columns.csv",
+            "no header row with the required order columns; missing customer_id (or "
+            "customer_name), order_date, amount (or quantity and unit_price); headers found: name, colour",
+        ),
+        ("two_amount_columns.csv", "the columns '金额', '成交金额' all look like the field 'amount'"),
+        ("duplicate_headers.csv", "the header '客户编号' appears twice (columns A and B of row 1)"),
+        ("million_columns.xlsx", "the sheet claims 932,230 columns"),
+    ],
+)
 def test_whole_file_errors_are_one_line_and_exit_1(runner, tmp_path, name, message):
     out = tmp_path / "out.csv"
     result = invoke(runner, ["grade", str(BAD / name), "-o", str(out)])
@@ -37,8 +43,9 @@ def test_whole_file_errors_are_one_line_and_exit_1(runner, tmp_path, name, messa
 
 
 def test_zip_bomb_is_refused_before_unpacking(runner, tmp_path):
-    result = invoke(runner, ["grade", str(BAD / "zip_bomb.xlsx"), "-o", str(tmp_path / "o.csv"),
-                             "--max-unzipped-mb", "20"])
+    result = invoke(
+        runner, ["grade", str(BAD / "zip_bomb.xlsx"), "-o", str(tmp_path / "o.csv"), "--max-unzipped-mb", "20"]
+    )
     assert result.exit_code == 1
     assert "unpacks to 30 MB, over the limit of 20 MB" in result.stderr
     assert "--max-unzipped-mb" in result.stderr
@@ -46,19 +53,24 @@ def test_zip_bomb_is_refused_before_unpacking(runner, tmp_path):
 
 def test_extra_fields_row_is_a_problem_row(runner, tmp_path):
     problems = tmp_path / "p.csv"
-    result = invoke(runner, ["grade", str(BAD / "extra_fields.csv"), "-o", str(tmp_path / "o.csv"),
-                             "--problems", str(problems), "-q"])
+    result = invoke(
+        runner,
+        ["grade", str(BAD / "extra_fields.csv"), "-o", str(tmp_path / "o.csv"), "--problems", str(problems), "-q"],
+    )
     assert result.exit_code == 0
     lines = problems.read_text(encoding="utf-8").splitlines()
     assert lines[1] == f"{BAD / 'extra_fields.csv'},,3,amount,2,extra_fields,more values than the header has columns"
 
 
-@pytest.mark.parametrize("name, ids", [
-    ("nul_bytes.csv", ["A", "B"]),
-    ("mixed_line_endings.csv", ["A", "B", "C"]),
-    ("invalid_utf8.csv", ["A", "B"]),
-    ("thousand_columns.csv", ["A"]),
-])
+@pytest.mark.parametrize(
+    "name, ids",
+    [
+        ("nul_bytes.csv", ["A", "B"]),
+        ("mixed_line_endings.csv", ["A", "B", "C"]),
+        ("invalid_utf8.csv", ["A", "B"]),
+        ("thousand_columns.csv", ["A"]),
+    ],
+)
 def test_damaged_but_readable_files_grade(runner, tmp_path, name, ids):
     out = tmp_path / "o.csv"
     result = invoke(runner, ["grade", str(BAD / name), "-o", str(out), "-q"])
@@ -82,8 +94,10 @@ def test_ten_megabyte_field(runner, tmp_path):
 
 def test_cell_far_right_is_a_problem_row_not_a_hang(runner, tmp_path):
     problems = tmp_path / "p.csv"
-    result = invoke(runner, ["grade", str(BAD / "cell_at_xfd.xlsx"), "-o", str(tmp_path / "o.csv"), "--problems",
-                             str(problems), "-q"])
+    result = invoke(
+        runner,
+        ["grade", str(BAD / "cell_at_xfd.xlsx"), "-o", str(tmp_path / "o.csv"), "--problems", str(problems), "-q"],
+    )
     assert result.exit_code == 0
     rows = problems.read_text(encoding="utf-8").splitlines()[1:]
     assert [r.split(",")[2] + ":" + r.split(",")[5] for r in rows] == ["4:extra_fields"]

@@ -30,8 +30,13 @@ def test_csv_to_stdout_is_data_only(runner, core_csv):
     assert result.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     a = next(r for r in rows if r["customer_id"] == "A")
-    assert (a["recency_days"], a["frequency"], a["monetary"], a["rfm_score"], a["tier"]) == ("10", "3", "3000.0", "534",
-                                                                                          "vip")
+    assert (a["recency_days"], a["frequency"], a["monetary"], a["rfm_score"], a["tier"]) == (
+        "10",
+        "3",
+        "3000.0",
+        "534",
+        "vip",
+    )
     assert a["first_order_date"] == "2026-03-01"
     e = next(r for r in rows if r["customer_id"] == "E")
     assert (e["recency_days"], e["r_score"], e["segment"], e["tier"]) == ("", "", "", "potential")
@@ -94,18 +99,43 @@ def test_output_never_overwrites_an_input(runner, core_csv):
 def test_max_problems_gives_exit_3_and_still_writes(runner, core_csv, tmp_path):
     out = tmp_path / "o.csv"
     problems = tmp_path / "p.csv"
-    result = invoke(runner, ["grade", str(core_csv), "--as-of", CORE_AS_OF, "-o", str(out), "--problems",
-                             str(problems), "--max-problems", "1", "-q"])
+    result = invoke(
+        runner,
+        [
+            "grade",
+            str(core_csv),
+            "--as-of",
+            CORE_AS_OF,
+            "-o",
+            str(out),
+            "--problems",
+            str(problems),
+            "--max-problems",
+            "1",
+            "-q",
+        ],
+    )
     assert result.exit_code == 3
     assert "2 problem rows" in result.stderr
     assert out.exists() and problems.exists()
     rows = list(csv.DictReader(io.StringIO(problems.read_text(encoding="utf-8"))))
-    assert [(r["row"], r["reason_code"]) for r in rows] == [("13", "unknown_country"), ("16", "bad_date"),
-                                                            ("17", "missing_customer")]
-    assert invoke(runner, ["grade", str(core_csv), "--as-of", CORE_AS_OF, "-o", str(out), "--max-problems", "20%",
-                           "-q"]).exit_code == 0
-    assert invoke(runner, ["grade", str(core_csv), "--as-of", CORE_AS_OF, "-o", str(out), "--max-problems", "5%",
-                           "-q"]).exit_code == 3
+    assert [(r["row"], r["reason_code"]) for r in rows] == [
+        ("13", "unknown_country"),
+        ("16", "bad_date"),
+        ("17", "missing_customer"),
+    ]
+    assert (
+        invoke(
+            runner, ["grade", str(core_csv), "--as-of", CORE_AS_OF, "-o", str(out), "--max-problems", "20%", "-q"]
+        ).exit_code
+        == 0
+    )
+    assert (
+        invoke(
+            runner, ["grade", str(core_csv), "--as-of", CORE_AS_OF, "-o", str(out), "--max-problems", "5%", "-q"]
+        ).exit_code
+        == 3
+    )
 
 
 def test_quiet_prints_nothing(runner, core_csv, tmp_path):
@@ -115,24 +145,38 @@ def test_quiet_prints_nothing(runner, core_csv, tmp_path):
 
 def test_summary_json(runner, core_csv, tmp_path):
     target = tmp_path / "s.json"
-    invoke(runner, ["grade", str(core_csv), "--as-of", CORE_AS_OF, "-o", str(tmp_path / "o.csv"), "--summary-json",
-                    str(target), "-q"])
+    invoke(
+        runner,
+        [
+            "grade",
+            str(core_csv),
+            "--as-of",
+            CORE_AS_OF,
+            "-o",
+            str(tmp_path / "o.csv"),
+            "--summary-json",
+            str(target),
+            "-q",
+        ],
+    )
     s = json.loads(target.read_text(encoding="utf-8"))
     assert s["as_of"] == "2026-06-30" and s["customers"] == 6
     assert s["reconciliation"]["problem"] == 2
-    assert [(t["key"], t["customers"]) for t in s["tiers"]] == [("vip", 1), ("key", 0), ("normal", 3),
-                                                                ("potential", 2)]
+    assert [(t["key"], t["customers"]) for t in s["tiers"]] == [("vip", 1), ("key", 0), ("normal", 3), ("potential", 2)]
 
 
 def test_csv_safe_escapes_formula_triggers(runner, tmp_path):
     p = tmp_path / "o.csv"
-    p.write_text('customer_id,customer_name,order_date,amount\nA,"=HYPERLINK(""http://x"")",2026-01-01,5\n'
-                 "B,+cmd,2026-01-01,-5\n", encoding="utf-8")
+    p.write_text(
+        'customer_id,customer_name,order_date,amount\nA,"=HYPERLINK(""http://x"")",2026-01-01,5\n'
+        "B,+cmd,2026-01-01,-5\n",
+        encoding="utf-8",
+    )
     plain = invoke(runner, ["grade", str(p), "-o", "-", "-q"]).stdout
     safe = invoke(runner, ["grade", str(p), "-o", "-", "-q", "--csv-safe"]).stdout
     assert '=HYPERLINK(""http://x"")' in plain
     rows = list(csv.DictReader(io.StringIO(safe)))
-    assert rows[0]["customer_name"] == "'=HYPERLINK(\"http://x\")" and rows[1]["customer_name"] == "'+cmd"
+    assert rows[0]["customer_name"] == '\'=HYPERLINK("http://x")' and rows[1]["customer_name"] == "'+cmd"
     assert rows[1]["monetary"] == "-5.0"  # numbers are not escaped
 
 
@@ -151,13 +195,21 @@ def test_subprocess_end_to_end(tmp_path):
     src = tmp_path / "orders.csv"
     src.write_text(CORE_CSV, encoding="utf-8")
     env = {**os.environ, "NO_COLOR": "1"}
-    proc = subprocess.run([sys.executable, "-m", "custseg", "grade", str(src), "--as-of", CORE_AS_OF, "-o", "-"],
-                          capture_output=True, env=env, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "custseg", "grade", str(src), "--as-of", CORE_AS_OF, "-o", "-"],
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr.decode()
     assert proc.stdout.decode("utf-8").splitlines()[1].startswith("A,Alpha Ltd,美国,2026-03-01,2026-06-20,10,3,3000.0")
     assert b"\x1b[" not in proc.stderr  # no colour codes when not a terminal
-    bad = subprocess.run([sys.executable, "-m", "custseg", "grade", str(tmp_path / "missing.csv"), "-o", "-"],
-                         capture_output=True, env=env, timeout=120)
+    bad = subprocess.run(
+        [sys.executable, "-m", "custseg", "grade", str(tmp_path / "missing.csv"), "-o", "-"],
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
     assert bad.returncode == 1 and b"Traceback" not in bad.stderr
 
 
@@ -165,28 +217,64 @@ def test_subprocess_ends_with_every_output_written_and_its_exit_code(tmp_path):
     """The entry point ends the process without the interpreter's teardown: what it wrote to a pipe and to
     files must all be there, and each exit code must come through."""
     src = tmp_path / "orders.csv"
-    src.write_text("customer_id,order_id,order_date,amount\n" + "".join(
-        f"C{i:05d},O{i},2026-0{1 + i % 9}-1{i % 10},{100 + i}\n" for i in range(5000)), encoding="utf-8")
+    src.write_text(
+        "customer_id,order_id,order_date,amount\n"
+        + "".join(f"C{i:05d},O{i},2026-0{1 + i % 9}-1{i % 10},{100 + i}\n" for i in range(5000)),
+        encoding="utf-8",
+    )
     # Buffered output, as a pipe gets by default: what is left in the buffer must still come out.
     env = {**{k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}, "NO_COLOR": "1"}
     book = tmp_path / "g.xlsx"
-    proc = subprocess.run([sys.executable, "-m", "custseg", "grade", str(src), "--as-of", "2026-10-31", "-o", "-",
-                           "--problems", str(tmp_path / "p.csv")], capture_output=True, env=env, timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "custseg",
+            "grade",
+            str(src),
+            "--as-of",
+            "2026-10-31",
+            "-o",
+            "-",
+            "--problems",
+            str(tmp_path / "p.csv"),
+        ],
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr.decode()
     rows = proc.stdout.decode("utf-8").splitlines()
     assert len(rows) == 5001 and rows[-1].startswith("C04999,")  # far more than a pipe's buffer, all of it
-    proc = subprocess.run([sys.executable, "-m", "custseg", "grade", str(src), "--as-of", "2026-10-31", "-o", str(book),
-                           "-q"], capture_output=True, env=env, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "custseg", "grade", str(src), "--as-of", "2026-10-31", "-o", str(book), "-q"],
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
     assert proc.returncode == 0 and openpyxl.load_workbook(book, read_only=True)["客户分级"].max_row == 5001
-    usage = subprocess.run([sys.executable, "-m", "custseg", "grade", str(src), "--no-such-option"],
-                           capture_output=True, env=env, timeout=120)
+    usage = subprocess.run(
+        [sys.executable, "-m", "custseg", "grade", str(src), "--no-such-option"],
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
     assert usage.returncode == 2 and b"No such option" in usage.stderr
     version = subprocess.run([sys.executable, "-m", "custseg", "--version"], capture_output=True, env=env, timeout=60)
     assert version.returncode == 0 and version.stdout.startswith(b"custseg ")  # print()ed, flushed only at the end
 
 
-@pytest.mark.parametrize("command", [["--help"], ["grade", "--help"], ["rules", "--help"], ["inspect", "--help"],
-                                     ["history", "--help"], ["compare", "--help"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["--help"],
+        ["grade", "--help"],
+        ["rules", "--help"],
+        ["inspect", "--help"],
+        ["history", "--help"],
+        ["compare", "--help"],
+    ],
+)
 def test_every_command_has_help(runner, command):
     result = invoke(runner, command)
     assert result.exit_code == 0 and "Usage:" in result.stdout
@@ -200,8 +288,9 @@ def test_help_does_not_import_pandas():
 
 def test_markup_in_customer_names_is_shown_as_written(runner, tmp_path):
     p = tmp_path / "o.csv"
-    p.write_text("customer_id,customer_name,order_date,amount\nA,[/bold] [red]Evil[/red],2026-01-01,5\n",
-                 encoding="utf-8")
+    p.write_text(
+        "customer_id,customer_name,order_date,amount\nA,[/bold] [red]Evil[/red],2026-01-01,5\n", encoding="utf-8"
+    )
     result = invoke(runner, ["grade", str(p), "-o", str(tmp_path / "g.csv")])
     assert result.exit_code == 0, result.output
     assert "[/bold] [red]Evil[/red]" in result.stdout
@@ -273,7 +362,11 @@ def test_an_early_prefetch_of_another_file_is_dropped(runner, core_csv, tmp_path
 def test_subprocess_with_options_before_the_input(tmp_path):
     src = tmp_path / "orders.csv"
     src.write_text(CORE_CSV, encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "custseg", "grade", "--as-of", CORE_AS_OF, "-o", "-", "--csv-safe",
-                           str(src)], capture_output=True, env={**os.environ, "NO_COLOR": "1"}, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "custseg", "grade", "--as-of", CORE_AS_OF, "-o", "-", "--csv-safe", str(src)],
+        capture_output=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr.decode()
     assert proc.stdout.decode("utf-8").splitlines()[1].startswith("A,Alpha Ltd,美国,2026-03-01,2026-06-20,10,3,3000.0")

@@ -22,7 +22,13 @@ def row(result, cid):
 
 def test_reconciliation_accounts_for_every_row(result):
     assert result.reconciliation == {
-        "rows_read": 17, "used": 10, "outside_window": 0, "cancelled": 2, "after_as_of": 1, "blank": 1, "total": 1,
+        "rows_read": 17,
+        "used": 10,
+        "outside_window": 0,
+        "cancelled": 2,
+        "after_as_of": 1,
+        "blank": 1,
+        "total": 1,
         "problem": 2,
     }
 
@@ -48,8 +54,10 @@ def test_rfm_figures(result):
 
 
 def test_scores_classes_segments_tiers(result):
-    got = {cid: (r.rfm_score, r.rfm_class, r.segment, r.tier)
-           for cid, r in result.customers.set_index("customer_id").iterrows()}
+    got = {
+        cid: (r.rfm_score, r.rfm_class, r.segment, r.tier)
+        for cid, r in result.customers.set_index("customer_id").iterrows()
+    }
     assert got["A"] == ("534", "important_value", "champions", "vip")
     assert got["B"] == ("512", "general_development", "potential_loyalist", "normal")
     assert got["C"] == ("125", "important_retention", "cant_lose", "normal")
@@ -73,8 +81,10 @@ def test_equal_values_get_equal_scores(result):
 
 
 def test_abc_lifecycle_stage_tags(result):
-    got = {cid: (r.abc_class, r.lifecycle, r.trade_stage, r.tags)
-           for cid, r in result.customers.set_index("customer_id").iterrows()}
+    got = {
+        cid: (r.abc_class, r.lifecycle, r.trade_stage, r.tags)
+        for cid, r in result.customers.set_index("customer_id").iterrows()
+    }
     assert got["A"] == ("A", "active", "repeat", "")
     assert got["B"] == ("C", "new", "first_order", "single_category")
     assert got["C"] == ("A", "churned", "repeat", "big_ticket;single_category")
@@ -86,16 +96,35 @@ def test_geography(result):
     a = row(result, "A")
     assert a["country"] == "美国"  # the text as given: the latest line that has one
     assert (a["country_code"], a["country_name"], a["region"], a["trade_blocs"], a["is_domestic"]) == (
-        "US", "United States", "Americas", "USMCA", False)
+        "US",
+        "United States",
+        "Americas",
+        "USMCA",
+        False,
+    )
     assert row(result, "D")["trade_blocs"] == "ASEAN;RCEP"
 
 
 def test_output_columns_come_first_in_order(result):
     assert list(result.customers.columns[: len(OUTPUT_COLUMNS)]) == OUTPUT_COLUMNS
     assert list(result.customers.columns[:16]) == [
-        "customer_id", "customer_name", "country", "first_order_date", "last_order_date", "recency_days",
-        "frequency", "monetary", "avg_order_value", "r_score", "f_score", "m_score", "rfm_score", "rfm_class",
-        "segment", "tier"]
+        "customer_id",
+        "customer_name",
+        "country",
+        "first_order_date",
+        "last_order_date",
+        "recency_days",
+        "frequency",
+        "monetary",
+        "avg_order_value",
+        "r_score",
+        "f_score",
+        "m_score",
+        "rfm_score",
+        "rfm_class",
+        "segment",
+        "tier",
+    ]
 
 
 def test_service_plan(result):
@@ -153,8 +182,13 @@ def test_score_codes_and_tags_are_made_per_distinct_combination():
     assert _score_codes(r[:0], f[:0], m[:0], scored[:0]).tolist() == []
 
     table = pd.DataFrame({"frequency": [0, 1, 5, 9], "monetary": [0.0, 10.0, 500.0, 50.0]})
-    rules = Rules(tags=[TagRule(key="zeta", when="frequency >= 5"), TagRule(key="alpha", when="monetary >= 50"),
-                        TagRule(key="mid", when="frequency == 1")])
+    rules = Rules(
+        tags=[
+            TagRule(key="zeta", when="frequency >= 5"),
+            TagRule(key="alpha", when="monetary >= 50"),
+            TagRule(key="mid", when="frequency == 1"),
+        ]
+    )
     assert tags(table, rules).tolist() == ["", "mid", "alpha;zeta", "alpha;zeta"]
     assert tags(table, Rules(tags=[])).tolist() == [""] * 4
     assert np.asarray(tags(table, rules)).dtype == object
@@ -180,14 +214,21 @@ def test_rows_for_new_customers_are_the_reindexed_table():
     rng = np.random.default_rng(1)
     for _ in range(100):
         ids = sorted({f"C{x:04d}" for x in rng.integers(0, 500, int(rng.integers(1, 60)))})
-        new = sorted(set(f"C{x:04d}" for x in rng.integers(0, 500, int(rng.integers(1, 8)))) - set(ids))
+        new = sorted({f"C{x:04d}" for x in rng.integers(0, 500, int(rng.integers(1, 8)))} - set(ids))
         if not new:
             continue
         n = len(ids)
-        table = pd.DataFrame({"i": np.arange(n), "f": rng.random(n), "b": rng.random(n) > 0.5,
-                              "d": pd.to_datetime("2020-01-01") + pd.to_timedelta(np.arange(n), "D"),
-                              "s": [f"x{i}" for i in range(n)], "I": pd.array(np.arange(n), dtype="Int64")},
-                             index=pd.Index(ids, name="customer_id"))
+        table = pd.DataFrame(
+            {
+                "i": np.arange(n),
+                "f": rng.random(n),
+                "b": rng.random(n) > 0.5,
+                "d": pd.to_datetime("2020-01-01") + pd.to_timedelta(np.arange(n), "D"),
+                "s": [f"x{i}" for i in range(n)],
+                "I": pd.array(np.arange(n), dtype="Int64"),
+            },
+            index=pd.Index(ids, name="customer_id"),
+        )
         expected = table.reindex(table.index.union(pd.Index(new)))
         expected.index.name = "customer_id"
         got, at = _with_rows_for(table, pd.Index(new))
@@ -198,8 +239,9 @@ def test_rows_for_new_customers_are_the_reindexed_table():
 def test_amounts_in_full_width_digits_are_read(tmp_path):
     """A Chinese input method types １２３: such amounts were problem rows (pandas reads no such digits)."""
     p = tmp_path / "o.csv"
-    p.write_text("customer_id,order_date,amount\nA,2026-01-05,１２３\nA,2026-02-05,10.5\nB,2026-02-06,７\n",
-                 encoding="utf-8")
+    p.write_text(
+        "customer_id,order_date,amount\nA,2026-01-05,１２３\nA,2026-02-05,10.5\nB,2026-02-06,７\n", encoding="utf-8"
+    )
     r = grade([p], as_of="2026-03-01", options=GradeOptions(today=TODAY))
     assert r.problems.empty
     assert r.customers.set_index("customer_id")["monetary"].to_dict() == {"A": 133.5, "B": 7.0}

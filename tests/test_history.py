@@ -45,17 +45,24 @@ def test_previous_gives_changes_and_a_matrix(runner, orders, tmp_path):
     # July 31: A and B have been silent ~140 days (R 3); A's money ranks 2nd of 4 (M 2) and slips to
     # normal, B stays VIP; C bought 27,000 more in April and moves up; D is gone; E is new.
     april = tmp_path / "april.csv"
-    april.write_text(MONTH1.replace("D,Delta,8,2025-01-01,50\n", "") +
-                     "C,Gamma,9,2026-04-20,9000\nC,Gamma,10,2026-04-25,9000\nC,Gamma,11,2026-04-28,9000\n"
-                     "E,Epsilon,12,2026-04-29,20\n", encoding="utf-8")
+    april.write_text(
+        MONTH1.replace("D,Delta,8,2025-01-01,50\n", "")
+        + "C,Gamma,9,2026-04-20,9000\nC,Gamma,10,2026-04-25,9000\nC,Gamma,11,2026-04-28,9000\n"
+        "E,Epsilon,12,2026-04-29,20\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "april_graded.csv"
     grade_csv(runner, [str(april), "--as-of", "2026-07-31", "--previous", str(march), "-o", str(out)])
     rows = {r.split(",")[0]: r.split(",") for r in out.read_text(encoding="utf-8").splitlines()}
     header = rows.pop("customer_id")
     col = {h: i for i, h in enumerate(header)}
     got = {cid: (r[col["previous_tier"]], r[col["tier"]], r[col["tier_change"]]) for cid, r in rows.items()}
-    assert got == {"A": ("vip", "normal", "down"), "B": ("vip", "vip", "same"), "C": ("normal", "vip", "up"),
-                   "E": ("", "normal", "new")}
+    assert got == {
+        "A": ("vip", "normal", "down"),
+        "B": ("vip", "vip", "same"),
+        "C": ("normal", "vip", "up"),
+        "E": ("", "normal", "new"),
+    }
     assert header[-3:] == ["previous_tier", "tier_change", "previous_segment"]
     wb_out = tmp_path / "april.xlsx"
     grade_csv(runner, [str(april), "--as-of", "2026-07-31", "--previous", str(march), "-o", str(wb_out)])
@@ -87,8 +94,10 @@ def test_history_snapshots_replace_not_duplicate(runner, orders, tmp_path):
     assert "tier_change" in text.splitlines()[0]
     a = next(line for line in text.splitlines() if line.startswith("A,"))
     # February: A had 2 orders (F 2), M 4 of the two customers, R 5: key; segment R5 x FM3.
-    assert a.endswith(",vip,vip: m_score >= 4 and f_score >= 3 and r_score >= 3,C,new,repeat,3,300.0,0.0,USD,,,,,,,,,0,"
-                      ",,,,,,专属客户经理，月度回访，优先排产与账期,30,2026-04-30,key,up,potential_loyalist")
+    assert a.endswith(
+        ",vip,vip: m_score >= 4 and f_score >= 3 and r_score >= 3,C,new,repeat,3,300.0,0.0,USD,,,,,,,,,0,"
+        ",,,,,,专属客户经理，月度回访，优先排产与账期,30,2026-04-30,key,up,potential_loyalist"
+    )
     hist = invoke(runner, ["history", "A", "--history", str(db), "--format", "json"])
     data = json.loads(hist.stdout)
     assert [d["as_of"] for d in data] == ["2026-01-31", "2026-02-28", "2026-03-31"]
@@ -117,8 +126,23 @@ def test_lock_refuses_a_second_run(tmp_path, runner, orders):
         with pytest.raises(LockedError):
             with history_lock(db):
                 pass
-        code = subprocess.run([sys.executable, "-m", "custseg", "grade", str(orders), "-o", str(tmp_path / "x.csv"),
-                               "--history", str(db), "-q"], capture_output=True, text=True, timeout=120)
+        code = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "custseg",
+                "grade",
+                str(orders),
+                "-o",
+                str(tmp_path / "x.csv"),
+                "--history",
+                str(db),
+                "-q",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert code.returncode == 4 and "another custseg run is using this history" in code.stderr
     finally:
         release.set()
@@ -137,8 +161,10 @@ def test_backfill_past_month_ends(runner, orders, tmp_path):
     for month_end in ("2026-01-31", "2026-02-28"):
         grade_csv(runner, [str(orders), "--as-of", month_end, "-o", str(tmp_path / "x.csv"), "--history", str(db)])
     con = connect(db)
-    rows = con.execute("SELECT s.as_of, COUNT(*) FROM grades g JOIN snapshots s ON s.id = g.snapshot_id "
-                       "GROUP BY s.as_of ORDER BY s.as_of").fetchall()
+    rows = con.execute(
+        "SELECT s.as_of, COUNT(*) FROM grades g JOIN snapshots s ON s.id = g.snapshot_id "
+        "GROUP BY s.as_of ORDER BY s.as_of"
+    ).fetchall()
     con.close()
     assert rows == [("2026-01-31", 2), ("2026-02-28", 2)]  # orders after each as-of date are left out
 

@@ -38,9 +38,13 @@ def test_customer_codes_are_a_sorted_factorize_of_the_ids():
 def test_one_customer_across_two_files_is_one_row(tmp_path):
     """Each table numbers its own ids; 17850 and 17850.0 in two files are one customer."""
     a, b = tmp_path / "a.csv", tmp_path / "b.csv"
-    a.write_text("customer_id,order_id,order_date,amount\nB2,o1,2026-01-05,100\n17850,o2,2026-02-01,40\n", encoding="utf-8")
-    b.write_text("customer_id,order_id,order_date,amount\n17850.0,o3,2026-03-01,60\nA1,o4,2026-03-02,5\n"
-                 "B2,o5,2026-04-01,1\n", encoding="utf-8")
+    a.write_text(
+        "customer_id,order_id,order_date,amount\nB2,o1,2026-01-05,100\n17850,o2,2026-02-01,40\n", encoding="utf-8"
+    )
+    b.write_text(
+        "customer_id,order_id,order_date,amount\n17850.0,o3,2026-03-01,60\nA1,o4,2026-03-02,5\nB2,o5,2026-04-01,1\n",
+        encoding="utf-8",
+    )
     r = grade([a, b], as_of="2026-06-30", options=GradeOptions(today=TODAY))
     got = {row.customer_id: (row.frequency, row.monetary) for row in r.customers.itertuples()}
     assert got == {"17850": (2, 100.0), "A1": (1, 5.0), "B2": (2, 101.0)}
@@ -64,7 +68,8 @@ def test_order_days_and_gaps_are_the_grouped_diff():
         assert got["c"].tolist() == frame["c"].tolist()
         assert np.array_equal(got["gap"].to_numpy(), frame["gap"].to_numpy(dtype=float), equal_nan=True)
         for how in ("median", "last"):
-            pd.testing.assert_series_equal(getattr(got.groupby("c")["gap"], how)(),
-                                           getattr(frame.groupby("c")["gap"], how)(), check_dtype=False)
+            pd.testing.assert_series_equal(
+                getattr(got.groupby("c")["gap"], how)(), getattr(frame.groupby("c")["gap"], how)(), check_dtype=False
+            )
     with_time = np.array(["2024-01-01T10:00", "2024-01-03T09:00"], dtype="datetime64[ns]")
     assert _order_days(np.array([0, 0], dtype=np.int32), with_time)["gap"].tolist()[1] == 1.0  # floor, as .dt.days

@@ -31,9 +31,26 @@ def monetary(result):
     return {k: round(v, 6) for k, v in result.customers.set_index("customer_id")["monetary"].items()}
 
 
-@pytest.mark.parametrize("token, code", [("$", "USD"), ("US$", "USD"), ("€", "EUR"), ("£", "GBP"), ("¥", "CNY"),
-                                          ("RMB", "CNY"), ("人民币", "CNY"), ("元", "CNY"), ("美元", "USD"), ("欧元", "EUR"),
-                                          ("英镑", "GBP"), ("日元", "JPY"), ("usd", "USD"), ("XYZ", None), ("", None)])
+@pytest.mark.parametrize(
+    "token, code",
+    [
+        ("$", "USD"),
+        ("US$", "USD"),
+        ("€", "EUR"),
+        ("£", "GBP"),
+        ("¥", "CNY"),
+        ("RMB", "CNY"),
+        ("人民币", "CNY"),
+        ("元", "CNY"),
+        ("美元", "USD"),
+        ("欧元", "EUR"),
+        ("英镑", "GBP"),
+        ("日元", "JPY"),
+        ("usd", "USD"),
+        ("XYZ", None),
+        ("", None),
+    ],
+)
 def test_symbols_and_words(token, code):
     assert normalise_currency(token) == code
 
@@ -55,22 +72,29 @@ def test_fixed_rates(orders, tmp_path):
 
 def test_monthly_rates_and_a_missing_month(orders, tmp_path):
     rates = tmp_path / "r.csv"
-    rates.write_text("currency,month,rate\nEUR,2026-01,1.10\nEUR,2026-02,1.20\nCNY,2026-02,0.15\n"
-                     "GBP,2026-02,1.30\n", encoding="utf-8")
+    rates.write_text(
+        "currency,month,rate\nEUR,2026-01,1.10\nEUR,2026-02,1.20\nCNY,2026-02,0.15\nGBP,2026-02,1.30\n",
+        encoding="utf-8",
+    )
     r = grade([orders], options=GradeOptions(today=TODAY, rates_file=rates))
     assert monetary(r) == {"A": 100 + 220 + 150, "B": 75, "C": 108, "D": 65}
     rates.write_text("currency,month,rate\nEUR,2026-01,1.10\nCNY,2026-02,0.15\nGBP,2026-02,1.30\n", encoding="utf-8")
     r = grade([orders], options=GradeOptions(today=TODAY, rates_file=rates))
     probs = r.problems[r.problems["reason_code"] == "missing_rate"]
-    assert probs[["row", "value", "reason"]].values.tolist() == [[6, "EUR 2026-02", "no exchange rate for EUR in 2026-02"]]
+    assert probs[["row", "value", "reason"]].values.tolist() == [
+        [6, "EUR 2026-02", "no exchange rate for EUR in 2026-02"]
+    ]
     assert "C" not in set(r.customers["customer_id"])  # its only line is a problem row, never converted at 1.0
     assert r.reconciliation["problem"] == 1
 
 
 def test_daily_rates_use_the_latest_on_or_before(orders, tmp_path):
     rates = tmp_path / "r.csv"
-    rates.write_text("currency,date,rate\nEUR,2026-01-01,1.00\nEUR,2026-01-15,1.50\nEUR,2026-02-11,2.00\n"
-                     "CNY,2026-01-01,0.10\nGBP,2026-02-12,1.25\n", encoding="utf-8")
+    rates.write_text(
+        "currency,date,rate\nEUR,2026-01-01,1.00\nEUR,2026-01-15,1.50\nEUR,2026-02-11,2.00\n"
+        "CNY,2026-01-01,0.10\nGBP,2026-02-12,1.25\n",
+        encoding="utf-8",
+    )
     r = grade([orders], options=GradeOptions(today=TODAY, rates_file=rates))
     assert monetary(r) == {"A": 100 + 200 * 1.5 + 100, "B": 50, "C": 180, "D": 62.5}
 
@@ -104,11 +128,13 @@ def test_declared_currency_and_base_currency(tmp_path):
 
 def test_unknown_currency_is_a_problem_row(tmp_path):
     p = tmp_path / "o.csv"
-    p.write_text("customer_id,order_date,amount,currency\nA,2026-01-01,10,USD\nA,2026-01-02,10,Dollars\n",
-                 encoding="utf-8")
+    p.write_text(
+        "customer_id,order_date,amount,currency\nA,2026-01-01,10,USD\nA,2026-01-02,10,Dollars\n", encoding="utf-8"
+    )
     r = grade([p], options=GradeOptions(today=TODAY))
     assert r.problems[["row", "column", "value", "reason_code"]].values.tolist() == [
-        [3, "currency", "Dollars", "unknown_currency"]]
+        [3, "currency", "Dollars", "unknown_currency"]
+    ]
 
 
 def test_rates_in_the_rules_file(orders, tmp_path):

@@ -57,8 +57,13 @@ def test_amounts_round_trip_in_every_style(x):
 @settings(max_examples=200, deadline=None)
 @given(st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2100, 12, 31)))
 def test_dates_round_trip_in_every_style(d):
-    styles = [d.isoformat(), f"{d.year}/{d.month}/{d.day}", f"{d.year}年{d.month}月{d.day}日", d.strftime("%Y%m%d"),
-              str((d - dt.date(1899, 12, 30)).days)]
+    styles = [
+        d.isoformat(),
+        f"{d.year}/{d.month}/{d.day}",
+        f"{d.year}年{d.month}月{d.day}日",
+        d.strftime("%Y%m%d"),
+        str((d - dt.date(1899, 12, 30)).days),
+    ]
     parsed, _ = parse_dates(pd.Series(styles))
     assert [p.date() for p in parsed] == [d] * len(styles)
     dotted, order = parse_dates(pd.Series([d.strftime("%d.%m.%Y")]))
@@ -74,14 +79,18 @@ def test_currency_and_country_lookups_never_raise(text):
     assert cc is None or len(cc) == 2
 
 
-row = st.fixed_dictionaries({
-    "customer": st.one_of(st.sampled_from(["A", "B", "C", " D ", "", "合计"]), texts),
-    "date": st.one_of(st.sampled_from(["2026-01-05", "2025/12/31", "2026年2月1日", "", "not a date", "2099-01-01",
-                                       "45000"]), texts),
-    "amount": st.one_of(st.sampled_from(["100", "-20", "(5.00)", "$1,200.50", "", "abc", "1e3"]), texts),
-    "status": st.sampled_from(["", "已发货", "已取消", "退货", "Cancelled", "On Hold"]),
-    "country": st.sampled_from(["", "美国", "Germany", "Narnia", "UK"]),
-})
+row = st.fixed_dictionaries(
+    {
+        "customer": st.one_of(st.sampled_from(["A", "B", "C", " D ", "", "合计"]), texts),
+        "date": st.one_of(
+            st.sampled_from(["2026-01-05", "2025/12/31", "2026年2月1日", "", "not a date", "2099-01-01", "45000"]),
+            texts,
+        ),
+        "amount": st.one_of(st.sampled_from(["100", "-20", "(5.00)", "$1,200.50", "", "abc", "1e3"]), texts),
+        "status": st.sampled_from(["", "已发货", "已取消", "退货", "Cancelled", "On Hold"]),
+        "country": st.sampled_from(["", "美国", "Germany", "Narnia", "UK"]),
+    }
+)
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])

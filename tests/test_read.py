@@ -22,14 +22,17 @@ def figures(result):
     return {cid: (int(r["frequency"]), float(r["monetary"])) for cid, r in c.iterrows() if r["frequency"] > 0}
 
 
-@pytest.mark.parametrize("name, encoding", [
-    ("utf8.csv", "utf-8"),
-    ("utf8_bom.csv", "utf-8-sig"),
-    ("gbk.csv", "gb18030"),
-    ("gb18030.csv", "gb18030"),
-    ("utf16_excel_unicode.txt", "utf-16"),
-    ("cp1252_semicolon.csv", "cp1252"),
-])
+@pytest.mark.parametrize(
+    "name, encoding",
+    [
+        ("utf8.csv", "utf-8"),
+        ("utf8_bom.csv", "utf-8-sig"),
+        ("gbk.csv", "gb18030"),
+        ("gb18030.csv", "gb18030"),
+        ("utf16_excel_unicode.txt", "utf-16"),
+        ("cp1252_semicolon.csv", "cp1252"),
+    ],
+)
 def test_encodings_are_detected_and_give_the_same_figures(name, encoding):
     data = (DATA / name).read_bytes()
     assert detect_encoding(data) == encoding
@@ -63,8 +66,16 @@ def test_title_rows_serial_dates_text_numbers_blank_and_total_rows():
     result = grade([DATA / "title_rows.xlsx"], options=GradeOptions(today=TODAY))
     got = figures(result)
     assert got == {"K001": (2, 2000.0), "K002": (1, 2000.0), "3": (1, 500.0)}
-    assert result.reconciliation == {"rows_read": 6, "used": 4, "outside_window": 0, "cancelled": 0,
-                                     "after_as_of": 0, "blank": 1, "total": 1, "problem": 0}
+    assert result.reconciliation == {
+        "rows_read": 6,
+        "used": 4,
+        "outside_window": 0,
+        "cancelled": 0,
+        "after_as_of": 0,
+        "blank": 1,
+        "total": 1,
+        "problem": 0,
+    }
     k2 = result.customers.set_index("customer_id").loc["K002"]
     assert k2["first_order_date"].date() == dt.date(2026, 4, 1)  # Excel serial 46113
     assert "header row 3" in result.inputs[0].tables[0]
@@ -92,11 +103,14 @@ def test_sheet_option_restricts(tmp_path):
 
 def test_map_option_and_uci_online_retail_columns(tmp_path):
     p = tmp_path / "retail.csv"
-    p.write_text("InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
-                 "536365,85123A,HEART,6,12/1/2010 8:26,2.55,17850.0,United Kingdom\n"
-                 "536365,71053,LANTERN,6,12/1/2010 8:26,3.39,17850.0,United Kingdom\n"
-                 "C536379,D,Discount,-1,12/13/2010 9:41,27.5,17850.0,United Kingdom\n"
-                 "536366,22633,HAND WARMER,6,12/1/2010 8:28,1.85,,United Kingdom\n", encoding="latin-1")
+    p.write_text(
+        "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+        "536365,85123A,HEART,6,12/1/2010 8:26,2.55,17850.0,United Kingdom\n"
+        "536365,71053,LANTERN,6,12/1/2010 8:26,3.39,17850.0,United Kingdom\n"
+        "C536379,D,Discount,-1,12/13/2010 9:41,27.5,17850.0,United Kingdom\n"
+        "536366,22633,HAND WARMER,6,12/1/2010 8:28,1.85,,United Kingdom\n",
+        encoding="latin-1",
+    )
     result = grade([p], options=GradeOptions(today=TODAY, currency="GBP", base_currency="GBP"))
     c = result.customers.set_index("customer_id").loc["17850"]
     assert (c["frequency"], round(c["monetary"], 2)) == (1, round(6 * 2.55 + 6 * 3.39 - 27.5, 2))
@@ -111,8 +125,9 @@ def test_two_headers_for_one_field_is_an_error_that_names_the_fix():
     with pytest.raises(InputError) as err:
         grade([DATA / "bad" / "two_amount_columns.csv"])
     assert "'金额', '成交金额'" in str(err.value) and "--map amount=金额" in str(err.value)
-    result = grade([DATA / "bad" / "two_amount_columns.csv"],
-                   options=GradeOptions(today=TODAY, column_map={"amount": "成交金额"}))
+    result = grade(
+        [DATA / "bad" / "two_amount_columns.csv"], options=GradeOptions(today=TODAY, column_map={"amount": "成交金额"})
+    )
     assert result.customers.loc[0, "monetary"] == 2.0
 
 
@@ -213,8 +228,9 @@ def test_a_file_read_in_several_chunks_gives_the_same_tables_and_figures(core_cs
 
 def test_short_lines_read_as_empty_fields(tmp_path):
     p = tmp_path / "o.csv"
-    p.write_text("customer_id,order_date,amount,country\nA,2026-01-01,5\nA,2026-01-01,5,\nB,2026-01-02,7,UK\n",
-                 encoding="utf-8")
+    p.write_text(
+        "customer_id,order_date,amount,country\nA,2026-01-01,5\nA,2026-01-01,5,\nB,2026-01-02,7,UK\n", encoding="utf-8"
+    )
     table = read_source(Source.from_arg(p), {}).tables[0]
     assert table.frame["country"].tolist() == ["", "", "UK"]
     # The short line and the one with an empty last field are the same line.
@@ -228,16 +244,17 @@ def test_duplicates_need_every_cell_equal(tmp_path):
     p.write_text(
         "customer_id,order_id,order_date,amount\n"
         "A,1,2026-01-01,5\n"
-        "A,1,2026-01-01,5\n"      # duplicate 1
-        "A,1,2026-01-01,5\n"      # duplicate 2
-        "A,1,2026-01-02,5\n"      # date differs
-        "A,2,2026-01-01,5\n"      # order differs
-        "B,1,2026-01-01,5\n"      # customer differs
-        "A,1,2026-01-01,50\n"     # amount differs
-        "B,1,2026-01-01,5\n"      # duplicate 3
-        ",,,\n,,,\n"              # blank rows, not duplicates
+        "A,1,2026-01-01,5\n"  # duplicate 1
+        "A,1,2026-01-01,5\n"  # duplicate 2
+        "A,1,2026-01-02,5\n"  # date differs
+        "A,2,2026-01-01,5\n"  # order differs
+        "B,1,2026-01-01,5\n"  # customer differs
+        "A,1,2026-01-01,50\n"  # amount differs
+        "B,1,2026-01-01,5\n"  # duplicate 3
+        ",,,\n,,,\n"  # blank rows, not duplicates
         "合计,,,85\n合计,,,85\n",  # total rows, not duplicates
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     r = grade([p], options=GradeOptions(today=TODAY))
     assert r.warnings["duplicate_lines"] == 3
     assert r.reconciliation["blank"] == 2 and r.reconciliation["total"] == 2
@@ -247,11 +264,12 @@ def test_line_numbers_count_the_lines_inside_quoted_fields(tmp_path):
     """A quoted address over three lines: problem rows after it still name the line a text editor shows."""
     p = tmp_path / "o.csv"
     p.write_bytes(
-        "customer_id,order_date,amount,address\n"                # line 1
-        "A,2026-01-01,5,\"Room 1\nBuilding 2\r\nRoad 3\"\n"      # lines 2-4
-        "B,not a date,5,x\n"                                     # line 5
-        "C,2026-01-02,7,\"one\rtwo\"\n"                          # lines 6-7
-        "D,2026-01-03,,y\n".encode("utf-8"))                     # line 8
+        b"customer_id,order_date,amount,address\n"  # line 1
+        b'A,2026-01-01,5,"Room 1\nBuilding 2\r\nRoad 3"\n'  # lines 2-4
+        b"B,not a date,5,x\n"  # line 5
+        b'C,2026-01-02,7,"one\rtwo"\n'  # lines 6-7
+        b"D,2026-01-03,,y\n"
+    )  # line 8
     r = grade([p], options=GradeOptions(today=TODAY))
     assert dict(zip(r.problems["reason_code"], r.problems["row"], strict=True)) == {"bad_date": 5, "missing_amount": 8}
     table = read_source(Source.from_arg(p), {}).tables[0]
@@ -266,9 +284,11 @@ def test_a_line_with_extra_fields_is_flagged_and_the_rest_read_in_chunks(tmp_pat
 
     monkeypatch.setattr(custseg.read, "CSV_CHUNK_ROWS", chunk_rows)
     p = tmp_path / "o.csv"
-    p.write_text("customer_id,order_date,amount\n"
-                 "A,2026-01-01,5\nB,2026-01-02,6,oops\nA,2026-01-03,7\nC,2026-01-04,8\nB,2026-01-05,9\n",
-                 encoding="utf-8")
+    p.write_text(
+        "customer_id,order_date,amount\n"
+        "A,2026-01-01,5\nB,2026-01-02,6,oops\nA,2026-01-03,7\nC,2026-01-04,8\nB,2026-01-05,9\n",
+        encoding="utf-8",
+    )
     table = read_source(Source.from_arg(p), {}).tables[0]
     assert table.overflow == [1]
     assert table.frame["customer_id"].tolist() == ["A", "B", "A", "C", "B"]
@@ -279,17 +299,23 @@ def test_a_line_with_extra_fields_is_flagged_and_the_rest_read_in_chunks(tmp_pat
 
 
 TRICKY_CSV = (
-    'customer_id,customer_name,order_date,amount,note\r\n'
+    "customer_id,customer_name,order_date,amount,note\r\n"
     'K1,"Alpha, ""the first""",2026-01-05,100,"two\nlines"\r\n'
     'K2,ab"c,2026-01-06,200,"x"y\r'
-    'K3, spaced ,2026-01-07,300,\t tab\n'
+    "K3, spaced ,2026-01-07,300,\t tab\n"
     'K4,客户四,2026-01-08,"1,200.50",""\n'
-    'K5,nul\x00byte,2026-01-09,50,end'
+    "K5,nul\x00byte,2026-01-09,50,end"
 )
 
 
-@pytest.mark.parametrize("content", [TRICKY_CSV, "customer_id,order_date,amount\nK1,2026-01-05,1\n\nK2,2026-01-06,2\n",
-                                     "customer_id,order_date,amount\nK1,2026-01-05\nK2,2026-01-06,2,extra\n"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        TRICKY_CSV,
+        "customer_id,order_date,amount\nK1,2026-01-05,1\n\nK2,2026-01-06,2\n",
+        "customer_id,order_date,amount\nK1,2026-01-05\nK2,2026-01-06,2,extra\n",
+    ],
+)
 def test_pyarrow_and_pandas_read_fields_alike(tmp_path, monkeypatch, content):
     """Quotes inside and after fields, doubled quotes, line breaks in quotes, CR, LF and CRLF, spaces,
     tabs, NUL and CJK: pyarrow's reader gives pandas' fields; a blank line is a row of empty fields in
@@ -311,7 +337,13 @@ def test_pyarrow_and_pandas_read_fields_alike(tmp_path, monkeypatch, content):
         assert fast.columns[h].codes.tolist() == slow.columns[h].codes.tolist()
     if content == TRICKY_CSV:
         assert fast.rows.tolist() == [2, 4, 5, 6, 7]  # K1's note spans two lines
-        assert fast.frame["customer_name"].tolist() == ['Alpha, "the first"', 'ab"c', " spaced ", "客户四", "nulbyte"]  # NUL bytes are dropped first
+        assert fast.frame["customer_name"].tolist() == [
+            'Alpha, "the first"',
+            'ab"c',
+            " spaced ",
+            "客户四",
+            "nulbyte",
+        ]  # NUL bytes are dropped first
         assert fast.frame["note"].tolist() == ["two\nlines", "xy", "\t tab", "", "end"]
 
 
@@ -359,9 +391,16 @@ def test_chunked_arrow_and_pandas_readers_give_the_same_codes_in_the_same_order(
 
 
 PREFETCH_CASES = {
-    "utf8.csv": None, "utf8_bom.csv": None, "gbk.csv": None, "gb18030.csv": None, "cp1252_semicolon.csv": None,
-    "us_dates_symbols.csv": None, "utf16_excel_unicode.txt": None,
-    "title_rows.csv": "客户订单明细,,\n导出日期 2026-06-30,,\n客户编号,下单日期,金额\nA,2026-01-05,10\nB,2026-02-01,20\n",
+    "utf8.csv": None,
+    "utf8_bom.csv": None,
+    "gbk.csv": None,
+    "gb18030.csv": None,
+    "cp1252_semicolon.csv": None,
+    "us_dates_symbols.csv": None,
+    "utf16_excel_unicode.txt": None,
+    "title_rows.csv": (
+        "客户订单明细,,\n导出日期 2026-06-30,,\n客户编号,下单日期,金额\nA,2026-01-05,10\nB,2026-02-01,20\n"
+    ),
     "quoted_header.csv": '"customer_id","order_date","amount"\r\n"A","2026-01-05","1,000"\r\nB,2026-02-01,20\r\n',
     "crlf_tabs.tsv": "customer_id\torder_date\tamount\r\nA\t2026-01-05\t10\r\n\r\nB\t2026-02-01\t20\r\n",
     "ragged.csv": "customer_id,order_date,amount\nA,2026-01-05,10\nB,2026-02-01,20,extra\n",

@@ -24,19 +24,25 @@ def test_segment_map_covers_every_combination_once():
     assert segment_coverage(Rules().segments) == ([], [])
 
 
-@pytest.mark.parametrize("toml, message", [
-    ("colour = 1", "colour: unknown key"),
-    ("[scores]\nmethod = 'magic'", "scores.method: Input should be 'hybrid', 'quantile' or 'thresholds'"),
-    ("[scores]\nrecency_days = [30, 20, 180, 365]", "scores.recency_days: boundaries must increase"),
-    ("[scores]\nmethod = 'thresholds'", "needs monetary"),
-    ("[[tiers]]\nkey='a'\nlabel_zh='A'\nlabel_en='A'\nwhen='monetary >>= 5'", "tiers[0].when: cannot parse"),
-    ("[[tiers]]\nkey='a'\nlabel_zh='A'\nlabel_en='A'\nwhen='frequency > 1'", "the last tier must have when = \"true\""),
-    ("[currency]\nbase = 'XYZ'", "currency.base: 'XYZ' is not an ISO 4217 currency code"),
-    ("home_country = 'Mars'", "home_country 'Mars' is not an ISO 3166"),
-    ("lookback_months = 'twelve'", "lookback_months: Input should be a valid integer"),
-    ("[abc]\na = 0.9\nb = 0.8", "abc: b (cumulative share for B) must be above a"),
-    ("tiers = [", "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "toml, message",
+    [
+        ("colour = 1", "colour: unknown key"),
+        ("[scores]\nmethod = 'magic'", "scores.method: Input should be 'hybrid', 'quantile' or 'thresholds'"),
+        ("[scores]\nrecency_days = [30, 20, 180, 365]", "scores.recency_days: boundaries must increase"),
+        ("[scores]\nmethod = 'thresholds'", "needs monetary"),
+        ("[[tiers]]\nkey='a'\nlabel_zh='A'\nlabel_en='A'\nwhen='monetary >>= 5'", "tiers[0].when: cannot parse"),
+        (
+            "[[tiers]]\nkey='a'\nlabel_zh='A'\nlabel_en='A'\nwhen='frequency > 1'",
+            'the last tier must have when = "true"',
+        ),
+        ("[currency]\nbase = 'XYZ'", "currency.base: 'XYZ' is not an ISO 4217 currency code"),
+        ("home_country = 'Mars'", "home_country 'Mars' is not an ISO 3166"),
+        ("lookback_months = 'twelve'", "lookback_months: Input should be a valid integer"),
+        ("[abc]\na = 0.9\nb = 0.8", "abc: b (cumulative share for B) must be above a"),
+        ("tiers = [", "not valid TOML"),
+    ],
+)
 def test_rules_mistakes_are_clear(toml, message):
     with pytest.raises(RulesError) as err:
         rules_from_text(toml, "my.toml")
@@ -58,11 +64,26 @@ def test_condition_naming_a_missing_column_is_a_clear_error(core_csv, tmp_path):
         grade([core_csv], rules=load_rules(p), options=GradeOptions(today=TODAY))
 
 
-@pytest.mark.parametrize("text", [
-    "__import__('os').system('echo hi')", "open('/etc/passwd')", "frequency.__class__", "[x for x in y]",
-    "lambda: 1", "monetary[0]", "eval('1')", "(1).real", "__builtins__", "f'{frequency}'", "x := 1",
-    "frequency if monetary else 0", "{'a': 1}", "date('2026-13-01')", "1 ** 2",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "__import__('os').system('echo hi')",
+        "open('/etc/passwd')",
+        "frequency.__class__",
+        "[x for x in y]",
+        "lambda: 1",
+        "monetary[0]",
+        "eval('1')",
+        "(1).real",
+        "__builtins__",
+        "f'{frequency}'",
+        "x := 1",
+        "frequency if monetary else 0",
+        "{'a': 1}",
+        "date('2026-13-01')",
+        "1 ** 2",
+    ],
+)
 def test_unsafe_conditions_are_rejected(text):
     with pytest.raises(ExpressionError):
         parse_condition(text)
@@ -82,9 +103,15 @@ def test_no_condition_text_can_run_code(text):
 
 
 def test_conditions_evaluate_vectorised():
-    table = pd.DataFrame({"monetary": [600000.0, 400000.0, None], "frequency": [3, 5, 1],
-                          "industry": ["制造业", "零售", "制造业"], "country_code": ["US", "CN", "CA"],
-                          "last_order_date": pd.to_datetime(["2026-02-01", "2025-12-31", None])})
+    table = pd.DataFrame(
+        {
+            "monetary": [600000.0, 400000.0, None],
+            "frequency": [3, 5, 1],
+            "industry": ["制造业", "零售", "制造业"],
+            "country_code": ["US", "CN", "CA"],
+            "last_order_date": pd.to_datetime(["2026-02-01", "2025-12-31", None]),
+        }
+    )
 
     def ev(text):
         return evaluate(parse_condition(text), table).tolist()
@@ -121,11 +148,19 @@ def test_rfm_class_cut_at_the_mean_inclusive():
 
 
 def test_segment_grid_boundaries():
-    t = pd.DataFrame({"r_score": [5, 5, 4, 3, 1, 1, 2], "f_score": [1, 4, 1, 2, 1, 5, 3],
-                      "m_score": [1, 3, 1, 4, 2, 3, 4]}).astype("Int64")
+    t = pd.DataFrame(
+        {"r_score": [5, 5, 4, 3, 1, 1, 2], "f_score": [1, 4, 1, 2, 1, 5, 3], "m_score": [1, 3, 1, 4, 2, 3, 4]}
+    ).astype("Int64")
     # FM = (F + M + 1) // 2: 1, 4, 1, 3, 2, 4, 4
-    assert segments(t, Rules()).tolist() == ["new", "champions", "promising", "need_attention", "lost", "cant_lose",
-                                             "at_risk"]
+    assert segments(t, Rules()).tolist() == [
+        "new",
+        "champions",
+        "promising",
+        "need_attention",
+        "lost",
+        "cant_lose",
+        "at_risk",
+    ]
 
 
 def test_abc_boundaries_and_ties():
@@ -137,22 +172,33 @@ def test_abc_boundaries_and_ties():
 
 def test_lifecycle_boundaries():
     rules = Rules()
-    t = pd.DataFrame({
-        "lifetime_frequency": [0, 1, 1, 1, 3, 3, 2, 1],
-        "recency_days": [None, 366, 365, 181, 41, 40, 10, 90],  # 40 = 2 x 20 days: not yet at risk
-        "tenure_days": [None, 400, 400, 200, 300, 300, 500, 90],
-        "median_interval_days": [None, None, None, None, 20.0, 20.0, 450.0, None],
-        "last_gap_days": [None, None, None, None, 20.0, 20.0, 450.0, None],
-    })
+    t = pd.DataFrame(
+        {
+            "lifetime_frequency": [0, 1, 1, 1, 3, 3, 2, 1],
+            "recency_days": [None, 366, 365, 181, 41, 40, 10, 90],  # 40 = 2 x 20 days: not yet at risk
+            "tenure_days": [None, 400, 400, 200, 300, 300, 500, 90],
+            "median_interval_days": [None, None, None, None, 20.0, 20.0, 450.0, None],
+            "last_gap_days": [None, None, None, None, 20.0, 20.0, 450.0, None],
+        }
+    )
     t["recency_days"] = t["recency_days"].astype("Int64")
     t["tenure_days"] = t["tenure_days"].astype("Int64")
-    assert lifecycle(t, rules).tolist() == ["prospect", "churned", "at_risk", "at_risk", "at_risk", "active",
-                                            "reactivated", "new"]
+    assert lifecycle(t, rules).tolist() == [
+        "prospect",
+        "churned",
+        "at_risk",
+        "at_risk",
+        "at_risk",
+        "active",
+        "reactivated",
+        "new",
+    ]
 
 
 def test_custom_rules_file_abcd_tiers_money_bands_and_tags(core_csv, tmp_path, runner):
     rules = tmp_path / "abcd.toml"
-    rules.write_text("""
+    rules.write_text(
+        """
 [scores]
 method = "thresholds"
 monetary = [100, 1000, 5000, 10000]
@@ -184,7 +230,9 @@ when = "true"
 [[tags]]
 key = "asean"
 when = 'country_code in ["VN", "TH"]'
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     r = grade([core_csv], rules=load_rules(rules), as_of=CORE_AS_OF, options=GradeOptions(today=TODAY))
     got = {cid: (row.tier, row.m_score, row.tags) for cid, row in r.customers.set_index("customer_id").iterrows()}
     assert got["C"] == ("A", 5, "")  # exactly 10,000: on the boundary, in
@@ -243,8 +291,10 @@ def test_trade_blocs_file_replaces_the_bundled_table(core_csv, tmp_path):
 
 def test_rules_check_rejects_unknown_columns_unless_the_master_has_them(runner, tmp_path):
     rules = tmp_path / "r.toml"
-    rules.write_text(default_rules_text().replace('when = "frequency >= 1"', 'when = "frequency >= 1 and 客户来源 == \'展会\'"'),
-                     encoding="utf-8")
+    rules.write_text(
+        default_rules_text().replace('when = "frequency >= 1"', "when = \"frequency >= 1 and 客户来源 == '展会'\""),
+        encoding="utf-8",
+    )
     bad = invoke(runner, ["rules", "check", str(rules)])
     assert bad.exit_code == 1 and "name columns that do not exist: 客户来源" in bad.stderr
     master = tmp_path / "m.csv"

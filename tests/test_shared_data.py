@@ -35,8 +35,10 @@ def test_b2b_sales_sample_code_page_437_and_statuses():
     assert table.encoding == "cp437"  # "Berguvsvägen" in an address reads as written, not as mojibake
     assert "Berguvsvägen  8" in set(table.frame["ADDRESSLINE1"])
     # "On Hold" and "Disputed" are orders unless the user says otherwise.
-    held = grade([shared("b2b_sales_sample/sales_data_sample.csv")],
-                 options=GradeOptions(today=TODAY, status_map={"On Hold": "cancelled", "Disputed": "cancelled"}))
+    held = grade(
+        [shared("b2b_sales_sample/sales_data_sample.csv")],
+        options=GradeOptions(today=TODAY, status_map={"On Hold": "cancelled", "Disputed": "cancelled"}),
+    )
     assert held.reconciliation["cancelled"] == 60 + 44 + 14
 
 
@@ -50,8 +52,10 @@ def test_superstore_returns_sheet():
 
 
 def test_online_retail_non_uk_workbook():
-    r = grade([shared("online_retail/online_retail_non_uk.xlsx")],
-              options=GradeOptions(today=TODAY, currency="GBP", base_currency="GBP"))
+    r = grade(
+        [shared("online_retail/online_retail_non_uk.xlsx")],
+        options=GradeOptions(today=TODAY, currency="GBP", base_currency="GBP"),
+    )
     check_reconciled(r)
     assert r.reconciliation["rows_read"] == 46431
     assert set(r.problems["reason_code"]) >= {"missing_customer"}
@@ -66,8 +70,10 @@ def test_rfm_r_package_orders():
 
 @pytest.mark.slow
 def test_online_retail_full_csv():
-    r = grade([shared("online_retail/online_retail.csv.gz")],
-              options=GradeOptions(today=TODAY, currency="GBP", base_currency="GBP"))
+    r = grade(
+        [shared("online_retail/online_retail.csv.gz")],
+        options=GradeOptions(today=TODAY, currency="GBP", base_currency="GBP"),
+    )
     check_reconciled(r)
     assert r.reconciliation["rows_read"] == 541909
     assert r.reconciliation["problem"] == 135080  # the lines without a CustomerID

@@ -53,8 +53,19 @@ def test_blank_and_stripped_cells_by_distinct_value():
 
 
 def test_total_labels():
-    texts = ["合计", "Grand Total:", "总计(USD)", "TOTAL", "Sum", "小计 - 华东", "Totally Fabrics Ltd",
-             "C0001", "Summit Trading", "", "sub-total"]
+    texts = [
+        "合计",
+        "Grand Total:",
+        "总计(USD)",
+        "TOTAL",
+        "Sum",
+        "小计 - 华东",
+        "Totally Fabrics Ltd",
+        "C0001",
+        "Summit Trading",
+        "",
+        "sub-total",
+    ]
     got = is_total_label(pd.Series(texts, dtype=object)).tolist()
     assert got == [True, True, True, True, True, True, False, False, False, False, True]
 
@@ -70,15 +81,35 @@ def test_plain_numbers_found_and_cast_as_python_and_pandas_do():
     rng = np.random.default_rng(11)
     texts = [f"{rng.integers(0, 10**12)}.{rng.integers(0, 10**9):0{rng.integers(1, 10)}d}" for _ in range(2000)]
     texts += [repr(float(x)) for x in rng.random(2000) * 10.0 ** rng.integers(-3, 15, 2000)]
-    texts += ["7", "-12", "007", "00.50", "-0.0", "99999999999999999999999", "9007199254740993", "1.5e3", "1,200",
-              "$5", " 5", "5 ", "", "-", ".5", "5.", "１２３", "٣.٥", "１.5", "12\n"]
+    texts += [
+        "7",
+        "-12",
+        "007",
+        "00.50",
+        "-0.0",
+        "99999999999999999999999",
+        "9007199254740993",
+        "1.5e3",
+        "1,200",
+        "$5",
+        " 5",
+        "5 ",
+        "",
+        "-",
+        ".5",
+        "5.",
+        "１２３",
+        "٣.٥",
+        "１.5",
+        "12\n",
+    ]
     plain, values = _plain_numbers(texts)
     expected_plain = np.array([bool(_PLAIN_NUMBER.fullmatch(t)) for t in texts])
     assert plain.tolist() == expected_plain.tolist()
-    ascii_plain = [t for t, p in zip(texts, plain) if p and t.isascii()]
+    ascii_plain = [t for t, p in zip(texts, plain, strict=False) if p and t.isascii()]
     expected = pd.to_numeric(pd.Series(ascii_plain, dtype=object)).astype(float).to_numpy()
     assert np.array_equal(values[: len(ascii_plain)], expected)  # the ASCII ones come first in texts
-    assert np.array_equal(values[len(ascii_plain):], [123.0, 3.5, 1.5])  # full-width and Arabic-Indic digits
+    assert np.array_equal(values[len(ascii_plain) :], [123.0, 3.5, 1.5])  # full-width and Arabic-Indic digits
 
 
 def test_duplicate_rows_by_hash_and_exact_count_agree_with_pandas():

@@ -16,11 +16,17 @@ from custseg.pipeline import GradeOptions, grade
 from custseg.workbook import write_workbook
 from tests.conftest import CORE_AS_OF, TODAY, invoke
 
-HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
-           "-2+3", "\tTabbed", "=1+1",
-           # XlsxWriter copies text shaped like its rich text into the sheet's XML as it is.
-           '<r><t>a</t></r></is><f>HYPERLINK("http://evil.example","x")</f><is><r><t>b</t></r>',
-           '<r><t>c</t></r></is></c><c r="Z9"><f>1+1</f></c><c><is><r><t>d</t></r>']
+HOSTILE = [
+    '=HYPERLINK("http://evil.example","click")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "-2+3",
+    "\tTabbed",
+    "=1+1",
+    # XlsxWriter copies text shaped like its rich text into the sheet's XML as it is.
+    '<r><t>a</t></r></is><f>HYPERLINK("http://evil.example","x")</f><is><r><t>b</t></r>',
+    '<r><t>c</t></r></is></c><c r="Z9"><f>1+1</f></c><c><is><r><t>d</t></r>',
+]
 RICH_INJECTION = HOSTILE[6]
 
 
@@ -49,8 +55,16 @@ def test_sheets_header_values_pane_filter(workbook):
     assert wb.sheetnames == ["客户分级", "分级汇总", "问题数据", "运行信息"]
     ws = wb["客户分级"]
     header = [c.value for c in ws[1]]
-    assert header[:8] == ["客户编号", "客户名称", "国家(原文)", "首次下单日期", "最近下单日期", "最近购买(天)", "购买频次",
-                          "购买金额 (USD)"]
+    assert header[:8] == [
+        "客户编号",
+        "客户名称",
+        "国家(原文)",
+        "首次下单日期",
+        "最近下单日期",
+        "最近购买(天)",
+        "购买频次",
+        "购买金额 (USD)",
+    ]
     row = {h: c.value for h, c in zip(header, ws[2], strict=True)}
     assert row["客户编号"] == "A" and row["购买频次"] == 3 and row["购买金额 (USD)"] == 3000
     assert row["客户等级"] == "VIP" and row["RFM八类"] == "重要价值客户" and row["客户分群"] == "冠军客户"
@@ -91,8 +105,11 @@ def test_problem_and_run_info_sheets(workbook):
     wb = openpyxl.load_workbook(workbook)
     p = wb["问题数据"]
     rows = [[c.value for c in r] for r in p.iter_rows(min_row=2)]
-    assert [(r[2], r[3], r[5]) for r in rows] == [(13, "country", "unknown_country"), (16, "下单日期", "bad_date"),
-                                                  (17, "客户编号", "missing_customer")]
+    assert [(r[2], r[3], r[5]) for r in rows] == [
+        (13, "country", "unknown_country"),
+        (16, "下单日期", "bad_date"),
+        (17, "客户编号", "missing_customer"),
+    ]
     assert rows[1][6] == "日期无法识别"
     info = {r[0].value: r[1].value for r in wb["运行信息"].iter_rows() if r[0].value}
     assert info["评估日期"] == "2026-06-30 (option)"
@@ -237,8 +254,10 @@ def test_rich_text_shaped_input_stays_text_in_every_sheet(runner, tmp_path):
     # the problem sheet.
     p = tmp_path / "o.csv"
     quoted = '"' + RICH_INJECTION.replace('"', '""') + '"'
-    p.write_text(f"customer_id,customer_name,order_date,amount\nR1,{quoted},2026-01-05,10\nR2,x,2026-01-06,{quoted}\n",
-                 encoding="utf-8")
+    p.write_text(
+        f"customer_id,customer_name,order_date,amount\nR1,{quoted},2026-01-05,10\nR2,x,2026-01-06,{quoted}\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "g.xlsx"
     assert invoke(runner, ["grade", str(p), "-o", str(out), "-q", "--as-of", "2026-06-30"]).exit_code == 0
     wb = openpyxl.load_workbook(out)
@@ -256,13 +275,24 @@ def test_streamed_customer_rows_are_the_bytes_xlsxwriter_writes(tmp_path, monkey
     same bytes (escapes, control characters, long text, formats numbered in order of use)."""
     from custseg import workbook as wbmod
 
-    names = ["Ärger & Söhne <GmbH>", "控制\x01字符", "_x0041_ literal", "Tab\tinside", "=1+1", "Q" * 40_000,
-             'quote " and apostrophe \'', "深圳市华为贸易有限公司"]
+    names = [
+        "Ärger & Söhne <GmbH>",
+        "控制\x01字符",
+        "_x0041_ literal",
+        "Tab\tinside",
+        "=1+1",
+        "Q" * 40_000,
+        "quote \" and apostrophe '",
+        "深圳市华为贸易有限公司",
+    ]
     p = tmp_path / "o.csv"
     lines = ["customer_id,customer_name,order_date,amount,country,currency"]
     for i, name in enumerate(names * 3):
         quoted = '"' + name.replace('"', '""') + '"'
-        lines.append(f"S{i},{quoted},2026-0{i % 6 + 1}-1{i % 9},{(i * 137.5) % 5000 + 0.25},{['德国', 'USA', 'Brasil'][i % 3]},USD")
+        lines.append(
+            f"S{i},{quoted},2026-0{i % 6 + 1}-1{i % 9},{(i * 137.5) % 5000 + 0.25},"
+            f"{['德国', 'USA', 'Brasil'][i % 3]},USD"
+        )
     p.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = grade([p], as_of="2026-06-30", options=GradeOptions(today=TODAY))
     streamed, cells = tmp_path / "streamed.xlsx", tmp_path / "cells.xlsx"
@@ -305,11 +335,14 @@ def test_large_sheets_are_deflated_by_isal_where_installed_and_zlib_reads_them()
 
     from custseg.workbook import _deflate_block, _deflater
 
-    data = b"".join(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>C%07d</t></is></c></row>' % (i, i, i * 7)
-                    for i in range(200_000))
-    blocks = [data[i:i + (1 << 20)] for i in range(0, len(data), 1 << 20)]
-    stream = b"".join(_deflate_block(b, data[max(0, i * (1 << 20) - 32768):i * (1 << 20)], 1, i == len(blocks) - 1)
-                      for i, b in enumerate(blocks))
+    data = b"".join(
+        b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>C%07d</t></is></c></row>' % (i, i, i * 7) for i in range(200_000)
+    )
+    blocks = [data[i : i + (1 << 20)] for i in range(0, len(data), 1 << 20)]
+    stream = b"".join(
+        _deflate_block(b, data[max(0, i * (1 << 20) - 32768) : i * (1 << 20)], 1, i == len(blocks) - 1)
+        for i, b in enumerate(blocks)
+    )
     assert zlib.decompress(stream, -15) == data
     try:
         import isal  # noqa: F401
@@ -343,17 +376,24 @@ def test_streamed_rows_match_xlsxwriter_in_edge_cases(tmp_path, monkeypatch, blo
         wb.worksheet_class = wbmod._text_safe_sheet()
         ws = wb.add_worksheet()
         head, tier_a, tier_b, tier_c, late, money = (
-            wb.add_format({"bold": True}), wb.add_format({"bg_color": "#FF0000"}), wb.add_format({"bg_color": "#00FF00"}),
-            wb.add_format({"bg_color": "#0000FF"}), wb.add_format({"italic": True}), wb.add_format({"num_format": "0.00"}))
+            wb.add_format({"bold": True}),
+            wb.add_format({"bg_color": "#FF0000"}),
+            wb.add_format({"bg_color": "#00FF00"}),
+            wb.add_format({"bg_color": "#0000FF"}),
+            wb.add_format({"italic": True}),
+            wb.add_format({"num_format": "0.00"}),
+        )
         formats = [None, money, late, None]
         # tier_c is first used in row 4, before late in row 6: formats are numbered in that order.
         varying = [tier_b, tier_a, None, tier_c, tier_a, tier_b, None, tier_b]
         for c in range(4):
             ws.write_string(0, c, f"h{c}", head)
         sheet_columns = [
-            wbmod._SheetColumn.of_texts(col, fmt) if text else
-            wbmod._SheetColumn(fmt, numbers=np.array([np.nan if v is None else v for v in col], dtype=np.float64))
-            for col, text, fmt in zip(columns, is_text, formats, strict=True)]
+            wbmod._SheetColumn.of_texts(col, fmt)
+            if text
+            else wbmod._SheetColumn(fmt, numbers=np.array([np.nan if v is None else v for v in col], dtype=np.float64))
+            for col, text, fmt in zip(columns, is_text, formats, strict=True)
+        ]
         done = wbmod._stream_rows(ws, 1, sheet_columns, 0, varying) if stream else 0
         assert done == (7 if stream else 0)
         for r in range(done, 8):
@@ -382,13 +422,20 @@ def test_re2_spellings_match_pythons_patterns_on_every_code_point():
     from custseg.workbook import _CONTROL_ESCAPES, _CONTROL_RE2, _EDGE_SPACE_RE2
 
     chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
-    for texts in (chars, [f"a{ch}b" for ch in chars[:0x3100]], [f"{ch}ab" for ch in chars[:0x3100]],
-                  [f"ab{ch}" for ch in chars[:0x3100]], ["_x0041_", "a_x00Ff_b", "_x004g_", "x_x12345_"]):
+    for texts in (
+        chars,
+        [f"a{ch}b" for ch in chars[:0x3100]],
+        [f"{ch}ab" for ch in chars[:0x3100]],
+        [f"ab{ch}" for ch in chars[:0x3100]],
+        ["_x0041_", "a_x00Ff_b", "_x004g_", "x_x12345_"],
+    ):
         arrow = pa.array(texts, pa.large_string())
         assert pc.match_substring_regex(arrow, _EDGE_SPACE_RE2).to_pylist() == [
-            bool(_preserve_whitespace(t)) for t in texts]
+            bool(_preserve_whitespace(t)) for t in texts
+        ]
         assert pc.match_substring_regex(arrow, _CONTROL_RE2).to_pylist() == [
-            bool(_CONTROL_ESCAPES.search(t)) for t in texts]
+            bool(_CONTROL_ESCAPES.search(t)) for t in texts
+        ]
 
 
 def test_safe_worksheet_writes_xlsxwriters_bytes_for_plain_text(tmp_path, monkeypatch):

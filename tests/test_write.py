@@ -11,14 +11,16 @@ from custseg.write import _boolean_columns, _text_columns, machine_frame, write_
 
 
 def test_csv_writer_matches_pandas_to_csv_on_awkward_texts():
-    customers = pd.DataFrame({
-        "customer_id": ["A,1", 'say "hi"', "line\nbreak", "", " lead", "=cmd", "中文", "cr\rlf"],
-        "monetary": [1.005, np.nan, -0.0, 1e20, 0.1 + 0.2, 3.0, 2.5, 7.0],
-        "frequency": pd.array([1, None, 3, 4, 5, 6, 7, 8], dtype="Int64"),
-        "in_master": [True, False, True, True, False, True, False, True],
-        "is_domestic": [True, None, False, True, None, False, True, True],
-        "tags": ["", "a;b", None, "x", "", "y", "z", ""],
-    })
+    customers = pd.DataFrame(
+        {
+            "customer_id": ["A,1", 'say "hi"', "line\nbreak", "", " lead", "=cmd", "中文", "cr\rlf"],
+            "monetary": [1.005, np.nan, -0.0, 1e20, 0.1 + 0.2, 3.0, 2.5, 7.0],
+            "frequency": pd.array([1, None, 3, 4, 5, 6, 7, 8], dtype="Int64"),
+            "in_master": [True, False, True, True, False, True, False, True],
+            "is_domestic": [True, None, False, True, None, False, True, True],
+            "tags": ["", "a;b", None, "x", "", "y", "z", ""],
+        }
+    )
     frame = machine_frame(customers)
     for csv_safe in (False, True):
         fh = io.StringIO()

@@ -46,7 +46,13 @@ def _same_tables(path: Path, monkeypatch) -> list:
     fast, cells = _tables(path, monkeypatch, True), _tables(path, monkeypatch, False)
     assert len(fast) == len(cells)
     for a, b in zip(fast, cells, strict=True):
-        assert (a.sheet, a.kind, a.header_row, a.headers, a.overflow) == (b.sheet, b.kind, b.header_row, b.headers, b.overflow)
+        assert (a.sheet, a.kind, a.header_row, a.headers, a.overflow) == (
+            b.sheet,
+            b.kind,
+            b.header_row,
+            b.headers,
+            b.overflow,
+        )
         assert a.rows.tolist() == b.rows.tolist()
         for h in a.headers:
             assert a.columns[h].codes.tolist() == b.columns[h].codes.tolist(), h
@@ -121,11 +127,14 @@ def test_text_and_numbers_in_one_column_go_to_the_cell_reader(tmp_path, monkeypa
     assert _texts(table)["金额"][-1] == "n/a"
 
 
-@pytest.mark.parametrize("text, why", [
-    ("about 12", "unsupported column type"),  # fastexcel's strict mode refuses the column
-    ("n/a", "reads as empty"),  # fastexcel would read it as an empty cell, even in strict mode
-    ("nan", "reads as empty"),  # ... or as NaN
-])
+@pytest.mark.parametrize(
+    "text, why",
+    [
+        ("about 12", "unsupported column type"),  # fastexcel's strict mode refuses the column
+        ("n/a", "reads as empty"),  # fastexcel would read it as an empty cell, even in strict mode
+        ("nan", "reads as empty"),  # ... or as NaN
+    ],
+)
 def test_text_in_a_column_of_numbers_past_the_sample_is_still_found(tmp_path, monkeypatch, text, why):
     path = _orders_workbook(tmp_path / "o.xlsx", [["009", "Gamma", "SO4", dt.datetime(2026, 5, 1), text, 2, True]])
     monkeypatch.setattr(xlsx_columns, "SAMPLE_ROWS", 5)  # the text amount is on row 8, past the sample

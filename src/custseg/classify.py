@@ -32,11 +32,17 @@ RFM_CLASS_LABELS = {
     "general_winback": ("一般挽留客户", "General win-back"),
 }
 LIFECYCLE_LABELS = {
-    "new": ("新客户", "New"), "active": ("活跃", "Active"), "at_risk": ("流失风险", "At risk"),
-    "churned": ("已流失", "Churned"), "reactivated": ("已唤回", "Reactivated"), "prospect": ("潜在客户", "Prospect"),
+    "new": ("新客户", "New"),
+    "active": ("活跃", "Active"),
+    "at_risk": ("流失风险", "At risk"),
+    "churned": ("已流失", "Churned"),
+    "reactivated": ("已唤回", "Reactivated"),
+    "prospect": ("潜在客户", "Prospect"),
 }
 TRADE_STAGE_LABELS = {
-    "prospect": ("潜在客户", "Prospect"), "sample": ("样单客户", "Sample"), "first_order": ("首单客户", "First order"),
+    "prospect": ("潜在客户", "Prospect"),
+    "sample": ("样单客户", "Sample"),
+    "first_order": ("首单客户", "First order"),
     "repeat": ("复购客户", "Repeat"),
 }
 
@@ -44,8 +50,10 @@ TRADE_STAGE_LABELS = {
 def rfm_class(table: pd.DataFrame) -> tuple[pd.Series, dict[str, float]]:
     """The 8-class key for scored customers; the population means it used (scored customers only)."""
     scored = table["r_score"].notna()
-    means = {s: float(table.loc[scored, s].astype(float).mean()) if scored.any() else float("nan")
-             for s in ("r_score", "f_score", "m_score")}
+    means = {
+        s: float(table.loc[scored, s].astype(float).mean()) if scored.any() else float("nan")
+        for s in ("r_score", "f_score", "m_score")
+    }
     out = pd.Series("", index=table.index, dtype=object)
     if scored.any():
         hi = {s: (table.loc[scored, s].astype(float) >= means[s]).to_numpy() for s in means}
@@ -64,7 +72,9 @@ def segments(table: pd.DataFrame, rules: Rules) -> pd.Series:
     scored = table["r_score"].notna()
     out = pd.Series("", index=table.index, dtype=object)
     if scored.any():
-        r, f, m = (table.loc[scored, s].astype(int).to_numpy().astype(np.int64) for s in ("r_score", "f_score", "m_score"))
+        r, f, m = (
+            table.loc[scored, s].astype(int).to_numpy().astype(np.int64) for s in ("r_score", "f_score", "m_score")
+        )
         # Each distinct (R, F, M) looked up once (at most 125 of them), then taken by code.
         codes, distinct = pd.factorize((r * 1000 + f) * 1000 + m)
         keys = [grid[(int(k // 1_000_000), fm_score(int(k // 1000 % 1000), int(k % 1000)))] for k in distinct]
@@ -106,8 +116,13 @@ def lifecycle(table: pd.DataFrame, rules: Rules) -> pd.Series:
     one_time_risk = (freq == 1) & (rec > lc.one_time_at_risk_days).fillna(False)
     at_risk = ~prospect & ~churned & ~new & ~reactivated & (repeat_risk | one_time_risk)
     out = pd.Series("active", index=table.index, dtype=object)
-    for mask, key in ((at_risk, "at_risk"), (reactivated, "reactivated"), (new, "new"), (churned, "churned"),
-                      (prospect, "prospect")):
+    for mask, key in (
+        (at_risk, "at_risk"),
+        (reactivated, "reactivated"),
+        (new, "new"),
+        (churned, "churned"),
+        (prospect, "prospect"),
+    ):
         out[mask.to_numpy(dtype=bool)] = key
     return out
 
@@ -181,6 +196,11 @@ def service_plan(table: pd.DataFrame, rules: Rules, as_of: pd.Timestamp, lang: s
     if "last_contact_date" in table.columns:
         contact = pd.to_datetime(table["last_contact_date"], errors="coerce")
         base = contact.where(contact.notna(), as_of)
-    return pd.DataFrame({"action": action.astype(object), "follow_up_days": days,
-                         "next_follow_up": (base + pd.to_timedelta(days, unit="D")).dt.normalize()},
-                        index=table.index)
+    return pd.DataFrame(
+        {
+            "action": action.astype(object),
+            "follow_up_days": days,
+            "next_follow_up": (base + pd.to_timedelta(days, unit="D")).dt.normalize(),
+        },
+        index=table.index,
+    )

@@ -7,7 +7,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -35,19 +35,19 @@ app.add_typer(rules_app, name="rules")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     zh = "zh"
     en = "en"
 
 
-class OutFormat(str, Enum):
+class OutFormat(StrEnum):
     xlsx = "xlsx"
     csv = "csv"
     json = "json"
     jsonl = "jsonl"
 
 
-class TableFormat(str, Enum):
+class TableFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
@@ -85,8 +85,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_callback(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
 ) -> None:
     """custseg: RFM scores, segments, value tiers, lifecycle and geography per customer, from order exports."""
 
@@ -100,14 +101,16 @@ def _parse_max_problems(text: str | None) -> tuple[int | None, float | None]:
             return None, float(t[:-1]) / 100
         return int(t), None
     except ValueError:
-        raise UsageError(f"--max-problems {text!r} is not a count or a percentage", hint="e.g. --max-problems 100 or 5%") from None
+        raise UsageError(
+            f"--max-problems {text!r} is not a count or a percentage", hint="e.g. --max-problems 100 or 5%"
+        ) from None
 
 
 def _status_map(items: list[str] | None) -> dict[str, str]:
     out = {}
     for item in items or []:
         if "=" not in item:
-            raise UsageError(f"--status {item!r} is not TEXT=KIND", hint="e.g. --status \"On Hold=cancelled\"")
+            raise UsageError(f"--status {item!r} is not TEXT=KIND", hint='e.g. --status "On Hold=cancelled"')
         text, kind = (p.strip() for p in item.rsplit("=", 1))
         if kind not in ("order", "cancelled", "returned"):
             raise UsageError(f"--status {item!r}: the kind must be order, cancelled or returned")
@@ -124,50 +127,151 @@ def _default_output(first: str, as_of: str, lang: str) -> Path:
 @app.command()
 @handle_errors
 def grade(
-    orders: Annotated[list[str], typer.Argument(metavar="ORDERS", help="Order exports: CSV, TSV, XLSX (XLS/ODS); '-' reads CSV from stdin.")],
-    output: Annotated[str | None, typer.Option("-o", "--output", metavar="PATH", help="Output file; its extension picks the format. "
-                                              "'-' writes CSV (or --format json/jsonl) to stdout. Default: "
-                                              "<input>_客户分级_<as-of>.xlsx beside the first input.")] = None,
+    orders: Annotated[
+        list[str],
+        typer.Argument(metavar="ORDERS", help="Order exports: CSV, TSV, XLSX (XLS/ODS); '-' reads CSV from stdin."),
+    ],
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "-o",
+            "--output",
+            metavar="PATH",
+            help="Output file; its extension picks the format. "
+            "'-' writes CSV (or --format json/jsonl) to stdout. Default: "
+            "<input>_客户分级_<as-of>.xlsx beside the first input.",
+        ),
+    ] = None,
     fmt: Annotated[OutFormat | None, typer.Option("--format", help="Output format, overriding the extension.")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="Evaluation date YYYY-MM-DD. Default: the latest valid "
-                                             "order date in the inputs.")] = None,
-    customers: Annotated[str | None, typer.Option("--customers", metavar="FILE", help="Customer master (CSV/XLSX): name, country, "
-                                                 "industry (行业), sales owner (业务员), 手动等级 ...")] = None,
-    rules_file: Annotated[Path | None, typer.Option("--rules", metavar="FILE", help="Rules file (TOML); see `custseg rules init`.")] = None,
-    column_map: Annotated[list[str] | None, typer.Option("--map", metavar="FIELD=HEADER", help="FIELD=HEADER, e.g. --map amount=成交金额 "
-                                                        "(repeatable).")] = None,
-    encoding: Annotated[str | None, typer.Option("--encoding", metavar="NAME", help="Text encoding of CSV inputs (detected by "
-                                                "default), e.g. gb18030, utf-8, cp1252.")] = None,
-    sheet: Annotated[list[str] | None, typer.Option("--sheet", metavar="NAME", help="Read only this sheet (repeatable).")] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="YYYY-MM-DD",
+            help="Evaluation date YYYY-MM-DD. Default: the latest valid order date in the inputs.",
+        ),
+    ] = None,
+    customers: Annotated[
+        str | None,
+        typer.Option(
+            "--customers",
+            metavar="FILE",
+            help="Customer master (CSV/XLSX): name, country, industry (行业), sales owner (业务员), 手动等级 ...",
+        ),
+    ] = None,
+    rules_file: Annotated[
+        Path | None, typer.Option("--rules", metavar="FILE", help="Rules file (TOML); see `custseg rules init`.")
+    ] = None,
+    column_map: Annotated[
+        list[str] | None,
+        typer.Option("--map", metavar="FIELD=HEADER", help="FIELD=HEADER, e.g. --map amount=成交金额 (repeatable)."),
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            metavar="NAME",
+            help="Text encoding of CSV inputs (detected by default), e.g. gb18030, utf-8, cp1252.",
+        ),
+    ] = None,
+    sheet: Annotated[
+        list[str] | None, typer.Option("--sheet", metavar="NAME", help="Read only this sheet (repeatable).")
+    ] = None,
     dayfirst: Annotated[bool, typer.Option("--dayfirst", help="Read 03/05/2025 as 3 May.")] = False,
     monthfirst: Annotated[bool, typer.Option("--monthfirst", help="Read 03/05/2025 as March 5.")] = False,
-    decimal_comma: Annotated[bool, typer.Option("--decimal-comma", help="Amounts use a decimal comma (1.234,50).")] = False,
-    currency: Annotated[str | None, typer.Option("--currency", metavar="CODE", help="Currency of inputs without a currency column, "
-                                                "e.g. GBP.")] = None,
-    base_currency: Annotated[str | None, typer.Option("--base-currency", metavar="CODE", help="Currency of monetary figures "
-                                                     "(default USD, or the rules file's).")] = None,
-    rates: Annotated[Path | None, typer.Option("--rates", metavar="FILE", help="Exchange rates CSV: currency,rate[,month|date] "
-                                              "(1 unit = rate units of base).")] = None,
-    yen: Annotated[str | None, typer.Option("--yen", metavar="CNY|JPY", help="What a bare ¥ means: CNY (default) or JPY.")] = None,
-    home_country: Annotated[str | None, typer.Option("--home-country", metavar="CODE", help="ISO code of the home market for "
-                                                    "is_domestic (default CN).")] = None,
-    status: Annotated[list[str] | None, typer.Option("--status", metavar="TEXT=KIND", help="TEXT=KIND with KIND order, cancelled or "
-                                                    "returned, e.g. \"On Hold=cancelled\" (repeatable).")] = None,
-    lookback_months: Annotated[int | None, typer.Option("--lookback-months", min=0, metavar="N", help="Frequency and monetary "
-                                                       "count only the last N months (0: all).")] = None,
-    previous: Annotated[Path | None, typer.Option("--previous", metavar="FILE", help="Last run's workbook or CSV: adds previous_tier "
-                                                 "and tier_change.")] = None,
-    history: Annotated[Path | None, typer.Option("--history", metavar="DB", help="SQLite history: stores this run as a snapshot; "
-                                                "the previous snapshot is compared.")] = None,
-    problems: Annotated[Path | None, typer.Option("--problems", metavar="FILE", help="Also write the problem rows to this CSV.")] = None,
-    max_problems: Annotated[str | None, typer.Option("--max-problems", metavar="N|N%", help="Exit 3 when problem rows exceed this "
-                                                    "count or percentage (e.g. 100 or 5%); outputs are still written.")] = None,
-    summary_json: Annotated[Path | None, typer.Option("--summary-json", metavar="FILE", help="Write the summary figures as JSON.")] = None,
+    decimal_comma: Annotated[
+        bool, typer.Option("--decimal-comma", help="Amounts use a decimal comma (1.234,50).")
+    ] = False,
+    currency: Annotated[
+        str | None,
+        typer.Option("--currency", metavar="CODE", help="Currency of inputs without a currency column, e.g. GBP."),
+    ] = None,
+    base_currency: Annotated[
+        str | None,
+        typer.Option(
+            "--base-currency", metavar="CODE", help="Currency of monetary figures (default USD, or the rules file's)."
+        ),
+    ] = None,
+    rates: Annotated[
+        Path | None,
+        typer.Option(
+            "--rates",
+            metavar="FILE",
+            help="Exchange rates CSV: currency,rate[,month|date] (1 unit = rate units of base).",
+        ),
+    ] = None,
+    yen: Annotated[
+        str | None, typer.Option("--yen", metavar="CNY|JPY", help="What a bare ¥ means: CNY (default) or JPY.")
+    ] = None,
+    home_country: Annotated[
+        str | None,
+        typer.Option(
+            "--home-country", metavar="CODE", help="ISO code of the home market for is_domestic (default CN)."
+        ),
+    ] = None,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status",
+            metavar="TEXT=KIND",
+            help='TEXT=KIND with KIND order, cancelled or returned, e.g. "On Hold=cancelled" (repeatable).',
+        ),
+    ] = None,
+    lookback_months: Annotated[
+        int | None,
+        typer.Option(
+            "--lookback-months",
+            min=0,
+            metavar="N",
+            help="Frequency and monetary count only the last N months (0: all).",
+        ),
+    ] = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous", metavar="FILE", help="Last run's workbook or CSV: adds previous_tier and tier_change."
+        ),
+    ] = None,
+    history: Annotated[
+        Path | None,
+        typer.Option(
+            "--history",
+            metavar="DB",
+            help="SQLite history: stores this run as a snapshot; the previous snapshot is compared.",
+        ),
+    ] = None,
+    problems: Annotated[
+        Path | None, typer.Option("--problems", metavar="FILE", help="Also write the problem rows to this CSV.")
+    ] = None,
+    max_problems: Annotated[
+        str | None,
+        typer.Option(
+            "--max-problems",
+            metavar="N|N%",
+            help="Exit 3 when problem rows exceed this "
+            "count or percentage (e.g. 100 or 5%); outputs are still written.",
+        ),
+    ] = None,
+    summary_json: Annotated[
+        Path | None, typer.Option("--summary-json", metavar="FILE", help="Write the summary figures as JSON.")
+    ] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the workbook and terminal.")] = Lang.zh,
-    csv_safe: Annotated[bool, typer.Option("--csv-safe", help="Prefix text cells starting with = + - @ with ' in "
-                                          "CSV output (spreadsheet formula injection).")] = False,
-    max_unzipped_mb: Annotated[int, typer.Option("--max-unzipped-mb", min=1, metavar="MB", help="Refuse workbooks that unpack "
-                                                "to more than this (zip-bomb guard).")] = 2048,
+    csv_safe: Annotated[
+        bool,
+        typer.Option(
+            "--csv-safe",
+            help="Prefix text cells starting with = + - @ with ' in CSV output (spreadsheet formula injection).",
+        ),
+    ] = False,
+    max_unzipped_mb: Annotated[
+        int,
+        typer.Option(
+            "--max-unzipped-mb",
+            min=1,
+            metavar="MB",
+            help="Refuse workbooks that unpack to more than this (zip-bomb guard).",
+        ),
+    ] = 2048,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing but errors.")] = False,
 ) -> None:
     """Grade customers from order exports and write the graded customer table."""
@@ -212,11 +316,20 @@ def grade(
     if prefetch is not None:
         sources[0].prefetch = prefetch
     opts = GradeOptions(
-        column_map=_map(column_map), encoding=encoding, sheets=sheet or None,
+        column_map=_map(column_map),
+        encoding=encoding,
+        sheets=sheet or None,
         date_order="dayfirst" if dayfirst else "monthfirst" if monthfirst else None,
-        decimal_comma=True if decimal_comma else None, currency=currency, rates_file=rates, yen=yen,
-        home_country=home_country, base_currency=base_currency, status_map=_status_map(status),
-        lookback_months=lookback_months, max_unzipped_mb=max_unzipped_mb, lang=lang.value,
+        decimal_comma=True if decimal_comma else None,
+        currency=currency,
+        rates_file=rates,
+        yen=yen,
+        home_country=home_country,
+        base_currency=base_currency,
+        status_map=_status_map(status),
+        lookback_months=lookback_months,
+        max_unzipped_mb=max_unzipped_mb,
+        lang=lang.value,
     )
     console = _console(stderr=to_stdout, quiet=quiet)
     prev_frame, prev_source = None, ""
@@ -251,8 +364,14 @@ def grade(
                 from custseg.history import connect, save_snapshot
 
                 con = con or connect(history)
-                save_snapshot(con, result.as_of, result.customers, result.rules.digest(),
-                              [{"name": i.name, "sha256": i.sha256, "size": i.size} for i in result.inputs], __version__)
+                save_snapshot(
+                    con,
+                    result.as_of,
+                    result.customers,
+                    result.rules.digest(),
+                    [{"name": i.name, "sha256": i.sha256, "size": i.size} for i in result.inputs],
+                    __version__,
+                )
                 con.close()
                 outputs.append(("history", str(history)))
     if not quiet:
@@ -268,8 +387,11 @@ def _check_problem_limit(result: GradeResult, count: int | None, share: float | 
     over = (count is not None and n > count) or (share is not None and n / read > share)
     if over:
         limit = f"{count}" if count is not None else f"{share:.1%}"
-        print(f"Error: {n:,} problem rows ({n / read:.1%} of {read:,} rows read) exceed --max-problems {limit}; "
-              "the outputs were written", file=sys.stderr)
+        print(
+            f"Error: {n:,} problem rows ({n / read:.1%} of {read:,} rows read) exceed --max-problems {limit}; "
+            "the outputs were written",
+            file=sys.stderr,
+        )
         raise typer.Exit(EXIT_TOO_MANY_PROBLEMS)
 
 
@@ -289,12 +411,22 @@ def _output_format(output: str | None, fmt: OutFormat | None) -> str:
     suffix = Path(output).suffix.lower().lstrip(".")
     if suffix in ("xlsx", "csv", "json", "jsonl"):
         return suffix
-    raise UsageError(f"-o {output!r}: cannot tell the format from the extension",
-                     hint="use .xlsx, .csv, .json or .jsonl, or say --format")
+    raise UsageError(
+        f"-o {output!r}: cannot tell the format from the extension",
+        hint="use .xlsx, .csv, .json or .jsonl, or say --format",
+    )
 
 
-def _write_outputs(result: GradeResult, inputs: list[str], output: str | None, fmt: str, lang: str, csv_safe: bool,
-                   problems: Path | None, summary_json: Path | None) -> list[tuple[str, str]]:
+def _write_outputs(
+    result: GradeResult,
+    inputs: list[str],
+    output: str | None,
+    fmt: str,
+    lang: str,
+    csv_safe: bool,
+    problems: Path | None,
+    summary_json: Path | None,
+) -> list[tuple[str, str]]:
     from custseg.write import (
         check_not_an_input,
         write_problems_csv,
@@ -336,8 +468,13 @@ def summary_payload(result: GradeResult) -> dict[str, Any]:
     from custseg.summary import class_table, segment_table, tier_table
 
     def rows(t: Any) -> list[dict[str, Any]]:
-        return [{k: (None if isinstance(v, float) and v != v else (round(v, 6) if isinstance(v, float) else v))
-                 for k, v in r.items()} for r in t.to_dict(orient="records")]
+        return [
+            {
+                k: (None if isinstance(v, float) and v != v else (round(v, 6) if isinstance(v, float) else v))
+                for k, v in r.items()
+            }
+            for r in t.to_dict(orient="records")
+        ]
 
     data = result.customers
     payload: dict[str, Any] = {
@@ -350,7 +487,9 @@ def summary_payload(result: GradeResult) -> dict[str, Any]:
         "tiers": rows(tier_table(data, result.rules.tier_order)),
         "rfm_classes": rows(class_table(data)),
         "segments": rows(segment_table(data, [s.key for s in result.rules.segments])),
-        "problem_codes": {str(k): int(v) for k, v in result.problems["reason_code"].value_counts().sort_index().items()},
+        "problem_codes": {
+            str(k): int(v) for k, v in result.problems["reason_code"].value_counts().sort_index().items()
+        },
         "version": result.version,
     }
     if "tier_change" in data.columns:
@@ -436,10 +575,12 @@ def rules_init(
 @handle_errors
 def rules_check(
     path: Annotated[Path, typer.Argument(help="The rules file to check.")],
-    orders: Annotated[list[str] | None, typer.Option("--orders", help="Also show each score's cut-offs on this "
-                                                    "export (repeatable).")] = None,
-    customers: Annotated[str | None, typer.Option("--customers", help="A customer master whose columns the "
-                                                 "conditions may name.")] = None,
+    orders: Annotated[
+        list[str] | None, typer.Option("--orders", help="Also show each score's cut-offs on this export (repeatable).")
+    ] = None,
+    customers: Annotated[
+        str | None, typer.Option("--customers", help="A customer master whose columns the conditions may name.")
+    ] = None,
 ) -> None:
     """Validate a rules file and explain it: tiers in order, the segment map, and (with --orders) the cut-offs."""
     from custseg.errors import RulesError
@@ -458,7 +599,7 @@ def rules_check(
         raise RulesError(
             f"{path}: the conditions name columns that do not exist: {', '.join(unknown)}",
             hint="check the spelling (`custseg rules init` lists the columns); for a customer-master column, "
-                 "pass --customers FILE",
+            "pass --customers FILE",
         )
     for line in explain_rules(rules, orders or []):
         print(line)
@@ -490,7 +631,9 @@ def compare_cmd(
     before: Annotated[str, typer.Argument(help="Earlier grading: an output file, or an as-of date with --history.")],
     after: Annotated[str, typer.Argument(help="Later grading: an output file, or an as-of date with --history.")],
     history: Annotated[Path | None, typer.Option("--history", help="Look the dates up in this history.")] = None,
-    rules_file: Annotated[Path | None, typer.Option("--rules", help="Rules whose tier order ranks up and down.")] = None,
+    rules_file: Annotated[
+        Path | None, typer.Option("--rules", help="Rules whose tier order ranks up and down.")
+    ] = None,
     fmt: Annotated[TableFormat, typer.Option("--format", help="table, csv or json.")] = TableFormat.table,
 ) -> None:
     """The tier migration between two gradings, and who moved (up, down, new, gone)."""
@@ -513,11 +656,11 @@ def compare_cmd(
     if "monetary" not in current:
         current["monetary"] = 0.0
     table, gone, migration = compare_with_previous(current, a, rules.tier_order)
-    moved = table[table["tier_change"] != "same"].reset_index()[
-        ["customer_id", "previous_tier", "tier", "tier_change"]]
+    moved = table[table["tier_change"] != "same"].reset_index()[["customer_id", "previous_tier", "tier", "tier_change"]]
     if len(gone):
-        moved = pd.concat([moved, gone.assign(tier="")[["customer_id", "previous_tier", "tier", "tier_change"]]],
-                          ignore_index=True)
+        moved = pd.concat(
+            [moved, gone.assign(tier="")[["customer_id", "previous_tier", "tier", "tier_change"]]], ignore_index=True
+        )
     if fmt is TableFormat.table:
         from rich.console import Console
 
@@ -531,8 +674,10 @@ def compare_cmd(
     else:
         import json
 
-        payload = {"migration": json.loads(migration.to_json(orient="records", force_ascii=False)),
-                   "changes": json.loads(moved.to_json(orient="records", force_ascii=False))}
+        payload = {
+            "migration": json.loads(migration.to_json(orient="records", force_ascii=False)),
+            "changes": json.loads(moved.to_json(orient="records", force_ascii=False)),
+        }
         sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
 
 

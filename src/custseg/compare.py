@@ -22,8 +22,9 @@ def compare_with_previous(
     out = table.copy()
     ids = out.index.astype(str)
     out["previous_tier"] = prev["tier"].reindex(ids).fillna("").astype(object).to_numpy()
-    out["previous_segment"] = (prev["segment"].reindex(ids).fillna("").astype(object).to_numpy()
-                               if "segment" in prev else "")
+    out["previous_segment"] = (
+        prev["segment"].reindex(ids).fillna("").astype(object).to_numpy() if "segment" in prev else ""
+    )
     cur_rank = out["tier"].map(rank)
     prev_rank = out["previous_tier"].map(rank)
     change = pd.Series("same", index=out.index, dtype=object)
@@ -42,14 +43,21 @@ def compare_with_previous(
 
 def migration_matrix(current: pd.DataFrame, gone: pd.DataFrame, tier_order: list[str]) -> pd.DataFrame:
     """Counts and revenue by (previous tier, current tier); "(new)" and "(gone)" for the edges."""
-    cur = pd.DataFrame({
-        "previous_tier": current["previous_tier"].replace("", "(new)").to_numpy(),
-        "tier": current["tier"].to_numpy(),
-        "monetary": current["monetary"].to_numpy(),
-    })
+    cur = pd.DataFrame(
+        {
+            "previous_tier": current["previous_tier"].replace("", "(new)").to_numpy(),
+            "tier": current["tier"].to_numpy(),
+            "monetary": current["monetary"].to_numpy(),
+        }
+    )
     if len(gone):
-        g = pd.DataFrame({"previous_tier": gone["previous_tier"].to_numpy(), "tier": "(gone)",
-                          "monetary": gone["monetary"].to_numpy() if "monetary" in gone else 0.0})
+        g = pd.DataFrame(
+            {
+                "previous_tier": gone["previous_tier"].to_numpy(),
+                "tier": "(gone)",
+                "monetary": gone["monetary"].to_numpy() if "monetary" in gone else 0.0,
+            }
+        )
         cur = pd.concat([cur, g], ignore_index=True)
     order = tier_order + ["(new)", "(gone)"]
     counts = cur.groupby(["previous_tier", "tier"]).agg(customers=("tier", "size"), revenue=("monetary", "sum"))

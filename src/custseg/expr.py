@@ -28,8 +28,14 @@ class ExpressionError(ValueError):
     """A condition that cannot be parsed or names something that does not exist."""
 
 
-_COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
-            ast.Gt: operator.gt, ast.GtE: operator.ge}
+_COMPARE = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+}
 _ARITH = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
 _CONSTANT_NAMES = {"true": True, "false": False, "True": True, "False": False}
 
@@ -99,7 +105,7 @@ def _check(node: ast.AST, names: set[str]) -> None:
         except ValueError:
             raise ExpressionError(f"date({node.args[0].value!r}) is not a YYYY-MM-DD date") from None  # type: ignore[attr-defined]
     elif isinstance(node, ast.Call):
-        raise ExpressionError("function calls are not allowed (only date(\"YYYY-MM-DD\"))")
+        raise ExpressionError('function calls are not allowed (only date("YYYY-MM-DD"))')
     elif isinstance(node, ast.Attribute):
         raise ExpressionError("attribute access (a.b) is not allowed")
     elif isinstance(node, ast.Subscript):
@@ -207,7 +213,7 @@ def _as_bool(v: Any, table: pd.DataFrame) -> pd.Series:
 def _compare(op: ast.cmpop, left: Any, right: Any, table: pd.DataFrame) -> pd.Series:
     if isinstance(op, (ast.In, ast.NotIn)):
         if not isinstance(right, list):
-            raise ExpressionError("'in' needs a list on its right, e.g. country_code in [\"US\", \"CA\"]")
+            raise ExpressionError('\'in\' needs a list on its right, e.g. country_code in ["US", "CA"]')
         if isinstance(left, pd.Series):
             out = left.isin(right)
         else:

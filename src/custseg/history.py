@@ -47,8 +47,17 @@ _SCHEMA = [
     )""",
 ]
 
-GRADE_COLUMNS = ["customer_id", "customer_name", "tier", "segment", "rfm_class", "rfm_score", "recency_days",
-                 "frequency", "monetary"]
+GRADE_COLUMNS = [
+    "customer_id",
+    "customer_name",
+    "tier",
+    "segment",
+    "rfm_class",
+    "rfm_score",
+    "recency_days",
+    "frequency",
+    "monetary",
+]
 
 
 @contextlib.contextmanager
@@ -67,8 +76,10 @@ def history_lock(path: Path) -> Iterator[None]:
 
                 fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            raise LockedError(f"{path}: another custseg run is using this history",
-                              hint="wait for it to finish; cron runs should not overlap") from None
+            raise LockedError(
+                f"{path}: another custseg run is using this history",
+                hint="wait for it to finish; cron runs should not overlap",
+            ) from None
         yield
     finally:
         fh.close()
@@ -93,42 +104,61 @@ def _migrate(con: sqlite3.Connection) -> None:
         row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         version = int(row[0]) if row else 0
         if version > SCHEMA_VERSION:
-            raise InputError(f"the history was written by a newer custseg (schema {version})",
-                             hint="upgrade custseg")
+            raise InputError(f"the history was written by a newer custseg (schema {version})", hint="upgrade custseg")
         # Future migrations go here, one step per version.
         con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
 
-def save_snapshot(con: sqlite3.Connection, as_of: dt.date, customers: pd.DataFrame, rules_digest: str,
-                  inputs: list[dict[str, object]], version: str) -> None:
+def save_snapshot(
+    con: sqlite3.Connection,
+    as_of: dt.date,
+    customers: pd.DataFrame,
+    rules_digest: str,
+    inputs: list[dict[str, object]],
+    version: str,
+) -> None:
     """Store (or replace) the snapshot for ``as_of`` in one transaction."""
     data = customers[GRADE_COLUMNS].copy()
     data["recency_days"] = data["recency_days"].astype("Float64")
-    rows = [tuple(None if pd.isna(v) else (float(v) if isinstance(v, float) else v) for v in rec)
-            for rec in data.itertuples(index=False, name=None)]
+    rows = [
+        tuple(None if pd.isna(v) else (float(v) if isinstance(v, float) else v) for v in rec)
+        for rec in data.itertuples(index=False, name=None)
+    ]
     with con:
         con.execute("DELETE FROM snapshots WHERE as_of = ?", (as_of.isoformat(),))
         cur = con.execute(
-            "INSERT INTO snapshots(as_of, created_at, rules_digest, inputs, tool_version, customers) VALUES (?,?,?,?,?,?)",
-            (as_of.isoformat(), dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), rules_digest,
-             json.dumps(inputs, ensure_ascii=False), version, len(rows)),
+            "INSERT INTO snapshots(as_of, created_at, rules_digest, inputs, tool_version, customers)"
+            " VALUES (?,?,?,?,?,?)",
+            (
+                as_of.isoformat(),
+                dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                rules_digest,
+                json.dumps(inputs, ensure_ascii=False),
+                version,
+                len(rows),
+            ),
         )
         sid = cur.lastrowid
-        con.executemany(f"INSERT INTO grades VALUES (?, {', '.join('?' * len(GRADE_COLUMNS))})",
-                        [(sid, *r) for r in rows])
+        con.executemany(
+            f"INSERT INTO grades VALUES (?, {', '.join('?' * len(GRADE_COLUMNS))})", [(sid, *r) for r in rows]
+        )
 
 
 def previous_snapshot(con: sqlite3.Connection, before: dt.date) -> tuple[str, pd.DataFrame] | None:
-    row = con.execute("SELECT id, as_of FROM snapshots WHERE as_of < ? ORDER BY as_of DESC LIMIT 1",
-                      (before.isoformat(),)).fetchone()
+    row = con.execute(
+        "SELECT id, as_of FROM snapshots WHERE as_of < ? ORDER BY as_of DESC LIMIT 1", (before.isoformat(),)
+    ).fetchone()
     if not row:
         return None
     return row[1], snapshot_grades(con, row[0])
 
 
 def snapshot_grades(con: sqlite3.Connection, snapshot_id: int) -> pd.DataFrame:
-    return pd.read_sql_query(f"SELECT {', '.join(GRADE_COLUMNS)} FROM grades WHERE snapshot_id = ? ORDER BY customer_id",
-                             con, params=(snapshot_id,))
+    return pd.read_sql_query(
+        f"SELECT {', '.join(GRADE_COLUMNS)} FROM grades WHERE snapshot_id = ? ORDER BY customer_id",
+        con,
+        params=(snapshot_id,),
+    )
 
 
 def snapshot_by_date(con: sqlite3.Connection, as_of: str) -> pd.DataFrame:
@@ -140,8 +170,12 @@ def snapshot_by_date(con: sqlite3.Connection, as_of: str) -> pd.DataFrame:
 
 
 def list_snapshots(con: sqlite3.Connection) -> pd.DataFrame:
-    snaps = pd.read_sql_query("SELECT id, as_of, customers, rules_digest, tool_version FROM snapshots ORDER BY as_of", con)
-    tiers = pd.read_sql_query("SELECT snapshot_id AS id, tier, COUNT(*) AS n FROM grades GROUP BY snapshot_id, tier", con)
+    snaps = pd.read_sql_query(
+        "SELECT id, as_of, customers, rules_digest, tool_version FROM snapshots ORDER BY as_of", con
+    )
+    tiers = pd.read_sql_query(
+        "SELECT snapshot_id AS id, tier, COUNT(*) AS n FROM grades GROUP BY snapshot_id, tier", con
+    )
     if len(tiers):
         wide = tiers.pivot_table(index="id", columns="tier", values="n", fill_value=0).reset_index()
         snaps = snaps.merge(wide, on="id", how="left")
@@ -152,4 +186,6 @@ def customer_history(con: sqlite3.Connection, customer_id: str) -> pd.DataFrame:
     return pd.read_sql_query(
         "SELECT s.as_of, g.tier, g.segment, g.rfm_class, g.rfm_score, g.recency_days, g.frequency, g.monetary "
         "FROM grades g JOIN snapshots s ON s.id = g.snapshot_id WHERE g.customer_id = ? ORDER BY s.as_of",
-        con, params=(customer_id,))
+        con,
+        params=(customer_id,),
+    )

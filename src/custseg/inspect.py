@@ -8,8 +8,9 @@ from custseg.orders import LineOptions, table_lines
 from custseg.read import Source, read_source
 
 
-def inspect_source(source: Source, overrides: dict[str, str], encoding: str | None,
-                   sheets: list[str] | None) -> Iterator[str]:
+def inspect_source(
+    source: Source, overrides: dict[str, str], encoding: str | None, sheets: list[str] | None
+) -> Iterator[str]:
     report = read_source(source, overrides, encoding, sheets)
     yield f"{source.name}"
     for t in report.tables:
@@ -30,13 +31,16 @@ def inspect_source(source: Source, overrides: dict[str, str], encoding: str | No
         try:
             dates, order = parse_dates(date_col)
             span = f"{dates.min().date()} .. {dates.max().date()}" if dates.notna().any() else "no readable dates"
-            yield f"    dates: {order or 'year first / unambiguous'}; {span}; {int(dates.isna().sum()):,} unreadable or blank"
+            unreadable = int(dates.isna().sum())
+            yield f"    dates: {order or 'year first / unambiguous'}; {span}; {unreadable:,} unreadable or blank"
         except AmbiguousDates as exc:
             yield f"    dates: AMBIGUOUS (e.g. {exc.example!r}); grading needs --dayfirst or --monthfirst"
         if "amount" in t.mapping.fields:
             amounts = parse_amounts(t.columns[t.mapping.fields["amount"]])
-            yield f"    amounts: decimal {'comma' if amounts.decimal_comma else 'point'}; " \
-                  f"{int(amounts.value.isna().sum()):,} unreadable or blank"
+            yield (
+                f"    amounts: decimal {'comma' if amounts.decimal_comma else 'point'}; "
+                f"{int(amounts.value.isna().sum()):,} unreadable or blank"
+            )
         try:
             lines, problems, dups = table_lines(t, LineOptions())
             counts = {k: v for k, v in lines["disposition"].value_counts().to_dict().items() if v}

@@ -73,8 +73,13 @@ HEADERS: dict[str, tuple[str, str]] = {
     "reason": ("原因", "Reason"),
 }
 
-CHANGE_LABELS = {"up": ("升级", "Up"), "down": ("降级", "Down"), "same": ("不变", "Same"), "new": ("新增", "New"),
-                 "gone": ("未再出现", "Gone")}
+CHANGE_LABELS = {
+    "up": ("升级", "Up"),
+    "down": ("降级", "Down"),
+    "same": ("不变", "Same"),
+    "new": ("新增", "New"),
+    "gone": ("未再出现", "Gone"),
+}
 
 RECONCILIATION = {
     "rows_read": ("读取行数", "Rows read"),
@@ -117,8 +122,10 @@ TEXT = {
     "warnings": ("警告", "Warnings"),
     "rules": ("规则", "Rules in force"),
     "cutoffs": ("评分分界", "Score cut-offs"),
-    "truncated": ("问题数据超过 Excel 行数上限，仅保留前面的行；完整列表见 --problems 输出的 CSV",
-                  "Too many problem rows for Excel; the first are shown; the full list is in the --problems CSV"),
+    "truncated": (
+        "问题数据超过 Excel 行数上限，仅保留前面的行；完整列表见 --problems 输出的 CSV",
+        "Too many problem rows for Excel; the first are shown; the full list is in the --problems CSV",
+    ),
 }
 
 LEGEND = {

@@ -17,19 +17,54 @@ if TYPE_CHECKING:
 
 # Symbols and words that stand for a currency in exports. "¥" is CNY unless the user says JPY (--yen).
 SYMBOLS: dict[str, str] = {
-    "$": "USD", "US$": "USD", "USD$": "USD", "美元": "USD", "美金": "USD",
-    "€": "EUR", "欧元": "EUR",
-    "£": "GBP", "英镑": "GBP",
-    "¥": "CNY", "￥": "CNY", "RMB": "CNY", "人民币": "CNY", "元": "CNY", "CNH": "CNY",
-    "日元": "JPY", "円": "JPY",
-    "HK$": "HKD", "港币": "HKD", "港元": "HKD",
-    "S$": "SGD", "A$": "AUD", "C$": "CAD", "NT$": "TWD", "R$": "BRL",
-    "₩": "KRW", "₹": "INR", "₽": "RUB",
+    "$": "USD",
+    "US$": "USD",
+    "USD$": "USD",
+    "美元": "USD",
+    "美金": "USD",
+    "€": "EUR",
+    "欧元": "EUR",
+    "£": "GBP",
+    "英镑": "GBP",
+    "¥": "CNY",
+    "￥": "CNY",
+    "RMB": "CNY",
+    "人民币": "CNY",
+    "元": "CNY",
+    "CNH": "CNY",
+    "日元": "JPY",
+    "円": "JPY",
+    "HK$": "HKD",
+    "港币": "HKD",
+    "港元": "HKD",
+    "S$": "SGD",
+    "A$": "AUD",
+    "C$": "CAD",
+    "NT$": "TWD",
+    "R$": "BRL",
+    "₩": "KRW",
+    "₹": "INR",
+    "₽": "RUB",
 }
 
 # Minor units for the workbook's number format (ISO 4217); the default is 2.
-MINOR_UNITS = {"JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "HUF": 2, "TWD": 2, "IDR": 2,
-               "BHD": 3, "KWD": 3, "OMR": 3, "JOD": 3, "TND": 3, "LYD": 3, "IQD": 3}
+MINOR_UNITS = {
+    "JPY": 0,
+    "KRW": 0,
+    "VND": 0,
+    "CLP": 0,
+    "ISK": 0,
+    "HUF": 2,
+    "TWD": 2,
+    "IDR": 2,
+    "BHD": 3,
+    "KWD": 3,
+    "OMR": 3,
+    "JOD": 3,
+    "TND": 3,
+    "LYD": 3,
+    "IQD": 3,
+}
 
 
 def minor_unit(code: str) -> int:
@@ -116,8 +151,9 @@ class Rates:
     daily: pd.DataFrame | None = None  # currency, date, rate
     source: str = ""
 
-    def convert(self, amount: pd.Series, currency: pd.Series, date: pd.Series,
-                codes: CurrencyCodes | None = None) -> tuple[pd.Series, pd.Series]:
+    def convert(
+        self, amount: pd.Series, currency: pd.Series, date: pd.Series, codes: CurrencyCodes | None = None
+    ) -> tuple[pd.Series, pd.Series]:
         """(amount in base, reason) where reason is "" or 'unknown_currency' / 'missing_rate'. ``codes``:
         ``currency`` as :class:`CurrencyCodes`, when the caller has them."""
         rate = pd.Series(np.nan, index=amount.index)
@@ -136,7 +172,8 @@ class Rates:
                 # year * 12 + month - 1, from the dates' month numbers since 1970 (no year and month parts).
                 months = date.to_numpy().astype("datetime64[M]").astype(np.int64) + 1970 * 12
                 by_currency = self.monthly.assign(
-                    n=self.monthly["month"].dt.year * 12 + self.monthly["month"].dt.month - 1)
+                    n=self.monthly["month"].dt.year * 12 + self.monthly["month"].dt.month - 1
+                )
                 values = rate.to_numpy(copy=True)
                 for cur, table in by_currency.groupby("currency", sort=True):
                     hit = need.to_numpy() & lines_in(cur)
@@ -147,18 +184,25 @@ class Rates:
         if self.daily is not None and len(self.daily):
             need = rate.isna() & date.notna()
             if need.any():
-                left = pd.DataFrame({"currency": currency[need], "date": date[need].astype("datetime64[s]"),
-                                     "_pos": np.flatnonzero(need.to_numpy())})
-                right = self.daily.assign(date=self.daily["date"].astype("datetime64[s]"),
-                                          currency=self.daily["currency"].astype(object)).sort_values("date")
+                left = pd.DataFrame(
+                    {
+                        "currency": currency[need],
+                        "date": date[need].astype("datetime64[s]"),
+                        "_pos": np.flatnonzero(need.to_numpy()),
+                    }
+                )
+                right = self.daily.assign(
+                    date=self.daily["date"].astype("datetime64[s]"), currency=self.daily["currency"].astype(object)
+                ).sort_values("date")
                 merged = pd.merge_asof(left.sort_values("date"), right, on="date", by="currency", direction="backward")
                 looked = pd.Series(merged["rate"].to_numpy(), index=merged["_pos"].to_numpy())
                 values = rate.to_numpy(copy=True)
                 values[looked.index.to_numpy()] = looked.to_numpy()
                 rate = pd.Series(values, index=amount.index)
         # A categorical: a million reasons are compared by their one-byte codes.
-        reason = pd.Series(pd.Categorical.from_codes(rate.isna().to_numpy().astype(np.int8), ["", "missing_rate"]),
-                           index=amount.index)
+        reason = pd.Series(
+            pd.Categorical.from_codes(rate.isna().to_numpy().astype(np.int8), ["", "missing_rate"]), index=amount.index
+        )
         return amount * rate, reason
 
 
@@ -179,8 +223,10 @@ def load_rates_csv(path: Path | str, base: str) -> Rates:
         raise InputError(f"{name}: the rates file is not a readable CSV ({exc})") from None
     table.columns = [c.strip().lower() for c in table.columns]
     if not {"currency", "rate"} <= set(table.columns):
-        raise InputError(f"{name}: the rates file needs the columns currency and rate; found {', '.join(table.columns)}",
-                         hint="1 unit of currency = rate units of the base currency, e.g. EUR,1.08")
+        raise InputError(
+            f"{name}: the rates file needs the columns currency and rate; found {', '.join(table.columns)}",
+            hint="1 unit of currency = rate units of the base currency, e.g. EUR,1.08",
+        )
     if "base" in table.columns:
         bases = {b.strip().upper() for b in table["base"] if b.strip()}
         if bases - {base}:
@@ -205,8 +251,10 @@ def load_rates_csv(path: Path | str, base: str) -> Rates:
         dates, _ = parse_dates(table["date"])
         if dates.isna().any():
             line = int(np.flatnonzero(dates.isna().to_numpy())[0]) + 2
-            raise InputError(f"{name}, line {line}: the date {table['date'].iloc[line - 2]!r} cannot be read",
-                             hint="write dates as YYYY-MM-DD")
+            raise InputError(
+                f"{name}, line {line}: the date {table['date'].iloc[line - 2]!r} cannot be read",
+                hint="write dates as YYYY-MM-DD",
+            )
         rates.daily = pd.DataFrame({"currency": codes, "date": dates, "rate": rate})
     elif "month" in table.columns:
         months = pd.to_datetime(table["month"].str.strip(), format="%Y-%m", errors="coerce")
@@ -217,7 +265,9 @@ def load_rates_csv(path: Path | str, base: str) -> Rates:
     else:
         dup = codes[codes.duplicated()]
         if len(dup):
-            raise InputError(f"{name}: the currency {dup.iloc[0]} has two rates",
-                             hint="add a month or date column for rates that change over time")
+            raise InputError(
+                f"{name}: the currency {dup.iloc[0]} has two rates",
+                hint="add a month or date column for rates that change over time",
+            )
         rates.fixed = dict(zip(codes, rate.astype(float), strict=True))
     return rates

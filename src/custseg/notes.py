@@ -10,15 +10,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 TEMPLATES: dict[str, tuple[str, str]] = {
-    "assumed_currency": ("{n} 行订单没有币种，按本位币 {base} 计算；如不是，请用 --currency 指定",
-                         "{n} order lines have no currency; they are taken as {base} (the base currency); "
-                         "say otherwise with --currency"),
-    "score_levels": ("{score} 在本数据上只用到 5 档中的 {levels} 档（{method}）",
-                     "{score} uses {levels} of 5 levels on this data ({method})"),
-    "master_dates_ambiguous": ("{file}：客户档案的“{column}”日期（如 {example}）日月顺序无法确定，已留空；"
-                               "请用 --dayfirst 或 --monthfirst 指定",
-                               "{file}: the customer master's {column!r} dates (e.g. {example!r}) read both "
-                               "day-first and month-first; left empty, pass --dayfirst or --monthfirst"),
+    "assumed_currency": (
+        "{n} 行订单没有币种，按本位币 {base} 计算；如不是，请用 --currency 指定",
+        "{n} order lines have no currency; they are taken as {base} (the base currency); say otherwise with --currency",
+    ),
+    "score_levels": (
+        "{score} 在本数据上只用到 5 档中的 {levels} 档（{method}）",
+        "{score} uses {levels} of 5 levels on this data ({method})",
+    ),
+    "master_dates_ambiguous": (
+        "{file}：客户档案的“{column}”日期（如 {example}）日月顺序无法确定，已留空；"
+        "请用 --dayfirst 或 --monthfirst 指定",
+        "{file}: the customer master's {column!r} dates (e.g. {example!r}) read both "
+        "day-first and month-first; left empty, pass --dayfirst or --monthfirst",
+    ),
 }
 
 WARNING_LABELS: dict[str, tuple[str, str]] = {

@@ -55,6 +55,7 @@ def customer_key_texts(keys: np.ndarray, lines_at: np.ndarray, ids: np.ndarray) 
     present = np.flatnonzero(seen)
     return present, ids[some_line[present]]
 
+
 # reason_code -> (English, Chinese). Codes are stable keys for scripts; texts are for clerks.
 REASONS: dict[str, tuple[str, str]] = {
     "missing_customer": ("no customer id or name", "缺少客户编号/名称"),
@@ -67,7 +68,10 @@ REASONS: dict[str, tuple[str, str]] = {
     "missing_rate": ("no exchange rate for this currency and month", "缺少该币种该月份的汇率"),
     "extra_fields": ("more values than the header has columns", "数据列数多于表头"),
     # Warnings: the customer is graded, the row is counted as used.
-    "unknown_country": ("unknown country; the customer is graded with region left empty", "无法识别的国家；客户照常分级，地区留空"),
+    "unknown_country": (
+        "unknown country; the customer is graded with region left empty",
+        "无法识别的国家；客户照常分级，地区留空",
+    ),
     "not_in_master": ("customer missing from the customer master", "客户不在客户档案中"),
     "bad_tier_override": ("manual tier is not one of the tiers in the rules", "手动等级不在规则的等级列表中"),
     "master_missing_id": ("customer-master row without a customer id; not used", "客户档案中此行缺少客户编号，未使用"),
@@ -84,18 +88,21 @@ class LineOptions:
     status_map: dict[str, str] = field(default_factory=dict)
 
 
-def problem(file: str, sheet: str, rows: np.ndarray | pd.Series, column: str, values: pd.Series | list[str],
-            code: str) -> pd.DataFrame:
+def problem(
+    file: str, sheet: str, rows: np.ndarray | pd.Series, column: str, values: pd.Series | list[str], code: str
+) -> pd.DataFrame:
     n = len(rows)
-    return pd.DataFrame({
-        "file": [file] * n,
-        "sheet": [sheet] * n,
-        "row": np.asarray(rows, dtype=np.int64),
-        "column": [column] * n,
-        "value": [str(v) for v in values],
-        "reason_code": [code] * n,
-        "reason": [REASONS[code][0]] * n,
-    })
+    return pd.DataFrame(
+        {
+            "file": [file] * n,
+            "sheet": [sheet] * n,
+            "row": np.asarray(rows, dtype=np.int64),
+            "column": [column] * n,
+            "value": [str(v) for v in values],
+            "reason_code": [code] * n,
+            "reason": [REASONS[code][0]] * n,
+        }
+    )
 
 
 def empty_problems() -> pd.DataFrame:
@@ -203,8 +210,7 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
     lines["row"] = table.rows
     blank = _blank_mask(cols, index)
     # A total row labels itself in the first column or the customer column (合计, Total, Grand Total).
-    label_cols = [c for c in (m.get("customer_id"), m.get("customer_name"), headers[0] if n else None)
-                  if c is not None]
+    label_cols = [c for c in (m.get("customer_id"), m.get("customer_name"), headers[0] if n else None) if c is not None]
     total = pd.Series(False, index=index)
     for c in dict.fromkeys(label_cols):
         total |= is_total_label(cols[c])
@@ -289,9 +295,16 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
     cur_col = m.get("currency") or m.get("amount") or m.get("unit_price", "")
     if bad_cur.any():
         where_bad = bad_cur.to_numpy()
-        problems.append(problem(table.file, table.sheet, table.rows[where_bad], cur_col,
-                                list(token.uniques.to_numpy(dtype=object)[token.codes[where_bad]]),
-                                "unknown_currency"))
+        problems.append(
+            problem(
+                table.file,
+                table.sheet,
+                table.rows[where_bad],
+                cur_col,
+                list(token.uniques.to_numpy(dtype=object)[token.codes[where_bad]]),
+                "unknown_currency",
+            )
+        )
     bad |= bad_cur
     none = looked == ""
     # A categorical: the pipeline takes its codes instead of hashing a million currency texts again.
@@ -300,8 +313,11 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
     lines["currency_declared"] = none[token.codes]
 
     # Status kinds and dispositions as codes into their few names: compared and set as small integers.
-    kinds = (status_kind_codes(cols[m["status"]], STATUS_KINDS, opts.status_map) if "status" in m
-             else np.zeros(n, dtype=np.int8))
+    kinds = (
+        status_kind_codes(cols[m["status"]], STATUS_KINDS, opts.status_map)
+        if "status" in m
+        else np.zeros(n, dtype=np.int8)
+    )
     lines["status_kind"] = pd.Categorical.from_codes(kinds, categories=STATUS_KINDS)
     returned, cancelled = kinds == STATUS_KINDS.index("returned"), kinds == STATUS_KINDS.index("cancelled")
     amount = amount.where(~returned, -amount.abs())

@@ -45,12 +45,48 @@ from custseg.values import AmbiguousDates, normalise_ids, parse_dates
 
 # The machine-readable columns, in this order first (README: "Output columns").
 OUTPUT_COLUMNS = [
-    "customer_id", "customer_name", "country", "first_order_date", "last_order_date", "recency_days", "frequency",
-    "monetary", "avg_order_value", "r_score", "f_score", "m_score", "rfm_score", "rfm_class", "segment", "tier",
-    "tier_rule", "abc_class", "lifecycle", "trade_stage", "lifetime_frequency", "lifetime_monetary", "refund_amount",
-    "currencies", "country_code", "country_name", "region", "sub_region", "trade_blocs", "is_domestic", "industry",
-    "main_category", "category_count", "categories", "sales_owner", "created_date", "last_contact_date", "in_master",
-    "tags", "action", "follow_up_days", "next_follow_up",
+    "customer_id",
+    "customer_name",
+    "country",
+    "first_order_date",
+    "last_order_date",
+    "recency_days",
+    "frequency",
+    "monetary",
+    "avg_order_value",
+    "r_score",
+    "f_score",
+    "m_score",
+    "rfm_score",
+    "rfm_class",
+    "segment",
+    "tier",
+    "tier_rule",
+    "abc_class",
+    "lifecycle",
+    "trade_stage",
+    "lifetime_frequency",
+    "lifetime_monetary",
+    "refund_amount",
+    "currencies",
+    "country_code",
+    "country_name",
+    "region",
+    "sub_region",
+    "trade_blocs",
+    "is_domestic",
+    "industry",
+    "main_category",
+    "category_count",
+    "categories",
+    "sales_owner",
+    "created_date",
+    "last_contact_date",
+    "in_master",
+    "tags",
+    "action",
+    "follow_up_days",
+    "next_follow_up",
 ]
 CHANGE_COLUMNS = ["previous_tier", "tier_change", "previous_segment"]
 LIST_COLUMNS = ("currencies", "categories", "trade_blocs", "tags")
@@ -157,8 +193,9 @@ def _hash(source: Source) -> InputInfo:
     return InputInfo(source.name, len(data), "", [], digest)
 
 
-def _master_frame(tables: list[Table], date_order: str | None, problems: list[pd.DataFrame],
-                  notes: list[Note]) -> pd.DataFrame | None:
+def _master_frame(
+    tables: list[Table], date_order: str | None, problems: list[pd.DataFrame], notes: list[Note]
+) -> pd.DataFrame | None:
     """The customer master, one row per customer id (the last row wins); rows without an id are
     reported, never dropped silently."""
     frames = []
@@ -180,8 +217,12 @@ def _master_frame(tables: list[Table], date_order: str | None, problems: list[pd
                     out[fld], _ = parse_dates(f[mapping.fields[fld]], date_order)  # type: ignore[arg-type]
                 except AmbiguousDates as exc:
                     out[fld] = pd.NaT
-                    notes.append(Note("master_dates_ambiguous", {"file": t.file, "column": mapping.fields[fld],
-                                                                 "example": exc.example}))
+                    notes.append(
+                        Note(
+                            "master_dates_ambiguous",
+                            {"file": t.file, "column": mapping.fields[fld], "example": exc.example},
+                        )
+                    )
         for extra in mapping.unmapped:
             if extra not in out.columns and not extra.startswith("column_"):
                 out[extra] = f[extra].astype(str)
@@ -196,8 +237,11 @@ def _master_frame(tables: list[Table], date_order: str | None, problems: list[pd
     return master.drop_duplicates("customer_id", keep="last").set_index("customer_id")
 
 
-def read_inputs(sources: Sequence[Source], customers: Source | None, opts: GradeOptions,
-                ) -> tuple[list[Table], list[Table], set[str], ReadReport, list[InputInfo]]:
+def read_inputs(
+    sources: Sequence[Source],
+    customers: Source | None,
+    opts: GradeOptions,
+) -> tuple[list[Table], list[Table], set[str], ReadReport, list[InputInfo]]:
     order_tables: list[Table] = []
     master_tables: list[Table] = []
     returned: set[str] = set()
@@ -266,10 +310,18 @@ def _unify_customer_keys(parts: list[pd.DataFrame]) -> None:
 def _returned_orders(t: Table) -> set[str]:
     f = t.frame
     id_col = t.mapping.fields.get("order_id") or next(c for c in f.columns if c.lower().replace(" ", "") == "orderid")
-    flag_col = next((c for c in f.columns if c.strip().lower() in ("returned", "退货", "是否退货", "return status")), None)
+    flag_col = next(
+        (c for c in f.columns if c.strip().lower() in ("returned", "退货", "是否退货", "return status")), None
+    )
     ids = normalise_ids(f[id_col])
     if flag_col is not None:
-        yes = f[flag_col].astype(str).str.strip().str.casefold().isin(["yes", "y", "true", "1", "是", "returned", "已退货"])
+        yes = (
+            f[flag_col]
+            .astype(str)
+            .str.strip()
+            .str.casefold()
+            .isin(["yes", "y", "true", "1", "是", "returned", "已退货"])
+        )
         ids = ids[yes]
     return set(ids[ids != ""])
 
@@ -318,7 +370,9 @@ def _grade(
     opts = options or GradeOptions()
     rules = _effective_rules(rules or Rules(), opts)
     sources = [o if isinstance(o, Source) else Source.from_arg(o) for o in orders]
-    cust_source = None if customers is None else (customers if isinstance(customers, Source) else Source.from_arg(customers))
+    cust_source = (
+        None if customers is None else (customers if isinstance(customers, Source) else Source.from_arg(customers))
+    )
 
     progress("reading")
     order_tables, master_tables, returned, read_report, infos = read_inputs(sources, cust_source, opts)
@@ -327,17 +381,25 @@ def _grade(
 
     progress("validating")
     date_order = None if rules.input.date_order == "auto" else rules.input.date_order
-    line_opts = LineOptions(date_order=date_order, decimal_comma=rules.input.decimal_comma,  # type: ignore[arg-type]
-                            currency=(normalise_currency(opts.currency, rules.currency.yen) if opts.currency else None),
-                            yen=rules.currency.yen, status_map=dict(rules.input.status))
+    line_opts = LineOptions(
+        date_order=date_order,
+        decimal_comma=rules.input.decimal_comma,  # type: ignore[arg-type]
+        currency=(normalise_currency(opts.currency, rules.currency.yen) if opts.currency else None),
+        yen=rules.currency.yen,
+        status_map=dict(rules.input.status),
+    )
     if opts.currency and not line_opts.currency:
-        raise InputError(f"--currency {opts.currency!r} is not an ISO 4217 currency code", hint="for example --currency GBP")
+        raise InputError(
+            f"--currency {opts.currency!r} is not an ISO 4217 currency code", hint="for example --currency GBP"
+        )
     lines, problem_parts, duplicates = _order_lines(order_tables, line_opts)
     release_free_memory()
     if lines.empty:
         names = ", ".join(s.name for s in sources)
-        raise InputError(f"{names}: the header is there but no order lines below it",
-                         hint="check that the export is not empty (or that the right file was given)")
+        raise InputError(
+            f"{names}: the header is there but no order lines below it",
+            hint="check that the export is not empty (or that the right file was given)",
+        )
     problems = [p for p in problem_parts if len(p)]
     notes: list[Note] = []
 
@@ -379,20 +441,29 @@ def _grade(
             f"the orders are in {', '.join([base] + foreign) if base in in_use else ', '.join(foreign)}"
             f" but no exchange rates were given to put them into the base currency {base}",
             hint=f"pass --rates rates.csv (columns currency,rate: 1 unit = rate {base}), or --base-currency "
-                 f"{foreign[0]} if that is the only currency",
+            f"{foreign[0]} if that is the only currency",
         )
     lines["amount_base"] = np.nan
     if valid.any():
-        converted, reason = rates.convert(lines.loc[valid, "amount"], lines.loc[valid, "currency"],
-                                          lines.loc[valid, "order_date"], currencies.subset(valid.to_numpy()))
+        converted, reason = rates.convert(
+            lines.loc[valid, "amount"],
+            lines.loc[valid, "currency"],
+            lines.loc[valid, "order_date"],
+            currencies.subset(valid.to_numpy()),
+        )
         lines.loc[valid, "amount_base"] = converted
         missing = reason.index[reason == "missing_rate"]
         if len(missing):
             sub = lines.loc[missing]
-            p = _row_problems(sub, "currency", "missing_rate",
-                              values=sub["currency"] + " " + sub["order_date"].dt.strftime("%Y-%m"))
-            p["reason"] = "no exchange rate for " + sub["currency"].to_numpy() + " in " + \
-                sub["order_date"].dt.strftime("%Y-%m").to_numpy()
+            p = _row_problems(
+                sub, "currency", "missing_rate", values=sub["currency"] + " " + sub["order_date"].dt.strftime("%Y-%m")
+            )
+            p["reason"] = (
+                "no exchange rate for "
+                + sub["currency"].to_numpy()
+                + " in "
+                + sub["order_date"].dt.strftime("%Y-%m").to_numpy()
+            )
             problems.append(p)
             lines.loc[missing, "disposition"] = "problem"
             valid.loc[missing] = False
@@ -442,10 +513,19 @@ def _grade(
     table["tier"], table["tier_rule"], bad_override = tiers(table, rules)
     if bad_override.any():
         sub = table[bad_override]
-        problems.append(pd.DataFrame({"file": "customer master", "sheet": "", "row": 0, "column": "tier_override",
-                                      "value": sub["tier_override"].astype(str).to_numpy(),
-                                      "reason_code": "bad_tier_override",
-                                      "reason": REASONS["bad_tier_override"][0] + ": " + sub.index.to_series().astype(str).to_numpy()}))
+        problems.append(
+            pd.DataFrame(
+                {
+                    "file": "customer master",
+                    "sheet": "",
+                    "row": 0,
+                    "column": "tier_override",
+                    "value": sub["tier_override"].astype(str).to_numpy(),
+                    "reason_code": "bad_tier_override",
+                    "reason": REASONS["bad_tier_override"][0] + ": " + sub.index.to_series().astype(str).to_numpy(),
+                }
+            )
+        )
     table["tags"] = tags(table, rules)
     plan = service_plan(table, rules, as_of_ts, opts.lang)
     for c in plan.columns:
@@ -468,9 +548,19 @@ def _grade(
             warnings[code] = n
     rev = _revenue_by_currency(lines, currencies)
     result = GradeResult(
-        customers=customers_out, problems=problems_df, reconciliation=recon, as_of=as_of_ts.date(),
-        as_of_source=as_of_source, rules=rules, scores=score_report, class_means=means, inputs=infos,
-        skipped_sheets=read_report.skipped_sheets, notes=notes, warnings=warnings, revenue_by_currency=rev,
+        customers=customers_out,
+        problems=problems_df,
+        reconciliation=recon,
+        as_of=as_of_ts.date(),
+        as_of_source=as_of_source,
+        rules=rules,
+        scores=score_report,
+        class_means=means,
+        inputs=infos,
+        skipped_sheets=read_report.skipped_sheets,
+        notes=notes,
+        warnings=warnings,
+        revenue_by_currency=rev,
     )
     return with_previous(result, previous) if previous is not None else result
 
@@ -481,10 +571,14 @@ def with_previous(result: GradeResult, previous: pd.DataFrame, source: str = "")
     from custseg.compare import compare_with_previous
 
     table = result.customers.drop(columns=[c for c in CHANGE_COLUMNS if c in result.customers.columns])
-    compared, gone, migration = compare_with_previous(table.set_index("customer_id"), previous,
-                                                      result.rules.tier_order)
-    return dataclasses.replace(result, customers=_order_columns(compared.reset_index()), gone=gone,
-                               migration=migration, previous_source=source or result.previous_source)
+    compared, gone, migration = compare_with_previous(table.set_index("customer_id"), previous, result.rules.tier_order)
+    return dataclasses.replace(
+        result,
+        customers=_order_columns(compared.reset_index()),
+        gone=gone,
+        migration=migration,
+        previous_source=source or result.previous_source,
+    )
 
 
 def _row_problems(sub: pd.DataFrame, column: str, code: str, values: pd.Series | None = None) -> pd.DataFrame:
@@ -503,10 +597,17 @@ def _customer_warnings(sub: pd.DataFrame, lines: pd.DataFrame, column: str, code
     rows = []
     for cid, value in sub[column].items():
         where = first.loc[cid] if cid in first.index else None
-        rows.append({"file": where["file"] if where is not None else "customer master",
-                     "sheet": where["sheet"] if where is not None else "",
-                     "row": int(where["row"]) if where is not None else 0, "column": column, "value": str(value),
-                     "reason_code": code, "reason": f"{REASONS[code][0]} (customer {cid})"})
+        rows.append(
+            {
+                "file": where["file"] if where is not None else "customer master",
+                "sheet": where["sheet"] if where is not None else "",
+                "row": int(where["row"]) if where is not None else 0,
+                "column": column,
+                "value": str(value),
+                "reason_code": code,
+                "reason": f"{REASONS[code][0]} (customer {cid})",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -515,8 +616,9 @@ def _add_cancelled_only(table: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFram
     if lines.empty:
         return table
     # The few cancelled lines first, and only the columns read here: not a copy of every column of the lines.
-    cancelled = lines.loc[(lines["disposition"] == "cancelled").to_numpy(),
-                          ["customer_id", "row", "customer_name", "country"]]
+    cancelled = lines.loc[
+        (lines["disposition"] == "cancelled").to_numpy(), ["customer_id", "row", "customer_name", "country"]
+    ]
     cancelled = cancelled[cancelled["customer_id"] != ""]
     extra = cancelled[~cancelled["customer_id"].isin(table.index)]
     if extra.empty:
@@ -549,8 +651,9 @@ def _with_rows_for(table: pd.DataFrame, ids: pd.Index) -> tuple[pd.DataFrame, np
     return out, at + np.arange(len(ids))
 
 
-def _merge_master(table: pd.DataFrame, master: pd.DataFrame | None, problems: list[pd.DataFrame],
-                  lines: pd.DataFrame) -> pd.DataFrame:
+def _merge_master(
+    table: pd.DataFrame, master: pd.DataFrame | None, problems: list[pd.DataFrame], lines: pd.DataFrame
+) -> pd.DataFrame:
     if master is None:
         table["in_master"] = pd.NA
         return table
@@ -574,8 +677,14 @@ def _merge_master(table: pd.DataFrame, master: pd.DataFrame | None, problems: li
 
 def _fill_empty_metrics(table: pd.DataFrame) -> pd.DataFrame:
     """Customers with no positive order (prospects, refunds only) still get a complete row."""
-    defaults = {"frequency": 0, "lifetime_frequency": 0, "sample_orders": 0, "orders_excluding_samples": 0,
-                "category_count": 0, "order_lines": 0}
+    defaults = {
+        "frequency": 0,
+        "lifetime_frequency": 0,
+        "sample_orders": 0,
+        "orders_excluding_samples": 0,
+        "category_count": 0,
+        "order_lines": 0,
+    }
     for c, v in defaults.items():
         table[c] = table[c].fillna(v).astype("int64") if c in table else v
     for c in ("monetary", "lifetime_monetary", "refund_amount"):
@@ -597,8 +706,15 @@ def _order_columns(table: pd.DataFrame) -> pd.DataFrame:
     for c in OUTPUT_COLUMNS:
         if c not in table.columns:
             table[c] = pd.NA if c not in ("industry", "sales_owner") else ""
-    internal = {"tenure_days", "median_interval_days", "last_gap_days", "sample_orders", "orders_excluding_samples",
-                "order_lines", "tier_override"}
+    internal = {
+        "tenure_days",
+        "median_interval_days",
+        "last_gap_days",
+        "sample_orders",
+        "orders_excluding_samples",
+        "order_lines",
+        "tier_override",
+    }
     change = [c for c in CHANGE_COLUMNS if c in table.columns]
     extra = [c for c in table.columns if c not in OUTPUT_COLUMNS and c not in internal and c not in change]
     out = table[OUTPUT_COLUMNS + change + extra]  # selecting columns by a list makes a new frame
@@ -614,8 +730,11 @@ def _revenue_by_currency(lines: pd.DataFrame, currencies: CurrencyCodes) -> pd.D
         return pd.DataFrame(columns=["currency", "amount", "amount_base"])
     used = lines["disposition"].isin(COUNTED_DISPOSITIONS).to_numpy()
     # Grouped by the currencies' codes, then put in the order of their names as a groupby by name gives.
-    sums = pd.DataFrame({"amount": lines["amount"].to_numpy()[used], "amount_base": lines["amount_base"].to_numpy()[used]}
-                        ).groupby(currencies.codes[used]).sum()
+    sums = (
+        pd.DataFrame({"amount": lines["amount"].to_numpy()[used], "amount_base": lines["amount_base"].to_numpy()[used]})
+        .groupby(currencies.codes[used])
+        .sum()
+    )
     sums.insert(0, "currency", currencies.names[sums.index.to_numpy()])
     by_name = sums.sort_values("currency").reset_index(drop=True)
     return by_name.sort_values("amount_base", ascending=False).reset_index(drop=True)

@@ -121,8 +121,10 @@ def _gunzip(name: str, data: bytes, max_bytes: int) -> bytes:
             while chunk := gz.read(1 << 20):
                 out.write(chunk)
                 if out.tell() > max_bytes:
-                    raise InputError(f"{name}: unpacks to more than {max_bytes // 2**20:,} MB",
-                                     hint="raise the limit with --max-unzipped-mb if the file is genuine")
+                    raise InputError(
+                        f"{name}: unpacks to more than {max_bytes // 2**20:,} MB",
+                        hint="raise the limit with --max-unzipped-mb if the file is genuine",
+                    )
     except (OSError, EOFError) as exc:
         raise InputError(f"{name}: the .gz file is corrupt or truncated ({exc})", hint="download it again") from None
     return out.getvalue()
@@ -161,8 +163,9 @@ class Table:
     @property
     def frame(self) -> pd.DataFrame:
         """The cells as a frame of text, made on demand (small tables: master, returns, inspect)."""
-        return pd.DataFrame({h: fz.texts() for h, fz in self.columns.items()}, columns=self.headers,
-                            index=self.index, dtype=object)
+        return pd.DataFrame(
+            {h: fz.texts() for h, fz in self.columns.items()}, columns=self.headers, index=self.index, dtype=object
+        )
 
     def release(self) -> None:
         """Let the cells go once the order lines are made from them; the row count stays."""
@@ -332,7 +335,9 @@ def _unique_headers(raw: list[str]) -> list[str]:
     return out
 
 
-def _classify_header(headers: list[str], overrides: dict[str, str], where: str) -> tuple[TableKind | None, ColumnMapping]:
+def _classify_header(
+    headers: list[str], overrides: dict[str, str], where: str
+) -> tuple[TableKind | None, ColumnMapping]:
     mapping = map_headers(headers, overrides, ORDER_INDEX, where)
     if not missing_order_fields(mapping):
         return "orders", mapping
@@ -464,14 +469,16 @@ def read_text_table(
     idx, kind, mapping, headers = find_header(head_rows, overrides, where, want)
     if kind is None or (want is not None and kind != want):
         if want == "master":
-            raise InputError(f"{where}: no customer id or name column in the customer file; headers found: {', '.join(headers)}",
-                             hint="name it with --map customer_id=HEADER")
+            raise InputError(
+                f"{where}: no customer id or name column in the customer file; headers found: {', '.join(headers)}",
+                hint="name it with --map customer_id=HEADER",
+            )
         raise _no_order_columns(where, headers, mapping)
     # pandas' C parser reads bytes about 4x faster than a str, and line numbers follow from the header's.
     if clean_utf8:
         body, start = data, _line_offset(data, idx + 1)
     else:
-        body, start = text[_line_offset(text, idx + 1):].encode("utf-8"), 0
+        body, start = text[_line_offset(text, idx + 1) :].encode("utf-8"), 0
         del text  # let the decoded text go before parsing: it is the largest object of a big file
     header_line = idx + 1
     prefetched = None
@@ -525,7 +532,7 @@ def _valid_utf8(data: bytes) -> bool:
     step = 1 << 24
     try:
         for pos in range(0, len(data), step):
-            decoder.decode(view[pos:pos + step], final=False)
+            decoder.decode(view[pos : pos + step], final=False)
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False
@@ -600,9 +607,13 @@ class _CodesAcrossChunks:
         return Factorized.of(codes, self.uniques)
 
 
-def _parse_csv_body(data: bytes, start: int, delim: str, headers: list[str],
-                    prefetched: tuple[bool, EncodedColumns | None] | None = None,
-                    ) -> tuple[dict[str, Factorized], int, list[int]]:
+def _parse_csv_body(
+    data: bytes,
+    start: int,
+    delim: str,
+    headers: list[str],
+    prefetched: tuple[bool, EncodedColumns | None] | None = None,
+) -> tuple[dict[str, Factorized], int, list[int]]:
     """The UTF-8 text of ``data`` from ``start`` on: (columns, number of rows, rows with extra fields).
     ``prefetched``: a :class:`CsvPrefetch`'s (guessed right, result) for these very bytes."""
     width = len(headers)
@@ -672,16 +683,21 @@ def _parse_csv_body(data: bytes, start: int, delim: str, headers: list[str],
     return {h: acc.result() for h, acc in zip(headers, columns, strict=True)}, n, overflow
 
 
-def _parse_csv_arrow(data: bytes, start: int, delim: str, headers: list[str],
-                     ) -> tuple[dict[str, Factorized], int] | None:
+def _parse_csv_arrow(
+    data: bytes,
+    start: int,
+    delim: str,
+    headers: list[str],
+) -> tuple[dict[str, Factorized], int] | None:
     """:func:`custseg.csv_arrow.encode_csv_body` as the columns of a table (None: pyarrow refused the body)."""
     encoded = encode_csv_body(data, start, delim, len(headers), CSV_CHUNK_ROWS, ARROW_BLOCK_BYTES)
     return None if encoded is None else _encoded_columns(encoded, headers)
 
 
 def _encoded_columns(encoded: EncodedColumns, headers: list[str]) -> tuple[dict[str, Factorized], int]:
-    columns = {h: Factorized.of(codes, texts) for h, codes, texts in zip(headers, encoded.codes, encoded.texts,
-                                                                            strict=True)}
+    columns = {
+        h: Factorized.of(codes, texts) for h, codes, texts in zip(headers, encoded.codes, encoded.texts, strict=True)
+    }
     return columns, encoded.n
 
 
@@ -701,17 +717,22 @@ def _check_workbook_bytes(name: str, data: bytes, suffix: str, max_unzipped_mb: 
                 hint="open it in Excel, remove the password (File > Info > Protect Workbook) and save a copy",
             )
         if not data.startswith(b"PK"):
-            raise InputError(f"{name}: is not a valid {suffix} workbook (not a zip file)",
-                             hint="open it in Excel and save it again as .xlsx, or export as CSV")
+            raise InputError(
+                f"{name}: is not a valid {suffix} workbook (not a zip file)",
+                hint="open it in Excel and save it again as .xlsx, or export as CSV",
+            )
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 total = sum(i.file_size for i in zf.infolist())
                 bad = zf.testzip() if len(data) < 5_000_000 else None
         except (zipfile.BadZipFile, EOFError, OSError, RuntimeError) as exc:
-            raise InputError(f"{name}: the workbook is corrupt or truncated ({exc})",
-                             hint="download or export it again") from None
+            raise InputError(
+                f"{name}: the workbook is corrupt or truncated ({exc})", hint="download or export it again"
+            ) from None
         if bad is not None:
-            raise InputError(f"{name}: the workbook is corrupt (damaged part {bad})", hint="download or export it again")
+            raise InputError(
+                f"{name}: the workbook is corrupt (damaged part {bad})", hint="download or export it again"
+            )
         if total > max_unzipped_mb * 1024 * 1024:
             raise InputError(
                 f"{name}: the workbook unpacks to {total / 2**20:,.0f} MB, over the limit of {max_unzipped_mb:,} MB",
@@ -732,8 +753,9 @@ class _CellSheets:
             try:
                 self.book: object = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             except Exception as exc:
-                raise InputError(f"{name}: the workbook cannot be read ({exc})",
-                                 hint="open it in Excel and save it again") from None
+                raise InputError(
+                    f"{name}: the workbook cannot be read ({exc})", hint="open it in Excel and save it again"
+                ) from None
             self.names: list[str] = list(self.book.sheetnames)  # type: ignore[attr-defined]
             self.calamine = False
             return
@@ -741,8 +763,10 @@ class _CellSheets:
             self.book = CalamineWorkbook.from_filelike(io.BytesIO(data))
             self.names = list(self.book.sheet_names)  # type: ignore[attr-defined]
         except Exception as exc:  # calamine raises its own error types for every kind of damage
-            raise InputError(f"{name}: the workbook cannot be read ({str(exc).splitlines()[0][:200]})",
-                             hint="open it in Excel and save it again, or export as CSV") from None
+            raise InputError(
+                f"{name}: the workbook cannot be read ({str(exc).splitlines()[0][:200]})",
+                hint="open it in Excel and save it again, or export as CSV",
+            ) from None
         self.calamine = True
 
     def rows(self, sheet_name: str) -> list[list[object]]:
@@ -751,14 +775,18 @@ class _CellSheets:
         try:
             sheet = self.book.get_sheet_by_name(sheet_name)  # type: ignore[attr-defined]
             if sheet.end is not None and sheet.end[1] >= MAX_COLUMNS:
-                raise InputError(f"{self.name} [{sheet_name}]: the sheet claims {sheet.end[1] + 1:,} columns",
-                                 hint="this is not an order export; save the sheet again from Excel")
+                raise InputError(
+                    f"{self.name} [{sheet_name}]: the sheet claims {sheet.end[1] + 1:,} columns",
+                    hint="this is not an order export; save the sheet again from Excel",
+                )
             return sheet.to_python(skip_empty_area=False)
         except InputError:
             raise
         except Exception as exc:
-            raise InputError(f"{self.name} [{sheet_name}]: the sheet cannot be read ({str(exc).splitlines()[0][:200]})",
-                             hint="open it in Excel and save it again, or export as CSV") from None
+            raise InputError(
+                f"{self.name} [{sheet_name}]: the sheet cannot be read ({str(exc).splitlines()[0][:200]})",
+                hint="open it in Excel and save it again, or export as CSV",
+            ) from None
 
 
 def _choose_sheets(name: str, names: list[str], wanted: list[str] | None) -> list[str]:
@@ -766,8 +794,9 @@ def _choose_sheets(name: str, names: list[str], wanted: list[str] | None) -> lis
         return names
     missing = [s for s in wanted if s not in names]
     if missing:
-        raise InputError(f"{name}: no sheet named {', '.join(repr(s) for s in missing)}",
-                         hint=f"sheets are: {', '.join(names)}")
+        raise InputError(
+            f"{name}: no sheet named {', '.join(repr(s) for s in missing)}", hint=f"sheets are: {', '.join(names)}"
+        )
     return [s for s in names if s in wanted]
 
 
@@ -861,8 +890,9 @@ def read_workbook(
             columns, extra = _cells_to_columns(rows, headers)
             n = len(rows)
         row_numbers = np.arange(idx + 2, idx + 2 + n, dtype=np.int64)
-        report.tables.append(Table(source.name, sheet_name, kind, columns, row_numbers, mapping, idx + 1,
-                                   overflow=extra))
+        report.tables.append(
+            Table(source.name, sheet_name, kind, columns, row_numbers, mapping, idx + 1, overflow=extra)
+        )
     if want != "master" and not any(t.kind == "orders" for t in report.tables):
         if last_error:
             raise _no_order_columns(*last_error)
@@ -870,9 +900,12 @@ def read_workbook(
     return report
 
 
-def _sheet_by_columns(reader: ColumnReader, sheet_name: str, where: str, overrides: dict[str, str],
-                      want: TableKind | None) -> tuple[tuple[int, TableKind | None, ColumnMapping, list[str]],
-                                                      tuple[dict[str, Factorized], int, list[int]] | None] | None:
+def _sheet_by_columns(
+    reader: ColumnReader, sheet_name: str, where: str, overrides: dict[str, str], want: TableKind | None
+) -> (
+    tuple[tuple[int, TableKind | None, ColumnMapping, list[str]], tuple[dict[str, Factorized], int, list[int]] | None]
+    | None
+):
     """The sheet's header and columns through the column reader; None leaves the sheet to the cell reader."""
     from custseg.xlsx_columns import NotFast
 

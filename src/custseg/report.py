@@ -27,13 +27,24 @@ def _money(v: float) -> str:
 def _group(title: str, table: pd.DataFrame, mapping: dict[str, str], lang: str, base: str) -> Table:
     i = L.idx(lang)
     t = Table(title=title, title_justify="left", show_edge=False, header_style="bold")
-    for name in ("", L.TEXT["customers"][i], L.TEXT["share"][i], f"{L.TEXT['revenue'][i]} ({base})",
-                 L.TEXT["revenue_share"][i], L.TEXT["avg_recency"][i]):
+    for name in (
+        "",
+        L.TEXT["customers"][i],
+        L.TEXT["share"][i],
+        f"{L.TEXT['revenue'][i]} ({base})",
+        L.TEXT["revenue_share"][i],
+        L.TEXT["avg_recency"][i],
+    ):
         t.add_column(name, justify="left" if not name else "right")
     for rec in table.itertuples(index=False):
-        t.add_row(mapping.get(str(rec.key), str(rec.key)), f"{rec.customers:,}", f"{rec.share:.1%}",
-                  _money(rec.revenue), f"{rec.revenue_share:.1%}",
-                  "" if rec.avg_recency != rec.avg_recency else f"{rec.avg_recency:.0f}")
+        t.add_row(
+            mapping.get(str(rec.key), str(rec.key)),
+            f"{rec.customers:,}",
+            f"{rec.share:.1%}",
+            _money(rec.revenue),
+            f"{rec.revenue_share:.1%}",
+            "" if rec.avg_recency != rec.avg_recency else f"{rec.avg_recency:.0f}",
+        )
     return t
 
 
@@ -42,13 +53,23 @@ def render_summary(console: Console, result: GradeResult, lang: str, outputs: li
     base = result.rules.currency.base
     values = L.value_labels(result.rules, lang)
     data = result.customers
-    console.print(f"[bold]custseg[/bold]  {L.TEXT['as_of'][i]}: [bold]{result.as_of.isoformat()}[/bold] "
-                  f"({result.as_of_source})  {L.TEXT['base_currency'][i]}: {base}  "
-                  f"{L.TEXT['customers'][i]}: {len(data):,}", markup=True)
+    console.print(
+        f"[bold]custseg[/bold]  {L.TEXT['as_of'][i]}: [bold]{result.as_of.isoformat()}[/bold] "
+        f"({result.as_of_source})  {L.TEXT['base_currency'][i]}: {base}  "
+        f"{L.TEXT['customers'][i]}: {len(data):,}",
+        markup=True,
+    )
     console.print(_group(L.TEXT["tiers"][i], tier_table(data, result.rules.tier_order), values["tier"], lang, base))
     console.print(_group(L.TEXT["classes"][i], class_table(data), values["rfm_class"], lang, base))
-    console.print(_group(L.TEXT["segments"][i], segment_table(data, [s.key for s in result.rules.segments]),
-                         values["segment"], lang, base))
+    console.print(
+        _group(
+            L.TEXT["segments"][i],
+            segment_table(data, [s.key for s in result.rules.segments]),
+            values["segment"],
+            lang,
+            base,
+        )
+    )
     rev = result.revenue_by_currency
     if len(rev) > 1 or (len(rev) == 1 and rev["currency"].iloc[0] != base):
         cur = Table(title=L.TEXT["currencies"][i], title_justify="left", show_edge=False, header_style="bold")
@@ -61,16 +82,25 @@ def render_summary(console: Console, result: GradeResult, lang: str, outputs: li
     for key in ("customer_id", "customer_name", "country", "frequency", "monetary", "tier", "segment"):
         top.add_column(L.header(key, lang, base), justify="right" if key in ("frequency", "monetary") else "left")
     for rec in top_customers(data).itertuples(index=False):
-        top.add_row(str(rec.customer_id), str(rec.customer_name)[:30], str(rec.country), f"{rec.frequency:,}",
-                    _money(rec.monetary), values["tier"].get(rec.tier, rec.tier), values["segment"].get(rec.segment, rec.segment))
+        top.add_row(
+            str(rec.customer_id),
+            str(rec.customer_name)[:30],
+            str(rec.country),
+            f"{rec.frequency:,}",
+            _money(rec.monetary),
+            values["tier"].get(rec.tier, rec.tier),
+            values["segment"].get(rec.segment, rec.segment),
+        )
     console.print(top)
     render_reconciliation(console, result, lang)
     if "tier_change" in data.columns:
         counts = data["tier_change"].value_counts()
         parts = [f"{L.CHANGE_LABELS[k][i]} {int(counts.get(k, 0)):,}" for k in ("up", "down", "same", "new")]
         parts.append(f"{L.CHANGE_LABELS['gone'][i]} {len(result.gone):,}")
-        console.print(f"[bold]{L.HEADERS['tier_change'][i]}[/bold] ({escape(result.previous_source)}): "
-                      + ", ".join(parts), markup=True)
+        console.print(
+            f"[bold]{L.HEADERS['tier_change'][i]}[/bold] ({escape(result.previous_source)}): " + ", ".join(parts),
+            markup=True,
+        )
     for note in result.notes:
         console.print(f"[yellow]{'提示' if lang == 'zh' else 'note'}:[/yellow] {escape(note.text(lang))}", markup=True)
     for label, where in outputs:
@@ -80,18 +110,30 @@ def render_summary(console: Console, result: GradeResult, lang: str, outputs: li
 def render_reconciliation(console: Console, result: GradeResult, lang: str) -> None:
     i = L.idx(lang)
     rec = result.reconciliation
-    parts = [f"{L.RECONCILIATION[k][i]} {rec.get(k, 0):,}" for k in L.RECONCILIATION if k != "rows_read"
-             and (rec.get(k, 0) or k in ("used", "problem"))]
-    console.print(f"[bold]{L.TEXT['reconciliation'][i]}[/bold]: {L.RECONCILIATION['rows_read'][i]} "
-                  f"{rec['rows_read']:,} = " + " + ".join(parts), markup=True)
+    parts = [
+        f"{L.RECONCILIATION[k][i]} {rec.get(k, 0):,}"
+        for k in L.RECONCILIATION
+        if k != "rows_read" and (rec.get(k, 0) or k in ("used", "problem"))
+    ]
+    console.print(
+        f"[bold]{L.TEXT['reconciliation'][i]}[/bold]: {L.RECONCILIATION['rows_read'][i]} "
+        f"{rec['rows_read']:,} = " + " + ".join(parts),
+        markup=True,
+    )
     warn = {k: v for k, v in result.warnings.items() if v}
     if warn:
-        console.print(f"{L.TEXT['warnings'][i]}: " + ", ".join(f"{warning_label(k, lang)} {v:,}" for k, v in warn.items()))
+        console.print(
+            f"{L.TEXT['warnings'][i]}: " + ", ".join(f"{warning_label(k, lang)} {v:,}" for k, v in warn.items())
+        )
     probs = result.problems
     rows = probs[~probs["reason_code"].isin(WARNING_CODES)]
     if len(rows):
-        t = Table(title=f"{L.SHEETS['problems'][i]} ({result.problem_rows:,})", title_justify="left", show_edge=False,
-                  header_style="bold")
+        t = Table(
+            title=f"{L.SHEETS['problems'][i]} ({result.problem_rows:,})",
+            title_justify="left",
+            show_edge=False,
+            header_style="bold",
+        )
         for key in ("file", "sheet", "row", "column", "value", "reason"):
             t.add_column(L.header(key, lang))
         for r in rows.head(5).itertuples(index=False):

@@ -58,7 +58,7 @@ class ScoreRules(_Model):
     @model_validator(mode="after")
     def _money_for_thresholds(self) -> ScoreRules:
         if self.method == "thresholds" and self.monetary is None:
-            raise ValueError("method = \"thresholds\" needs monetary = [b2, b3, b4, b5] in the base currency")
+            raise ValueError('method = "thresholds" needs monetary = [b2, b3, b4, b5] in the base currency')
         return self
 
 
@@ -75,7 +75,7 @@ class SegmentRule(_Model):
     def _cells(cls, v: list[str]) -> list[str]:
         for cell in v:
             if not re.fullmatch(r"[1-5](-[1-5])?:[1-5](-[1-5])?", cell.strip()):
-                raise ValueError(f"cell {cell!r} is not R:FM such as \"5:4-5\" (scores 1-5)")
+                raise ValueError(f'cell {cell!r} is not R:FM such as "5:4-5" (scores 1-5)')
         return v
 
     def covers(self) -> set[tuple[int, int]]:
@@ -192,19 +192,42 @@ def _default_segments() -> list[SegmentRule]:
 def _default_tiers() -> list[TierRule]:
     t = TierRule
     return [
-        t(key="vip", label_zh="VIP", label_en="VIP", when="m_score >= 4 and f_score >= 3 and r_score >= 3",
-          action_zh="专属客户经理，月度回访，优先排产与账期", action_en="Dedicated account manager, monthly review, "
-          "priority production and credit terms", follow_up_days=30),
-        t(key="key", label_zh="重点", label_en="Key",
-          when="(m_score >= 4 and r_score >= 2) or (m_score >= 3 and f_score >= 3 and r_score >= 3)",
-          action_zh="季度业务回顾，重点跟进新品与复购", action_en="Quarterly business review; push new products and "
-          "repeat orders", follow_up_days=45),
-        t(key="normal", label_zh="普通", label_en="Normal", when="frequency >= 1",
-          action_zh="标准服务，定期推送产品目录", action_en="Standard service; regular catalogue mailings",
-          follow_up_days=90),
-        t(key="potential", label_zh="潜在", label_en="Potential", when="true",
-          action_zh="营销培育，争取样单或首单", action_en="Nurture: aim for a sample or first order",
-          follow_up_days=180),
+        t(
+            key="vip",
+            label_zh="VIP",
+            label_en="VIP",
+            when="m_score >= 4 and f_score >= 3 and r_score >= 3",
+            action_zh="专属客户经理，月度回访，优先排产与账期",
+            action_en="Dedicated account manager, monthly review, priority production and credit terms",
+            follow_up_days=30,
+        ),
+        t(
+            key="key",
+            label_zh="重点",
+            label_en="Key",
+            when="(m_score >= 4 and r_score >= 2) or (m_score >= 3 and f_score >= 3 and r_score >= 3)",
+            action_zh="季度业务回顾，重点跟进新品与复购",
+            action_en="Quarterly business review; push new products and repeat orders",
+            follow_up_days=45,
+        ),
+        t(
+            key="normal",
+            label_zh="普通",
+            label_en="Normal",
+            when="frequency >= 1",
+            action_zh="标准服务，定期推送产品目录",
+            action_en="Standard service; regular catalogue mailings",
+            follow_up_days=90,
+        ),
+        t(
+            key="potential",
+            label_zh="潜在",
+            label_en="Potential",
+            when="true",
+            action_zh="营销培育，争取样单或首单",
+            action_en="Nurture: aim for a sample or first order",
+            follow_up_days=180,
+        ),
     ]
 
 
@@ -249,7 +272,7 @@ class Rules(_Model):
         if len(set(keys)) != len(keys):
             raise ValueError(f"tiers: the key {next(k for k in keys if keys.count(k) > 1)!r} is used twice")
         if self.tiers[-1].when.strip() not in ("true", "True"):
-            raise ValueError("tiers: the last tier must have when = \"true\" so that every customer gets a tier")
+            raise ValueError('tiers: the last tier must have when = "true" so that every customer gets a tier')
         seg_keys = [s.key for s in self.segments]
         if len(set(seg_keys)) != len(seg_keys):
             raise ValueError("segments: a key is used twice")
@@ -257,7 +280,9 @@ class Rules(_Model):
         if gaps:
             raise ValueError(f"segments: no segment covers R:FM {', '.join(f'{r}:{f}' for r, f in gaps)}")
         if overlaps:
-            raise ValueError(f"segments: more than one segment covers R:FM {', '.join(f'{r}:{f}' for r, f in overlaps)}")
+            raise ValueError(
+                f"segments: more than one segment covers R:FM {', '.join(f'{r}:{f}' for r, f in overlaps)}"
+            )
         return self
 
     @property
@@ -304,7 +329,9 @@ def load_rules(path: str | Path) -> Rules:
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise RulesError(f"{name}: rules file not found", hint="write one with `custseg rules init rules.toml`") from None
+        raise RulesError(
+            f"{name}: rules file not found", hint="write one with `custseg rules init rules.toml`"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise RulesError(f"{name}: the rules file cannot be read ({exc})", hint="save it as UTF-8 text") from None
     return rules_from_text(text, name)
@@ -314,8 +341,9 @@ def rules_from_text(text: str, name: str = "rules") -> Rules:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RulesError(f"{name}: not valid TOML: {exc}",
-                         hint="strings need quotes; lists use [ ]; see `custseg rules init`") from None
+        raise RulesError(
+            f"{name}: not valid TOML: {exc}", hint="strings need quotes; lists use [ ]; see `custseg rules init`"
+        ) from None
     try:
         return Rules.model_validate(data)
     except ValidationError as exc:

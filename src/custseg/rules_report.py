@@ -10,12 +10,46 @@ from custseg.rules import Rules, fm_score, segment_coverage
 
 # Columns every grading has; conditions may also name customer-master columns.
 STANDARD_COLUMNS = {
-    "recency_days", "frequency", "monetary", "avg_order_value", "r_score", "f_score", "m_score", "rfm_score",
-    "rfm_class", "segment", "tier", "abc_class", "lifecycle", "trade_stage", "lifetime_frequency",
-    "lifetime_monetary", "refund_amount", "currencies", "country", "country_code", "country_name", "region",
-    "sub_region", "trade_blocs", "is_domestic", "industry", "main_category", "category_count", "categories",
-    "sales_owner", "created_date", "last_contact_date", "first_order_date", "last_order_date", "tenure_days",
-    "median_interval_days", "sample_orders", "customer_id", "customer_name", "in_master",
+    "recency_days",
+    "frequency",
+    "monetary",
+    "avg_order_value",
+    "r_score",
+    "f_score",
+    "m_score",
+    "rfm_score",
+    "rfm_class",
+    "segment",
+    "tier",
+    "abc_class",
+    "lifecycle",
+    "trade_stage",
+    "lifetime_frequency",
+    "lifetime_monetary",
+    "refund_amount",
+    "currencies",
+    "country",
+    "country_code",
+    "country_name",
+    "region",
+    "sub_region",
+    "trade_blocs",
+    "is_domestic",
+    "industry",
+    "main_category",
+    "category_count",
+    "categories",
+    "sales_owner",
+    "created_date",
+    "last_contact_date",
+    "first_order_date",
+    "last_order_date",
+    "tenure_days",
+    "median_interval_days",
+    "sample_orders",
+    "customer_id",
+    "customer_name",
+    "in_master",
 }
 
 
@@ -29,11 +63,14 @@ def unknown_columns(rules: Rules, extra_columns: set[str] | frozenset[str] = fro
 
 def explain_rules(rules: Rules, orders: list[str]) -> Iterator[str]:
     yield f"rules OK (digest {rules.digest()})"
-    yield f"base currency {rules.currency.base}; home country {rules.home_country}; " \
-          f"look-back {rules.lookback_months or 'all'} months"
+    yield (
+        f"base currency {rules.currency.base}; home country {rules.home_country}; "
+        f"look-back {rules.lookback_months or 'all'} months"
+    )
     s = rules.scores
-    yield f"scores: {s.method}; recency day bands {s.recency_days}; frequency order bands {s.frequency_orders}" + \
-          (f"; money bands {s.monetary}" if s.monetary else "")
+    yield f"scores: {s.method}; recency day bands {s.recency_days}; frequency order bands {s.frequency_orders}" + (
+        f"; money bands {s.monetary}" if s.monetary else ""
+    )
     yield "tiers (first match wins; the order ranks them):"
     for i, t in enumerate(rules.tiers, 1):
         yield f"  {i}. {t.key} ({t.label_zh} / {t.label_en}) when {t.when}; follow up every {t.follow_up_days} days"
@@ -42,8 +79,10 @@ def explain_rules(rules: Rules, orders: list[str]) -> Iterator[str]:
     gaps, overlaps = segment_coverage(rules.segments)
     grid = {cell: seg.key for seg in rules.segments for cell in seg.covers()}
     combos = {(r, f, m): grid[(r, fm_score(f, m))] for r in range(1, 6) for f in range(1, 6) for m in range(1, 6)}
-    yield f"segment map: {len(combos)} R/F/M combinations, {len(gaps)} gaps, {len(overlaps)} overlaps " \
-          "(FM = mean of F and M, halves up)"
+    yield (
+        f"segment map: {len(combos)} R/F/M combinations, {len(gaps)} gaps, {len(overlaps)} overlaps "
+        "(FM = mean of F and M, halves up)"
+    )
     yield "  R\\FM " + " ".join(f"{f:>18}" for f in range(1, 6))
     for r in range(5, 0, -1):
         yield f"  {r:>4} " + " ".join(f"{grid[(r, f)]:>18}" for f in range(1, 6))

@@ -61,7 +61,9 @@ def _score_codes(r: pd.Series, f: pd.Series, m: pd.Series, scored: pd.Series) ->
     if len(codes) == 0:
         return pd.Series("", index=r.index, dtype=object)
     _, firsts = np.unique(codes, return_index=True)  # one customer of each distinct (R, F, M)
-    texts = (r.iloc[firsts].astype(str) + f.iloc[firsts].astype(str) + m.iloc[firsts].astype(str)).to_numpy(dtype=object)
+    texts = (r.iloc[firsts].astype(str) + f.iloc[firsts].astype(str) + m.iloc[firsts].astype(str)).to_numpy(
+        dtype=object
+    )
     return pd.Series(texts[codes], index=r.index, dtype=object).where(scored, "").astype(object)
 
 
@@ -98,8 +100,11 @@ def score_customers(table: pd.DataFrame, rules: ScoreRules) -> tuple[pd.DataFram
     out["rfm_score"] = _score_codes(r, f, m, scored)
     rows = []
     collapsed = []
-    for name, metric, s, how in (("r_score", "recency_days", r, methods[0]), ("f_score", "frequency", f, methods[1]),
-                                 ("m_score", "monetary", m, methods[2])):
+    for name, metric, s, how in (
+        ("r_score", "recency_days", r, methods[0]),
+        ("f_score", "frequency", f, methods[1]),
+        ("m_score", "monetary", m, methods[2]),
+    ):
         values = table[metric].where(scored)
         present = s.notna().to_numpy(dtype=bool)
         by_level = values[present].groupby(s[present].to_numpy(dtype=np.int64))  # one pass, not one per level
@@ -108,9 +113,16 @@ def score_customers(table: pd.DataFrame, rules: ScoreRules) -> tuple[pd.DataFram
         for level in range(5, 0, -1):
             count = int(counts.get(level, 0))
             levels += count > 0
-            rows.append({"score": name, "method": how, "level": level,
-                         "min": float(lows[level]) if count else None,
-                         "max": float(highs[level]) if count else None, "customers": count})
+            rows.append(
+                {
+                    "score": name,
+                    "method": how,
+                    "level": level,
+                    "min": float(lows[level]) if count else None,
+                    "max": float(highs[level]) if count else None,
+                    "customers": count,
+                }
+            )
         if 0 < scored.sum() and levels < 5:
             collapsed.append({"score": name, "levels": levels, "method": how})
     return out, ScoreReport(rules.method, pd.DataFrame(rows), collapsed)

@@ -18,7 +18,9 @@ def _group(customers: pd.DataFrame, by: str, order: list[str] | None = None) -> 
     total_rev = customers["monetary"].clip(lower=0).sum()
     data = customers.assign(_recency=customers["recency_days"].astype("float64"))
     g = data.groupby(by, dropna=False, sort=False).agg(
-        customers=("customer_id", "size"), revenue=("monetary", "sum"), avg_recency=("_recency", "mean"),
+        customers=("customer_id", "size"),
+        revenue=("monetary", "sum"),
+        avg_recency=("_recency", "mean"),
     )
     g["share"] = g["customers"] / total_n if total_n else 0.0
     g["revenue_share"] = g["revenue"] / total_rev if total_rev > 0 else 0.0
@@ -36,16 +38,34 @@ def tier_table(customers: pd.DataFrame, tier_order: list[str]) -> pd.DataFrame:
     t = _group(customers, "tier", tier_order)
     missing = [k for k in tier_order if k not in set(t["key"])]
     if missing:  # every tier shows, with zeros, so month-on-month tables line up
-        t = pd.concat([t, pd.DataFrame({"key": missing, "customers": 0, "share": 0.0, "revenue": 0.0,
-                                        "revenue_share": 0.0, "avg_recency": float("nan")})], ignore_index=True)
+        t = pd.concat(
+            [
+                t,
+                pd.DataFrame(
+                    {
+                        "key": missing,
+                        "customers": 0,
+                        "share": 0.0,
+                        "revenue": 0.0,
+                        "revenue_share": 0.0,
+                        "avg_recency": float("nan"),
+                    }
+                ),
+            ],
+            ignore_index=True,
+        )
         t = _reorder(t, tier_order)
     return t
 
 
 def _reorder(t: pd.DataFrame, order: list[str]) -> pd.DataFrame:
     rank = {k: i for i, k in enumerate(order)}
-    return t.assign(_r=t["key"].map(rank).fillna(len(order))).sort_values(["_r", "key"]).drop(columns="_r").reset_index(
-        drop=True)
+    return (
+        t.assign(_r=t["key"].map(rank).fillna(len(order)))
+        .sort_values(["_r", "key"])
+        .drop(columns="_r")
+        .reset_index(drop=True)
+    )
 
 
 def class_table(customers: pd.DataFrame) -> pd.DataFrame:

@@ -265,8 +265,11 @@ def parse_amounts(raw: Column, decimal_comma: bool | None = None) -> ParsedColum
     fz = factorized(raw)
     parsed = _parse_amounts(fz.uniques, decimal_comma)
     token_codes, tokens = pd.factorize(parsed.currency_token.to_numpy(dtype=object))
-    return ParsedColumn(value=fz.take(parsed.value), tokens=Factorized.of(token_codes[fz.codes], tokens, fz.index),
-                        decimal_comma=parsed.decimal_comma)
+    return ParsedColumn(
+        value=fz.take(parsed.value),
+        tokens=Factorized.of(token_codes[fz.codes], tokens, fz.index),
+        decimal_comma=parsed.decimal_comma,
+    )
 
 
 _PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
@@ -394,8 +397,18 @@ def _normalise_id(x: object) -> str:
 
 
 CANCELLED_WORDS = ("cancelled", "canceled", "cancel", "void", "voided", "已取消", "取消", "作废", "已作废", "撤销")
-RETURNED_WORDS = ("returned", "return", "refund", "refunded", "退货", "退款", "已退货", "已退款", "credit note",
-                  "credit")
+RETURNED_WORDS = (
+    "returned",
+    "return",
+    "refund",
+    "refunded",
+    "退货",
+    "退款",
+    "已退货",
+    "已退款",
+    "credit note",
+    "credit",
+)
 
 
 def status_kind_codes(raw: Column, kinds: tuple[str, ...], extra: dict[str, str] | None = None) -> np.ndarray:
@@ -423,7 +436,19 @@ def is_sample(raw: Column) -> pd.Series:
 
 
 _TOTAL_HINT_RE = re.compile("合计|总计|小计|总额|total|sum")
-_TOTAL_EXACT = {"合计", "总计", "小计", "总额", "总合计", "total", "totals", "grandtotal", "subtotal", "sum", "sumtotal"}
+_TOTAL_EXACT = {
+    "合计",
+    "总计",
+    "小计",
+    "总额",
+    "总合计",
+    "total",
+    "totals",
+    "grandtotal",
+    "subtotal",
+    "sum",
+    "sumtotal",
+}
 
 
 def is_total_label(raw: Column) -> pd.Series:

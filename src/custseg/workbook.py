@@ -110,8 +110,16 @@ class _Writer:
         digits = minor_unit(self.base)
         money = "#,##0" + ("." + "0" * digits if digits else "")
         self.f = {
-            "header": wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": HEADER_COLOUR,
-                                     "border": 1, "text_wrap": True, "valign": "vcenter"}),
+            "header": wb.add_format(
+                {
+                    "bold": True,
+                    "font_color": "#FFFFFF",
+                    "bg_color": HEADER_COLOUR,
+                    "border": 1,
+                    "text_wrap": True,
+                    "valign": "vcenter",
+                }
+            ),
             "title": wb.add_format({"bold": True, "font_size": 13}),
             "bold": wb.add_format({"bold": True}),
             "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
@@ -142,7 +150,9 @@ class _Writer:
         if isinstance(value, (pd.Timestamp, dt.datetime, dt.date)):
             ws.write_datetime(row, col, pd.Timestamp(value).to_pydatetime(), fmt or self.f["date"])
         elif isinstance(value, bool):
-            ws.write_string(row, col, ("是" if value else "否") if self.lang == "zh" else ("yes" if value else "no"), fmt)
+            ws.write_string(
+                row, col, ("是" if value else "否") if self.lang == "zh" else ("yes" if value else "no"), fmt
+            )
         elif isinstance(value, (int, float)) or hasattr(value, "item"):
             ws.write_number(row, col, float(value), fmt)
         else:
@@ -172,8 +182,12 @@ class _Writer:
                 days = (dates - pd.Timestamp("1899-12-30")).dt.days
                 columns.append(_SheetColumn(self.f["date"], numbers=days.to_numpy(dtype=np.float64, na_value=np.nan)))
             elif pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
-                columns.append(_SheetColumn(self.f["money"] if c in MONEY_COLUMNS else None,
-                                            numbers=col.to_numpy(dtype=np.float64, na_value=np.nan)))
+                columns.append(
+                    _SheetColumn(
+                        self.f["money"] if c in MONEY_COLUMNS else None,
+                        numbers=col.to_numpy(dtype=np.float64, na_value=np.nan),
+                    )
+                )
             elif pd.api.types.infer_dtype(col, skipna=True) == "string":
                 # Text (most of these columns): each distinct text is looked up once.
                 codes, uniques = pd.factorize(col)
@@ -214,7 +228,8 @@ class _Writer:
                 v = column.value(r)
                 if v is not None:
                     (write_string if column.texts is not None else write_number)(
-                        r + 1, c, v, tier_formats[r] if c == tier_col else column.fmt)
+                        r + 1, c, v, tier_formats[r] if c == tier_col else column.fmt
+                    )
         widths = [display_width(h) for h in heads]
         for c, column in enumerate(columns):
             if column.texts is not None and column.codes is not None:
@@ -231,24 +246,41 @@ class _Writer:
             m = cols.index("monetary")
             ws.conditional_format(1, m, n, m, {"type": "data_bar", "bar_color": "#5B9BD5", "bar_solid": True})
             rc = cols.index("recency_days")
-            ws.conditional_format(1, rc, n, rc, {"type": "3_color_scale", "min_color": "#63BE7B",
-                                                 "mid_color": "#FFEB84", "max_color": "#F8696B"})
+            ws.conditional_format(
+                1,
+                rc,
+                n,
+                rc,
+                {"type": "3_color_scale", "min_color": "#63BE7B", "mid_color": "#FFEB84", "max_color": "#F8696B"},
+            )
 
     # ------------------------------------------------------------------ summary
 
-    def group_table(self, ws: Any, row: int, title: str, table: pd.DataFrame, mapping: dict[str, str] | None,
-                    first_header: str) -> tuple[int, int, int]:
+    def group_table(
+        self, ws: Any, row: int, title: str, table: pd.DataFrame, mapping: dict[str, str] | None, first_header: str
+    ) -> tuple[int, int, int]:
         """Write a grouped table; returns (first data row, last data row, next free row)."""
         ws.write_string(row, 0, title, self.f["title"])
-        names = [first_header, self.t("customers"), self.t("share"), f"{self.t('revenue')} ({self.base})",
-                 self.t("revenue_share"), self.t("avg_recency")]
+        names = [
+            first_header,
+            self.t("customers"),
+            self.t("share"),
+            f"{self.t('revenue')} ({self.base})",
+            self.t("revenue_share"),
+            self.t("avg_recency"),
+        ]
         self.header_row(ws, row + 1, names)
         first = row + 2
         for k, rec in enumerate(table.itertuples(index=False)):
             r = first + k
             key = str(rec.key)
-            self.cell(ws, r, 0, mapping.get(key, key) if mapping else key,
-                      self.tier_formats.get(key) if mapping is self.values["tier"] else None)
+            self.cell(
+                ws,
+                r,
+                0,
+                mapping.get(key, key) if mapping else key,
+                self.tier_formats.get(key) if mapping is self.values["tier"] else None,
+            )
             self.cell(ws, r, 1, int(rec.customers), self.f["int"])
             self.cell(ws, r, 2, float(rec.share), self.f["pct"])
             self.cell(ws, r, 3, float(rec.revenue), self.f["money"])
@@ -264,21 +296,33 @@ class _Writer:
         ws.set_column(1, 12, 14)
         data = self.r.customers
         rules = self.r.rules
-        ws.write_string(0, 0, f"{self.t('as_of')}: {self.r.as_of.isoformat()}    {self.t('base_currency')}: {self.base}",
-                        self.f["bold"])
+        ws.write_string(
+            0,
+            0,
+            f"{self.t('as_of')}: {self.r.as_of.isoformat()}    {self.t('base_currency')}: {self.base}",
+            self.f["bold"],
+        )
         row = 2
         tt = tier_table(data, rules.tier_order)
-        t_first, t_last, row = self.group_table(ws, row, self.t("tiers"), tt, self.values["tier"], L.header("tier", self.lang))
+        t_first, t_last, row = self.group_table(
+            ws, row, self.t("tiers"), tt, self.values["tier"], L.header("tier", self.lang)
+        )
         chart_anchor_row = 2
         ct = class_table(data)
-        _, _, row = self.group_table(ws, row, self.t("classes"), ct, self.values["rfm_class"], L.header("rfm_class", self.lang))
+        _, _, row = self.group_table(
+            ws, row, self.t("classes"), ct, self.values["rfm_class"], L.header("rfm_class", self.lang)
+        )
         st = segment_table(data, [s.key for s in rules.segments])
-        _, _, row = self.group_table(ws, row, self.t("segments"), st, self.values["segment"], L.header("segment", self.lang))
+        _, _, row = self.group_table(
+            ws, row, self.t("segments"), st, self.values["segment"], L.header("segment", self.lang)
+        )
 
         # Tier x segment counts.
         mx = tier_by_segment(data, rules.tier_order, [s.key for s in rules.segments])
         ws.write_string(row, 0, self.t("tier_x_segment"), self.f["title"])
-        self.header_row(ws, row + 1, [L.header("tier", self.lang)] + [self.values["segment"].get(c, c) for c in mx.columns])
+        self.header_row(
+            ws, row + 1, [L.header("tier", self.lang)] + [self.values["segment"].get(c, c) for c in mx.columns]
+        )
         for k, (tier, counts) in enumerate(mx.iterrows()):
             self.cell(ws, row + 2 + k, 0, self.values["tier"].get(tier, tier), self.tier_formats.get(tier))
             for j, v in enumerate(counts.tolist()):
@@ -293,19 +337,28 @@ class _Writer:
             self.cell(ws, row + 2 + k, 0, f"R={r_score}", self.f["bold"])
             for j, v in enumerate(counts.tolist()):
                 self.cell(ws, row + 2 + k, j + 1, int(v), self.f["int"])
-        ws.conditional_format(row + 2, 1, row + 6, 5, {"type": "2_color_scale", "min_color": "#FFFFFF",
-                                                       "max_color": "#F8696B"})
+        ws.conditional_format(
+            row + 2, 1, row + 6, 5, {"type": "2_color_scale", "min_color": "#FFFFFF", "max_color": "#F8696B"}
+        )
         row += 9
 
         region_first = region_last = None
-        for key, column, mapping in (("regions", "region", None), ("countries", "country_name", None),
-                                     ("abc", "abc_class", None), ("owners", "sales_owner", None)):
+        for key, column, mapping in (
+            ("regions", "region", None),
+            ("countries", "country_name", None),
+            ("abc", "abc_class", None),
+            ("owners", "sales_owner", None),
+        ):
             table = by_column(data, column)
             if table.empty:
                 continue
             if key == "abc":  # A, B, C, then customers with no positive order
-                table = table.assign(_k=table["key"].replace("(none)", "~")).sort_values("_k").drop(
-                    columns="_k").reset_index(drop=True)
+                table = (
+                    table.assign(_k=table["key"].replace("(none)", "~"))
+                    .sort_values("_k")
+                    .drop(columns="_k")
+                    .reset_index(drop=True)
+                )
             if key == "regions" and self.lang == "zh":
                 from custseg.geo import regions
 
@@ -326,8 +379,7 @@ class _Writer:
         # Revenue per original currency and in the base currency.
         rev = self.r.revenue_by_currency
         ws.write_string(row, 0, self.t("currencies"), self.f["title"])
-        self.header_row(ws, row + 1, [self.t("currency"), self.t("amount"),
-                                      f"{self.t('revenue')} ({self.base})"])
+        self.header_row(ws, row + 1, [self.t("currency"), self.t("amount"), f"{self.t('revenue')} ({self.base})"])
         for k, rec in enumerate(rev.itertuples(index=False)):
             self.cell(ws, row + 2 + k, 0, rec.currency)
             self.cell(ws, row + 2 + k, 1, float(rec.amount), self.f["money"])
@@ -341,21 +393,56 @@ class _Writer:
         # Native charts beside the tables (Excel, WPS and LibreOffice draw them).
         money = f"{self.t('revenue')} ({self.base})"
         if len(tt):
-            self.chart(ws, "column", (t_first, t_last), 1, f"{self.t('tiers')} - {self.t('customers')}",
-                       chart_anchor_row, {"data_labels": {"value": True}})
-            self.chart(ws, "column", (t_first, t_last), 3, f"{self.t('tiers')} - {money}", chart_anchor_row + 16,
-                       {"fill": {"color": "#ED7D31"}})
+            self.chart(
+                ws,
+                "column",
+                (t_first, t_last),
+                1,
+                f"{self.t('tiers')} - {self.t('customers')}",
+                chart_anchor_row,
+                {"data_labels": {"value": True}},
+            )
+            self.chart(
+                ws,
+                "column",
+                (t_first, t_last),
+                3,
+                f"{self.t('tiers')} - {money}",
+                chart_anchor_row + 16,
+                {"fill": {"color": "#ED7D31"}},
+            )
         if region_first is not None and region_last is not None and region_last >= region_first:
-            self.chart(ws, "bar", (region_first, region_last), 3, f"{self.t('regions')} - {money}",
-                       chart_anchor_row + 32, {"fill": {"color": "#70AD47"}})
+            self.chart(
+                ws,
+                "bar",
+                (region_first, region_last),
+                3,
+                f"{self.t('regions')} - {money}",
+                chart_anchor_row + 32,
+                {"fill": {"color": "#70AD47"}},
+            )
 
-    def chart(self, ws: Any, kind: str, rows: tuple[int, int], value_col: int, title: str, anchor_row: int,
-              series_options: dict[str, Any]) -> None:
+    def chart(
+        self,
+        ws: Any,
+        kind: str,
+        rows: tuple[int, int],
+        value_col: int,
+        title: str,
+        anchor_row: int,
+        series_options: dict[str, Any],
+    ) -> None:
         """A one-series chart of a summary table: categories in column A, values in ``value_col``."""
         sheet = ws.get_name()
         chart = self.wb.add_chart({"type": kind})
-        chart.add_series({"name": title, "categories": [sheet, rows[0], 0, rows[1], 0],
-                          "values": [sheet, rows[0], value_col, rows[1], value_col], **series_options})
+        chart.add_series(
+            {
+                "name": title,
+                "categories": [sheet, rows[0], 0, rows[1], 0],
+                "values": [sheet, rows[0], value_col, rows[1], value_col],
+                **series_options,
+            }
+        )
         chart.set_title({"name": title})
         chart.set_legend({"none": True})
         ws.insert_chart(anchor_row, 14, chart, {"x_scale": 1.1, "y_scale": 1.0})
@@ -366,17 +453,34 @@ class _Writer:
         ws = self.wb.add_worksheet(L.SHEETS["changes"][self.i])
         data = self.r.customers
         changed = data[data["tier_change"].isin(["up", "down", "new"])]
-        cols = ["customer_id", "customer_name", "previous_tier", "tier", "tier_change", "previous_segment", "segment",
-                "monetary"]
+        cols = [
+            "customer_id",
+            "customer_name",
+            "previous_tier",
+            "tier",
+            "tier_change",
+            "previous_segment",
+            "segment",
+            "monetary",
+        ]
         gone = self.r.gone
         ws.write_string(0, 0, self.t("migration"), self.f["title"])
         order = self.r.rules.tier_order + ["(new)", "(gone)"]
         mig = self.r.migration
-        labels = {**self.values["tier"], "(new)": L.CHANGE_LABELS["new"][self.i], "(gone)": L.CHANGE_LABELS["gone"][self.i]}
+        labels = {
+            **self.values["tier"],
+            "(new)": L.CHANGE_LABELS["new"][self.i],
+            "(gone)": L.CHANGE_LABELS["gone"][self.i],
+        }
         prev_keys = [k for k in order if k in set(mig["previous_tier"])] if len(mig) else []
         cur_keys = [k for k in order if k in set(mig["tier"])] if len(mig) else []
-        self.header_row(ws, 1, [f"{L.header('previous_tier', self.lang)} \\ {L.header('tier', self.lang)}"]
-                        + [labels.get(k, k) for k in cur_keys] + [f"{self.t('revenue')} ({self.base})"])
+        self.header_row(
+            ws,
+            1,
+            [f"{L.header('previous_tier', self.lang)} \\ {L.header('tier', self.lang)}"]
+            + [labels.get(k, k) for k in cur_keys]
+            + [f"{self.t('revenue')} ({self.base})"],
+        )
         for k, p in enumerate(prev_keys):
             sub = mig[mig["previous_tier"] == p]
             self.cell(ws, 2 + k, 0, labels.get(p, p), self.f["bold"])
@@ -428,7 +532,9 @@ class _Writer:
                 else:
                     ws.write_string(r + 1, c, str(v))
         if len(data) > limit:
-            ws.write_string(limit + 1, 0, self.t("truncated") + (f": {self.problems_note}" if self.problems_note else ""))
+            ws.write_string(
+                limit + 1, 0, self.t("truncated") + (f": {self.problems_note}" if self.problems_note else "")
+            )
         for c, w in enumerate([28, 12, 8, 16, 24, 18, 48]):
             ws.set_column(c, c, w)
         ws.freeze_panes(1, 0)
@@ -493,8 +599,14 @@ class _Writer:
         ws.write_string(r, 0, self.t("rules"), self.f["title"])
         r += 1
         for key, value in _flatten(self.r.rules.model_dump(mode="json")):
-            kv(key, value if isinstance(value, (int, float)) and not isinstance(value, bool) else json.dumps(
-                value, ensure_ascii=False) if not isinstance(value, str) else value)
+            kv(
+                key,
+                value
+                if isinstance(value, (int, float)) and not isinstance(value, bool)
+                else json.dumps(value, ensure_ascii=False)
+                if not isinstance(value, str)
+                else value,
+            )
 
 
 def _print_setup(ws: Any, repeat_header: bool = False, fit_width: bool = False) -> None:
@@ -533,8 +645,12 @@ def _text_safe_sheet(splices: _RowSplices | None = None) -> type:
 
         def _write_optimized_sheet_data(self) -> None:
             rows, fh = getattr(self, "row_data_fh", None), getattr(self, "fh", None)
-            if (self.dim_rowmin is None or not _utf8_text_file(rows) or not _utf8_text_file(fh)
-                    or not getattr(self, "row_data_filename", None)):
+            if (
+                self.dim_rowmin is None
+                or not _utf8_text_file(rows)
+                or not _utf8_text_file(fh)
+                or not getattr(self, "row_data_filename", None)
+            ):
                 _put_back_held_rows(self)  # XlsxWriter copies the row file itself: no held row may be missing
                 super()._write_optimized_sheet_data()
                 # XlsxWriter leaves the (empty) row file of a sheet without rows in the temporary folder.
@@ -615,8 +731,9 @@ def _utf8_text_file(fh: Any) -> bool:
     return isinstance(fh, io.TextIOWrapper) and fh.encoding.lower().replace("-", "").replace("_", "") == "utf8"
 
 
-def _stream_rows(ws: Any, first_row: int, columns: list[_SheetColumn], varying_col: int,
-                 varying_formats: list[Any]) -> int:
+def _stream_rows(
+    ws: Any, first_row: int, columns: list[_SheetColumn], varying_col: int, varying_formats: list[Any]
+) -> int:
     """Write all but the last of a block of rows straight into a constant-memory worksheet's row stream, as
     the XML XlsxWriter itself writes for them (a test compares the bytes), at a fraction of its per-cell
     cost. Returns how many rows were written; the caller writes the rest cell by cell.
@@ -728,13 +845,16 @@ def _stream_rows(ws: Any, first_row: int, columns: list[_SheetColumn], varying_c
         for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
             if pc.any(pc.match_substring(escaped, char)).as_py():  # ids and names seldom hold one: no new copy
                 escaped = pc.replace_substring(escaped, char, entity)
-        opening = pc.if_else(pc.match_substring_regex(texts, _EDGE_SPACE_RE2), big('<is><t xml:space="preserve">'),
-                             big("<is><t>"))
+        opening = pc.if_else(
+            pc.match_substring_regex(texts, _EDGE_SPACE_RE2), big('<is><t xml:space="preserve">'), big("<is><t>")
+        )
         body = pc.binary_join_element_wise(opening, escaped, big("</t></is></c>"), nothing)
         special = pc.or_(pc.greater(pc.utf8_length(texts), strmax // 2), pc.match_substring_regex(texts, _CONTROL_RE2))
         if pc.any(special).as_py():
             where = np.flatnonzero(special.to_numpy(zero_copy_only=False))
-            body = pc.replace_with_mask(body, special, pa.array([text_xml(values[i]) for i in where], pa.large_string()))
+            body = pc.replace_with_mask(
+                body, special, pa.array([text_xml(values[i]) for i in where], pa.large_string())
+            )
         return body
 
     # Each distinct cell, from the end of its reference to its end; null where a row has no cell.
@@ -760,8 +880,9 @@ def _stream_rows(ws: Any, first_row: int, columns: list[_SheetColumn], varying_c
                 key = (mid, np.asarray(values, dtype=np.float64).tobytes())
                 cells = number_cells.get(key)
                 if cells is None:
-                    cells = number_cells[key] = pa.array([f"{mid}<v>{v:.16G}</v></c>" for v in values],
-                                                         type=pa.large_string())
+                    cells = number_cells[key] = pa.array(
+                        [f"{mid}<v>{v:.16G}</v></c>" for v in values], type=pa.large_string()
+                    )
         rendered.append(pa.concat_arrays([cells, pa.nulls(1, pa.large_string())]))
         codes[c] = np.where(codes[c] < 0, len(cells), codes[c])
     check(first_row, 0)
@@ -785,8 +906,8 @@ def _stream_rows(ws: Any, first_row: int, columns: list[_SheetColumn], varying_c
             present |= codes[c][start:stop] < len(distinct[c]) * (len(row_formats) if c == varying_col else 1)
         if not present.all():
             rows = rows.filter(pa.array(present))  # XlsxWriter writes no <row> for a row without cells
-        offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)[rows.offset:rows.offset + len(rows) + 1]
-        return memoryview(rows.buffers()[2])[offsets[0]:offsets[-1]]
+        offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)[rows.offset : rows.offset + len(rows) + 1]
+        return memoryview(rows.buffers()[2])[offsets[0] : offsets[-1]]
 
     # A block of rows at a time, so that only a few blocks' cell texts are held. pyarrow's takes and joins
     # run without the GIL, so two threads render blocks side by side (0.85 -> 0.5 s for the 1M-line
@@ -871,8 +992,9 @@ def _deflate_block(block: bytes, primer: bytes, level: int, last: bool) -> bytes
     mod = _deflater() if level > 0 else zlib  # zlib's level 0 stores; ISA-L's has no such level
     if mod is not zlib:
         level = min(3, (level + 2) // 3)  # zlib's 1-9 onto ISA-L's 1-3 (the workbook's 1 stays 1)
-    deflate = (mod.compressobj(level, mod.DEFLATED, -15, zdict=primer) if primer
-               else mod.compressobj(level, mod.DEFLATED, -15))
+    deflate = (
+        mod.compressobj(level, mod.DEFLATED, -15, zdict=primer) if primer else mod.compressobj(level, mod.DEFLATED, -15)
+    )
     return deflate.compress(block) + deflate.flush(mod.Z_FINISH if last else mod.Z_SYNC_FLUSH)
 
 
@@ -904,7 +1026,7 @@ class _ParallelDeflate:
             joined = memoryview(b"".join(self.chunks))
             at = 0
             while len(joined) - at > DEFLATE_BLOCK:
-                self._submit(joined[at:at + DEFLATE_BLOCK], last=False)
+                self._submit(joined[at : at + DEFLATE_BLOCK], last=False)
                 at += DEFLATE_BLOCK
             self.chunks, self.size = [joined[at:]], len(joined) - at
         done = []
@@ -945,8 +1067,9 @@ def _zip_level(level: int, splices: _RowSplices | None = None) -> Iterator[None]
                 kwargs.setdefault("compresslevel", level)
                 super().__init__(*args, **kwargs)
 
-            def write(self, filename: Any, arcname: Any = None, compress_type: Any = None,
-                      compresslevel: Any = None) -> None:
+            def write(
+                self, filename: Any, arcname: Any = None, compress_type: Any = None, compresslevel: Any = None
+            ) -> None:
                 splice = splices.by_sheet.pop(filename, None) if splices is not None else None
                 if splice is None:
                     super().write(filename, arcname, compress_type, compresslevel)
@@ -957,11 +1080,16 @@ def _zip_level(level: int, splices: _RowSplices | None = None) -> Iterator[None]
                     zinfo = zipfile.ZipInfo.from_file(filename, arcname)
                     zinfo.compress_type = self.compression if compress_type is None else compress_type
                     zinfo._compresslevel = self.compresslevel if compresslevel is None else compresslevel
-                    zinfo.file_size = (os.path.getsize(filename) + os.path.getsize(rows_file)
-                                       + (held.size if held is not None else 0))
+                    zinfo.file_size = (
+                        os.path.getsize(filename) + os.path.getsize(rows_file) + (held.size if held is not None else 0)
+                    )
                     # The pool is entered first: it must outlive the entry's close, which deflates the last block.
-                    with (ThreadPoolExecutor(2, "custseg-deflate") as pool, open(filename, "rb") as sheet,
-                          open(rows_file, "rb") as rows, self.open(zinfo, "w") as dest):
+                    with (
+                        ThreadPoolExecutor(2, "custseg-deflate") as pool,
+                        open(filename, "rb") as sheet,
+                        open(rows_file, "rb") as rows,
+                        self.open(zinfo, "w") as dest,
+                    ):
                         if zinfo.compress_type == zipfile.ZIP_DEFLATED and hasattr(dest, "_compressor"):
                             dest._compressor = _ParallelDeflate(zinfo._compresslevel, pool)
                         dest.write(sheet.read(at))
@@ -1000,19 +1128,23 @@ def write_workbook(result: GradeResult, target: Path, lang: str = "zh", problems
             hint="write CSV instead: -o customers.csv",
         )
     with atomic_path(Path(target)) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-            "default_date_format": "yyyy-mm-dd",
-        })
+        wb = xlsxwriter.Workbook(
+            str(tmp),
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "default_date_format": "yyyy-mm-dd",
+            },
+        )
         splices = _RowSplices() if _can_swap_zipfile() else None
         wb.worksheet_class = _text_safe_sheet(splices)
         # The as-of date as the creation date keeps re-runs of the same month identical.
         as_of = dt.datetime.combine(result.as_of, dt.time())
-        wb.set_properties({"title": "客户分级管理表格" if lang == "zh" else "Customer grading", "author": "custseg",
-                           "created": as_of})
+        wb.set_properties(
+            {"title": "客户分级管理表格" if lang == "zh" else "Customer grading", "author": "custseg", "created": as_of}
+        )
         w = _Writer(wb, result, lang, problems_note)
         try:
             w.customers()

@@ -33,8 +33,9 @@ def check_not_an_input(output: Path, inputs: Sequence[str | Path]) -> None:
         except OSError:
             same = False
         if same or output.resolve() == p.resolve():
-            raise OutputError(f"{output}: the output would overwrite the input {name}",
-                              hint="choose another name with -o")
+            raise OutputError(
+                f"{output}: the output would overwrite the input {name}", hint="choose another name with -o"
+            )
 
 
 @contextlib.contextmanager
@@ -50,8 +51,9 @@ def atomic_path(target: Path) -> Iterator[Path]:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except PermissionError:
-        raise OutputError(f"{target}: cannot write in {folder} (permission denied)",
-                          hint="choose a folder you can write to with -o") from None
+        raise OutputError(
+            f"{target}: cannot write in {folder} (permission denied)", hint="choose a folder you can write to with -o"
+        ) from None
     except OSError as exc:
         raise OutputError(f"{target}: cannot write in {folder} ({exc.strerror})") from None
     os.close(fd)
@@ -71,8 +73,9 @@ def atomic_path(target: Path) -> Iterator[Path]:
     except OSError as exc:
         if isinstance(exc, OutputError):
             raise
-        raise OutputError(f"{target}: cannot be written ({exc.strerror or exc})",
-                          hint="check the free disk space and permissions") from None
+        raise OutputError(
+            f"{target}: cannot be written ({exc.strerror or exc})", hint="check the free disk space and permissions"
+        ) from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp_path.unlink()
@@ -127,8 +130,11 @@ def escape_formula(text: str) -> str:
 
 def _boolean_columns(frame: pd.DataFrame) -> set[str]:
     """Object columns holding booleans with gaps (e.g. is_domestic), decided once for the whole table."""
-    return {c for c in frame.columns if frame[c].dtype == object
-            and pd.api.types.infer_dtype(frame[c], skipna=True) == "boolean"}
+    return {
+        c
+        for c in frame.columns
+        if frame[c].dtype == object and pd.api.types.infer_dtype(frame[c], skipna=True) == "boolean"
+    }
 
 
 def _text_columns(frame: pd.DataFrame, csv_safe: bool, booleans: set[str]) -> list[Any]:
@@ -171,7 +177,7 @@ def write_csv(customers: pd.DataFrame, fh: IO[str], csv_safe: bool = False) -> N
     writer = csv.writer(fh, lineterminator="\n")
     writer.writerow(frame.columns)
     for start in range(0, len(frame), CSV_ROWS_PER_CHUNK):
-        part = frame.iloc[start:start + CSV_ROWS_PER_CHUNK]
+        part = frame.iloc[start : start + CSV_ROWS_PER_CHUNK]
         writer.writerows(zip(*_text_columns(part, csv_safe, booleans), strict=True))
 
 
@@ -216,7 +222,8 @@ def write_problems_csv(problems: pd.DataFrame, target: Path, csv_safe: bool = Fa
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(["file", "sheet", "row", "column", "value", "reason_code", "reason"])
         for row in problems[["file", "sheet", "row", "column", "value", "reason_code", "reason"]].itertuples(
-                index=False, name=None):
+            index=False, name=None
+        ):
             w.writerow([escape_formula(str(v)) if csv_safe and isinstance(v, str) else v for v in row])
 
     write_text_atomic(target, fill)
@@ -239,8 +246,9 @@ def read_previous(path: str | Path, rules: Any) -> pd.DataFrame:
             wb = CalamineWorkbook.from_path(str(p))
             names = [n for n in wb.sheet_names if n in (SHEETS["customers"])]
             if not names:
-                raise InputError(f"{p}: no {SHEETS['customers'][0]} / {SHEETS['customers'][1]} sheet; "
-                                 "is this a custseg workbook?")
+                raise InputError(
+                    f"{p}: no {SHEETS['customers'][0]} / {SHEETS['customers'][1]} sheet; is this a custseg workbook?"
+                )
             rows = wb.get_sheet_by_name(names[0]).to_python()
             frame = pd.DataFrame(rows[1:], columns=[str(h) for h in rows[0]])
         elif suffix in (".json", ".jsonl"):

@@ -63,7 +63,9 @@ class ColumnReader:
         the workbook: the cell reader then reads every sheet (and reports any damage in its own words)."""
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                sheets = [i for i in zf.infolist() if i.filename.startswith(_SHEET_PARTS) and i.filename.endswith(".xml")]
+                sheets = [
+                    i for i in zf.infolist() if i.filename.startswith(_SHEET_PARTS) and i.filename.endswith(".xml")
+                ]
                 if max((i.file_size for i in sheets), default=0) < FAST_MIN_SHEET_BYTES:
                     return None  # and pyarrow is not even imported
                 # Without a <dimension> near its top, openpyxl reads a whole sheet to size it before the
@@ -95,8 +97,9 @@ class ColumnReader:
                 import openpyxl
 
                 self._book = openpyxl.load_workbook(io.BytesIO(self.data), read_only=True, data_only=True)
-            out = [list(values) for values in
-                   self._book[sheet].iter_rows(min_row=1, max_row=SAMPLE_ROWS, values_only=True)]
+            out = [
+                list(values) for values in self._book[sheet].iter_rows(min_row=1, max_row=SAMPLE_ROWS, values_only=True)
+            ]
         except Exception as exc:  # noqa: BLE001
             raise NotFast(f"openpyxl: {exc}") from None
         # The cell reader shows error cells as empty, openpyxl as their code.
@@ -111,15 +114,24 @@ class ColumnReader:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        typed = [j for j in range(batch.num_columns)
-                 if not pa.types.is_string(batch.column(j).type) and not pa.types.is_null(batch.column(j).type)
-                 and pc.any(_missing(batch.column(j))).as_py()]
+        typed = [
+            j
+            for j in range(batch.num_columns)
+            if not pa.types.is_string(batch.column(j).type)
+            and not pa.types.is_null(batch.column(j).type)
+            and pc.any(_missing(batch.column(j))).as_py()
+        ]
         if not typed:
             return
         try:
             # Column numbers, like header_row, count from the sheet's first column.
-            texts = self.reader.load_sheet(sheet, header_row=header_index, use_columns=[first_column + j for j in typed],
-                                           dtypes="string", eager=True)
+            texts = self.reader.load_sheet(
+                sheet,
+                header_row=header_index,
+                use_columns=[first_column + j for j in typed],
+                dtypes="string",
+                eager=True,
+            )
         except Exception as exc:  # noqa: BLE001
             raise NotFast(f"fastexcel: {str(exc).splitlines()[0]}") from None
         if texts.schema.names != [batch.schema.names[j] for j in typed] or texts.num_rows != batch.num_rows:
@@ -128,8 +140,13 @@ class ColumnReader:
             if pc.any(pc.and_(_missing(batch.column(j)), texts.column(k).is_valid())).as_py():
                 raise NotFast("text that fastexcel reads as empty in a column of numbers or dates")
 
-    def body(self, sheet: str, header_index: int, first_rows: list[list[object]], width: int,
-             ) -> tuple[dict[int, Factorized], int, list[int]]:
+    def body(
+        self,
+        sheet: str,
+        header_index: int,
+        first_rows: list[list[object]],
+        width: int,
+    ) -> tuple[dict[int, Factorized], int, list[int]]:
         """The rows below the header row ``header_index`` (0-based, from A1; ``first_rows`` are the sheet's
         first rows as :meth:`head` gave them): a column of codes for each position below ``width``, the
         number of rows, and the rows with values right of the last header."""
@@ -143,8 +160,9 @@ class ColumnReader:
                 raise NotFast("text and numbers in one column")
         try:
             # header_row counts from the sheet's first row, whatever its used range.
-            batch = self.reader.load_sheet(sheet, header_row=header_index, schema_sample_rows=None,
-                                           dtype_coercion="strict", eager=True)
+            batch = self.reader.load_sheet(
+                sheet, header_row=header_index, schema_sample_rows=None, dtype_coercion="strict", eager=True
+            )
         except Exception as exc:  # noqa: BLE001 - mixed cells, or anything fastexcel cannot read
             raise NotFast(f"fastexcel: {str(exc).splitlines()[0]}") from None
         # fastexcel's columns start at the used range's first column, which it does not say: the header

@@ -41,18 +41,29 @@ def write_text_files() -> None:
     # A European ERP: semicolons, decimal comma, day-first dotted dates, Windows-1252.
     en = ["Customer ID", "Customer Name", "Order ID", "Order Date", "Amount", "Currency", "Country"]
     english = {"德国": "Germany", "法国": "France"}
-    eu = [[r[0], r[1], r[2], dt.date.fromisoformat(r[3]).strftime("%d.%m.%Y"),
-           r[4].replace(",", "").replace(".", ",") if "," in r[4] or "." in r[4] else r[4], r[5],
-           english.get(r[6], r[6])] for r in LINES]
+    eu = [
+        [
+            r[0],
+            r[1],
+            r[2],
+            dt.date.fromisoformat(r[3]).strftime("%d.%m.%Y"),
+            r[4].replace(",", "").replace(".", ",") if "," in r[4] or "." in r[4] else r[4],
+            r[5],
+            english.get(r[6], r[6]),
+        ]
+        for r in LINES
+    ]
     eu[0][4] = "1.234,50"
     eu = [[v if v != "华为贸易" else "Hua Wei Trading" for v in row] for row in eu]
     (HERE / "cp1252_semicolon.csv").write_bytes(csv_text(en, eu, ";").encode("cp1252"))
     # US style: month-first slashes with times, symbols in the amount, negatives in parentheses.
-    us = [["K001", "Hua Wei", "S1", "3/5/2026 9:15", "$1,234.50", "", "Germany"],
-          ["K001", "Hua Wei", "S2", "4/10/2026 14:00", "USD 765.50", "", "Germany"],
-          ["K002", "SG Import", "S3", "4/1/2026 0:00", "2000", "", "France"],
-          ["K003", "Mueller", "S4", "2/1/2026 8:00", "500.00", "", "Germany"],
-          ["K003", "Mueller", "S4R", "2/15/2026 8:00", "(100.00)", "", "Germany"]]
+    us = [
+        ["K001", "Hua Wei", "S1", "3/5/2026 9:15", "$1,234.50", "", "Germany"],
+        ["K001", "Hua Wei", "S2", "4/10/2026 14:00", "USD 765.50", "", "Germany"],
+        ["K002", "SG Import", "S3", "4/1/2026 0:00", "2000", "", "France"],
+        ["K003", "Mueller", "S4", "2/1/2026 8:00", "500.00", "", "Germany"],
+        ["K003", "Mueller", "S4R", "2/15/2026 8:00", "(100.00)", "", "Germany"],
+    ]
     (HERE / "us_dates_symbols.csv").write_bytes(csv_text(en, us).encode("utf-8"))
 
 
@@ -110,13 +121,18 @@ def write_bad_files() -> None:
     (bad / "no_order_columns.csv").write_bytes(b"name,colour\nx,red\n")
     (bad / "two_amount_columns.csv").write_bytes("客户编号,下单日期,金额,成交金额\nA,2026-01-01,1,2\n".encode())
     (bad / "nul_bytes.csv").write_bytes(b"customer_id,order_date,amount\nA,2026-01-01,1\x00\x00\nB,2026-01-02,2\n")
-    (bad / "mixed_line_endings.csv").write_bytes(b"customer_id,order_date,amount\r\nA,2026-01-01,1\nB,2026-01-02,2\rC,2026-01-03,3\r\n")
-    (bad / "invalid_utf8.csv").write_bytes("customer_id,customer_name,order_date,amount\nA,Zoë,2026-01-01,1\n".encode()
-                                          + b"B,Bad \xff\xfe name,2026-01-02,2\n")
+    (bad / "mixed_line_endings.csv").write_bytes(
+        b"customer_id,order_date,amount\r\nA,2026-01-01,1\nB,2026-01-02,2\rC,2026-01-03,3\r\n"
+    )
+    (bad / "invalid_utf8.csv").write_bytes(
+        "customer_id,customer_name,order_date,amount\nA,Zoë,2026-01-01,1\n".encode()
+        + b"B,Bad \xff\xfe name,2026-01-02,2\n"
+    )
     (bad / "extra_fields.csv").write_bytes(b"customer_id,order_date,amount\nA,2026-01-01,1\nB,2026-01-02,2,surprise\n")
     wide = ",".join(f"c{i}" for i in range(1000))
-    (bad / "thousand_columns.csv").write_bytes(("customer_id,order_date,amount," + wide + "\n" +
-                                                "A,2026-01-01,1," + ",".join("x" * 1000) + "\n").encode())
+    (bad / "thousand_columns.csv").write_bytes(
+        ("customer_id,order_date,amount," + wide + "\n" + "A,2026-01-01,1," + ",".join("x" * 1000) + "\n").encode()
+    )
     # A zip bomb: a tiny file whose sheet unpacks to far more than the limit the test sets.
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -126,11 +142,14 @@ def write_bad_files() -> None:
         zf.writestr("xl/worksheets/padding.xml", b"<x>" + b" " * (30 * 1024 * 1024) + b"</x>")
     (bad / "zip_bomb.xlsx").write_bytes(buf.getvalue())
     # Billion laughs in a sheet: defused parsers refuse entity expansion.
-    laughs = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-              + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
-                         for i in range(1, 10))
-              + b']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-              + b"<sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>")
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + b"".join(
+            b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10)
+        )
+        + b']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>'
+    )
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         with zipfile.ZipFile(io.BytesIO(good)) as src:
@@ -162,8 +181,9 @@ def write_bad_files() -> None:
     wb.properties.created = dt.datetime(2026, 5, 1)
     wb.save(bad / "thousand_columns.xlsx")
     big = "A,2026-01-01,1," + "x" * (10 * 1024 * 1024) + "\n"
-    (bad / "huge_field.csv.gz").write_bytes(gzip.compress(
-        ("customer_id,order_date,amount,note\n" + big + "B,2026-01-02,2,ok\n").encode(), mtime=0))
+    (bad / "huge_field.csv.gz").write_bytes(
+        gzip.compress(("customer_id,order_date,amount,note\n" + big + "B,2026-01-02,2,ok\n").encode(), mtime=0)
+    )
 
 
 def write_other_spreadsheet_formats() -> None:
@@ -176,8 +196,12 @@ def write_other_spreadsheet_formats() -> None:
         print("LibreOffice not found: multi_sheet.ods and multi_sheet.xls left as they are")
         return
     for fmt in ("ods", "xls"):
-        subprocess.run([office, "--headless", "--convert-to", fmt, "--outdir", str(HERE), str(HERE / "multi_sheet.xlsx")],
-                       check=True, capture_output=True, timeout=300)
+        subprocess.run(
+            [office, "--headless", "--convert-to", fmt, "--outdir", str(HERE), str(HERE / "multi_sheet.xlsx")],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
 
 
 if __name__ == "__main__":
