@@ -14,9 +14,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from custseg.pipeline import GradeOptions, grade
-from custseg.report import render_summary
-from custseg.workbook import write_workbook
+from custseg.api import GradeOptions, grade
+from custseg.cli.report import render_summary
+from custseg.output.workbook.sheets import write_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 

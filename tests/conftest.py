@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from custseg.cli import app
+from custseg.cli.commands import app
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 TODAY = dt.date(2026, 11, 23)

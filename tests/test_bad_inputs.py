@@ -131,8 +131,8 @@ def test_disk_full_is_a_clean_message(runner, core_csv, tmp_path, monkeypatch):
 def test_history_survives_a_failed_snapshot(tmp_path, core_csv, monkeypatch):
     import sqlite3
 
-    from custseg import history
-    from custseg.pipeline import GradeOptions, grade
+    from custseg.api import GradeOptions, grade
+    from custseg.history import store as history
 
     db = tmp_path / "h.db"
     result = grade([core_csv], as_of="2026-06-30", options=GradeOptions())

@@ -281,7 +281,7 @@ def test_every_command_has_help(runner, command):
 
 
 def test_help_does_not_import_pandas():
-    code = "import sys; from custseg.cli import app; print('pandas' in sys.modules)"
+    code = "import sys; from custseg.cli.commands import app; print('pandas' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "False"
 
@@ -298,11 +298,11 @@ def test_markup_in_customer_names_is_shown_as_written(runner, tmp_path):
 
 def test_csv_written_in_chunks_is_the_same_file(runner, core_csv, monkeypatch):
     """Large tables are rendered 100k customers at a time; two-row chunks must give the same bytes."""
-    import custseg.write
+    import custseg.output.tabular
 
     args = ["grade", str(core_csv), "--as-of", CORE_AS_OF, "-o", "-", "-q", "--csv-safe"]
     whole = invoke(runner, args).stdout
-    monkeypatch.setattr(custseg.write, "CSV_ROWS_PER_CHUNK", 2)
+    monkeypatch.setattr(custseg.output.tabular, "CSV_ROWS_PER_CHUNK", 2)
     chunked = invoke(runner, args).stdout
     assert chunked == whole
     assert chunked.count("customer_id,") == 1  # one header
@@ -326,7 +326,7 @@ def test_outputs_get_the_umask_mode_or_keep_the_replaced_files_mode(runner, core
 
 
 def test_first_grade_input_is_guessed_from_the_command_line():
-    from custseg.cli import first_grade_input
+    from custseg.cli.commands import first_grade_input
 
     assert first_grade_input(["grade", "a.csv", "b.csv"]) == "a.csv"
     assert first_grade_input(["grade", "-o", "out.xlsx", "--as-of", "2026-10-31", "a.csv"]) == "a.csv"
@@ -340,7 +340,7 @@ def test_first_grade_input_is_guessed_from_the_command_line():
 def test_grade_flags_are_the_grade_options_without_a_value():
     import typer.main
 
-    from custseg.cli import GRADE_FLAGS, app
+    from custseg.cli.commands import GRADE_FLAGS, app
 
     command = typer.main.get_command(app).commands["grade"]
     flags = {name for p in command.params if getattr(p, "is_flag", False) for name in p.opts + p.secondary_opts}
@@ -348,8 +348,8 @@ def test_grade_flags_are_the_grade_options_without_a_value():
 
 
 def test_an_early_prefetch_of_another_file_is_dropped(runner, core_csv, tmp_path):
-    from custseg import cli
-    from custseg.csv_arrow import CsvPrefetch
+    from custseg.cli import commands as cli
+    from custseg.input._csv_arrow import CsvPrefetch
 
     other = tmp_path / "other.csv"
     other.write_text("x,y\n1,2\n", encoding="utf-8")

@@ -7,7 +7,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from custseg.pipeline import OUTPUT_COLUMNS, GradeOptions, grade
+from custseg.api import GradeOptions, grade
+from custseg.schema import OUTPUT_COLUMNS
 from tests.conftest import CORE_AS_OF, TODAY
 
 
@@ -167,9 +168,9 @@ def test_score_codes_and_tags_are_made_per_distinct_combination():
     """The fast paths give what one string a customer gives: 'R' + 'F' + 'M', tags sorted and joined."""
     import numpy as np
 
-    from custseg.classify import tags
-    from custseg.rules import Rules, TagRule
-    from custseg.scoring import _score_codes
+    from custseg.config.rules import Rules, TagRule
+    from custseg.core.classify import tags
+    from custseg.core.scores import _score_codes
 
     r = pd.Series([5, 1, pd.NA, 5, 3], dtype="Int64")
     f = pd.Series([2, 1, pd.NA, 2, pd.NA], dtype="Int64")
@@ -209,7 +210,7 @@ def test_rows_for_new_customers_are_the_reindexed_table():
     dtypes included, as reindexing on the union of the ids."""
     import numpy as np
 
-    from custseg.pipeline import _with_rows_for
+    from custseg.api import _with_rows_for
 
     rng = np.random.default_rng(1)
     for _ in range(100):

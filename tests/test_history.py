@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from custseg.errors import LockedError
-from custseg.history import connect, history_lock, list_snapshots
+from custseg.history.store import connect, history_lock, list_snapshots
 from tests.conftest import invoke
 
 MONTH1 = """customer_id,customer_name,order_id,order_date,amount

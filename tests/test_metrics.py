@@ -8,8 +8,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from custseg.metrics import _customer_codes, _join_sorted
-from custseg.pipeline import GradeOptions, grade
+from custseg.api import GradeOptions, grade
+from custseg.core.metrics import _customer_codes, _join_sorted
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -55,7 +55,7 @@ def test_order_days_and_gaps_are_the_grouped_diff():
     import numpy as np
     import pandas as pd
 
-    from custseg.metrics import _order_days
+    from custseg.core.metrics import _order_days
 
     rng = np.random.default_rng(3)
     for _ in range(30):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from custseg.api import GradeOptions, grade
+from custseg.core.money import normalise_currency
 from custseg.errors import CurrencyError
-from custseg.money import normalise_currency
-from custseg.pipeline import GradeOptions, grade
 from tests.conftest import TODAY, invoke
 
 ORDERS = """customer_id,order_id,order_date,amount,currency
@@ -138,7 +138,7 @@ def test_unknown_currency_is_a_problem_row(tmp_path):
 
 
 def test_rates_in_the_rules_file(orders, tmp_path):
-    from custseg.rules import rules_from_text
+    from custseg.config.rules import rules_from_text
 
     rules = rules_from_text("[currency]\nbase = 'CNY'\nrates = { USD = 7.0, EUR = 7.5, GBP = 9.0 }\n")
     r = grade([orders], rules=rules, options=GradeOptions(today=TODAY))

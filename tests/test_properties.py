@@ -10,13 +10,13 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from custseg.api import GradeOptions, grade
+from custseg.core.geo import country_code
+from custseg.core.money import normalise_currency
+from custseg.core.values import AmbiguousDates, parse_amounts, parse_dates
 from custseg.errors import CustsegError
-from custseg.geo import country_code
-from custseg.money import normalise_currency
-from custseg.orders import WARNING_CODES
-from custseg.pipeline import GradeOptions, grade
-from custseg.read import Source
-from custseg.values import AmbiguousDates, parse_amounts, parse_dates
+from custseg.input.read import Source
+from custseg.schema import WARNING_CODES
 
 TODAY = dt.date(2026, 11, 23)
 texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from custseg.pipeline import GradeOptions, grade
-from custseg.read import Source, detect_encoding, read_source
+from custseg.api import GradeOptions, grade
+from custseg.input.read import Source, detect_encoding, read_source
 
 DATA = Path(__file__).parent / "data"
 TODAY = dt.date(2026, 11, 23)
@@ -203,15 +203,15 @@ def test_a_file_read_in_several_chunks_gives_the_same_tables_and_figures(core_cs
     """Large files are parsed a million lines at a time; three-line chunks put every path of the
     chunk merge (new texts, texts seen in an earlier chunk, a short blank row) under a small file.
     pyarrow's reader parses blocks of bytes: 120-byte blocks make several blocks per chunk."""
-    import custseg.read
+    import custseg.input.read
     from tests.conftest import CORE_AS_OF
 
     whole = read_source(Source.from_arg(core_csv), {}).tables[0]
     expected = grade([core_csv], as_of=CORE_AS_OF, options=GradeOptions(today=TODAY))
-    monkeypatch.setattr(custseg.read, "CSV_CHUNK_ROWS", 3)
-    monkeypatch.setattr(custseg.read, "ARROW_BLOCK_BYTES", 120)
+    monkeypatch.setattr(custseg.input.read, "CSV_CHUNK_ROWS", 3)
+    monkeypatch.setattr(custseg.input.read, "ARROW_BLOCK_BYTES", 120)
     if reader == "pandas":
-        monkeypatch.setattr(custseg.read, "_parse_csv_arrow", lambda *args: None)
+        monkeypatch.setattr(custseg.input.read, "_parse_csv_arrow", lambda *args: None)
     chunked = read_source(Source.from_arg(core_csv), {}).tables[0]
     assert chunked.n_rows == whole.n_rows == 17
     assert chunked.frame.equals(whole.frame)
@@ -280,9 +280,9 @@ def test_line_numbers_count_the_lines_inside_quoted_fields(tmp_path):
 @pytest.mark.parametrize("chunk_rows", [2, 1_000_000])
 def test_a_line_with_extra_fields_is_flagged_and_the_rest_read_in_chunks(tmp_path, monkeypatch, chunk_rows):
     """One over-long line sends the file through the csv module; it is read in the same chunks."""
-    import custseg.read
+    import custseg.input.read
 
-    monkeypatch.setattr(custseg.read, "CSV_CHUNK_ROWS", chunk_rows)
+    monkeypatch.setattr(custseg.input.read, "CSV_CHUNK_ROWS", chunk_rows)
     p = tmp_path / "o.csv"
     p.write_text(
         "customer_id,order_date,amount\n"
@@ -320,15 +320,17 @@ def test_pyarrow_and_pandas_read_fields_alike(tmp_path, monkeypatch, content):
     """Quotes inside and after fields, doubled quotes, line breaks in quotes, CR, LF and CRLF, spaces,
     tabs, NUL and CJK: pyarrow's reader gives pandas' fields; a blank line is a row of empty fields in
     both. A short or a long line stops it, and pandas and the csv module read the file as before."""
-    import custseg.read
+    import custseg.input.read
 
     p = tmp_path / "o.csv"
     p.write_bytes(content.encode("utf-8"))
     taken = []
-    real = custseg.read._parse_csv_arrow
-    monkeypatch.setattr(custseg.read, "_parse_csv_arrow", lambda *a: taken.append(real(*a) is not None) or real(*a))
+    real = custseg.input.read._parse_csv_arrow
+    monkeypatch.setattr(
+        custseg.input.read, "_parse_csv_arrow", lambda *a: taken.append(real(*a) is not None) or real(*a)
+    )
     fast = read_source(Source.from_arg(p), {}).tables[0]
-    monkeypatch.setattr(custseg.read, "_parse_csv_arrow", lambda *args: None)
+    monkeypatch.setattr(custseg.input.read, "_parse_csv_arrow", lambda *args: None)
     slow = read_source(Source.from_arg(p), {}).tables[0]
     assert taken == [not content.endswith("extra\n")]  # a blank line reads as empty fields, as in pandas
     assert fast.rows.tolist() == slow.rows.tolist() and fast.overflow == slow.overflow
@@ -351,7 +353,7 @@ def test_pyarrow_and_pandas_read_fields_alike(tmp_path, monkeypatch, content):
 def test_utf8_check_rejects_exactly_what_python_rejects(monkeypatch, with_pyarrow):
     import sys
 
-    from custseg.read import _valid_utf8
+    from custseg.input.read import _valid_utf8
 
     if not with_pyarrow:
         monkeypatch.setitem(sys.modules, "pyarrow", None)  # the import fails: the decoder checks
@@ -375,12 +377,12 @@ def test_utf8_check_rejects_exactly_what_python_rejects(monkeypatch, with_pyarro
 def test_chunked_arrow_and_pandas_readers_give_the_same_codes_in_the_same_order(core_csv, monkeypatch):
     """Distinct texts are numbered in order of first appearance across chunks by either reader: the
     pyarrow one unifies its groups' dictionaries in C, the pandas one through a dict."""
-    import custseg.read
+    import custseg.input.read
 
-    monkeypatch.setattr(custseg.read, "CSV_CHUNK_ROWS", 3)
-    monkeypatch.setattr(custseg.read, "ARROW_BLOCK_BYTES", 120)
+    monkeypatch.setattr(custseg.input.read, "CSV_CHUNK_ROWS", 3)
+    monkeypatch.setattr(custseg.input.read, "ARROW_BLOCK_BYTES", 120)
     arrow = read_source(Source.from_arg(core_csv), {}).tables[0].columns
-    monkeypatch.setattr(custseg.read, "_parse_csv_arrow", lambda *args: None)
+    monkeypatch.setattr(custseg.input.read, "_parse_csv_arrow", lambda *args: None)
     pandas = read_source(Source.from_arg(core_csv), {}).tables[0].columns
     assert list(arrow) == list(pandas)
     for name in arrow:
@@ -411,8 +413,8 @@ PREFETCH_CASES = {
 def test_prefetched_csv_reads_as_the_file_read_in_the_main_thread(tmp_path, monkeypatch, name):
     """The CLI parses the first CSV on a second thread on a guess of its layout; whether the guess is taken
     or dropped, the table is the one the main thread reads."""
-    import custseg.read
-    from custseg.csv_arrow import CsvPrefetch
+    import custseg.input.read
+    from custseg.input._csv_arrow import CsvPrefetch
 
     path = tmp_path / name
     if PREFETCH_CASES[name] is None:
@@ -424,8 +426,8 @@ def test_prefetched_csv_reads_as_the_file_read_in_the_main_thread(tmp_path, monk
     source = Source.from_arg(path)
     source.prefetch = prefetch
     parsed_again = []
-    real = custseg.read._parse_csv_arrow
-    monkeypatch.setattr(custseg.read, "_parse_csv_arrow", lambda *a: parsed_again.append(1) or real(*a))
+    real = custseg.input.read._parse_csv_arrow
+    monkeypatch.setattr(custseg.input.read, "_parse_csv_arrow", lambda *a: parsed_again.append(1) or real(*a))
     fetched = read_source(source, {}).tables[0]
     taken = not parsed_again
     prefetch.thread.join()  # a wrong guess's parse may still be running; it keeps nothing once done
@@ -440,7 +442,7 @@ def test_prefetched_csv_reads_as_the_file_read_in_the_main_thread(tmp_path, monk
 
 
 def test_prefetch_of_a_missing_file_leaves_the_error_to_the_reader(tmp_path):
-    from custseg.csv_arrow import CsvPrefetch
+    from custseg.input._csv_arrow import CsvPrefetch
 
     source = Source.from_arg(tmp_path / "missing.csv")
     source.prefetch = CsvPrefetch(tmp_path / "missing.csv")

@@ -7,12 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from custseg.classify import abc_classes, lifecycle, rfm_class, segments
+from custseg.api import GradeOptions, grade
+from custseg.config.expr import ExpressionError, evaluate, parse_condition
+from custseg.config.rules import Rules, default_rules_text, load_rules, rules_from_text, segment_coverage
+from custseg.core.classify import abc_classes, lifecycle, rfm_class, segments
+from custseg.core.scores import band_scores, quantile_scores
 from custseg.errors import RulesError
-from custseg.expr import ExpressionError, evaluate, parse_condition
-from custseg.pipeline import GradeOptions, grade
-from custseg.rules import Rules, default_rules_text, load_rules, rules_from_text, segment_coverage
-from custseg.scoring import band_scores, quantile_scores
 from tests.conftest import CORE_AS_OF, TODAY, invoke
 
 

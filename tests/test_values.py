@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from custseg.values import (
+from custseg.core.values import (
     _PLAIN_NUMBER,
     Factorized,
     _plain_numbers,
@@ -113,7 +113,7 @@ def test_plain_numbers_found_and_cast_as_python_and_pandas_do():
 
 
 def test_duplicate_rows_by_hash_and_exact_count_agree_with_pandas():
-    from custseg.orders import _duplicate_rows, _exact_duplicate_rows
+    from custseg.core.lines import _duplicate_rows, _exact_duplicate_rows
 
     rng = np.random.default_rng(7)
     for _ in range(50):
@@ -128,7 +128,7 @@ def test_duplicate_rows_by_hash_and_exact_count_agree_with_pandas():
 
 
 def test_normalised_ids_keep_the_column_codes_when_every_id_is_normal():
-    from custseg.values import normalised_id_codes
+    from custseg.core.values import normalised_id_codes
 
     plain = Factorized.of(np.array([2, 0, 1, 0]), ["C1", "B7", "a9"])
     codes, texts = normalised_id_codes(plain)

@@ -12,8 +12,8 @@ import numpy as np
 import openpyxl
 import pytest
 
-from custseg.pipeline import GradeOptions, grade
-from custseg.workbook import write_workbook
+from custseg.api import GradeOptions, grade
+from custseg.output.workbook.sheets import write_workbook
 from tests.conftest import CORE_AS_OF, TODAY, invoke
 
 HOSTILE = [
@@ -150,7 +150,7 @@ def test_hostile_text_is_stored_as_text(runner, tmp_path):
 
 
 def test_interrupted_write_leaves_the_previous_file_intact(core_csv, tmp_path, monkeypatch):
-    from custseg import workbook as wbmod
+    from custseg.output.workbook import sheets as wbmod
 
     out = tmp_path / "g.xlsx"
     result = grade([core_csv], as_of=CORE_AS_OF, options=GradeOptions(today=TODAY))
@@ -176,7 +176,7 @@ def test_workbook_leaves_no_temporary_files(core_csv, tmp_path, monkeypatch):
     file of a sheet without rows (which XlsxWriter itself leaves)."""
     import xlsxwriter
 
-    from custseg import workbook as wbmod
+    from custseg.output.workbook import sheets as wbmod
 
     scratch = tmp_path / "scratch"
     scratch.mkdir()
@@ -203,7 +203,7 @@ def test_workbook_cells_are_deterministic(core_csv, tmp_path):
 
 
 def test_cjk_column_widths(workbook):
-    from custseg.workbook import display_width
+    from custseg.output.workbook.sheets import display_width
 
     assert display_width("客户分级") == 8 and display_width("abc") == 3
     ws = openpyxl.load_workbook(workbook)["客户分级"]
@@ -211,8 +211,8 @@ def test_cjk_column_widths(workbook):
 
 
 def test_previous_workbook_round_trip(core_csv, tmp_path):
-    from custseg.rules import Rules
-    from custseg.write import read_previous
+    from custseg.config.rules import Rules
+    from custseg.output.tabular import read_previous
 
     result = grade([core_csv], as_of=CORE_AS_OF, options=GradeOptions(today=TODAY))
     for lang in ("zh", "en"):
@@ -225,7 +225,7 @@ def test_previous_workbook_round_trip(core_csv, tmp_path):
 
 
 def test_problem_sheet_past_excel_limit_keeps_first_rows_and_points_to_csv(core_csv, tmp_path, monkeypatch):
-    from custseg import workbook as wbmod
+    from custseg.output.workbook import sheets as wbmod
 
     monkeypatch.setattr(wbmod, "PROBLEM_SHEET_ROWS", 2)  # stands in for 1,048,574
     result = grade([core_csv], as_of=CORE_AS_OF, options=GradeOptions(today=TODAY))
@@ -238,8 +238,8 @@ def test_problem_sheet_past_excel_limit_keeps_first_rows_and_points_to_csv(core_
 
 
 def test_customer_table_past_excel_limit_is_an_error_suggesting_csv(core_csv, tmp_path, monkeypatch):
-    from custseg import workbook as wbmod
     from custseg.errors import OutputError
+    from custseg.output.workbook import sheets as wbmod
 
     monkeypatch.setattr(wbmod, "EXCEL_MAX_ROWS", 5)
     result = grade([core_csv], as_of=CORE_AS_OF, options=GradeOptions(today=TODAY))
@@ -273,7 +273,7 @@ def test_rich_text_shaped_input_stays_text_in_every_sheet(runner, tmp_path):
 def test_streamed_customer_rows_are_the_bytes_xlsxwriter_writes(tmp_path, monkeypatch):
     """The customer rows go straight into XlsxWriter's row stream; cell by cell, XlsxWriter writes the
     same bytes (escapes, control characters, long text, formats numbered in order of use)."""
-    from custseg import workbook as wbmod
+    from custseg.output.workbook import sheets as wbmod
 
     names = [
         "Ärger & Söhne <GmbH>",
@@ -314,7 +314,7 @@ def test_workbook_is_deflated_at_the_fast_level_and_xlsxwriter_is_left_as_it_was
 
     import xlsxwriter.workbook
 
-    from custseg.workbook import ZIP_LEVEL, _deflate_block
+    from custseg.output.workbook.sheets import ZIP_LEVEL, _deflate_block
 
     assert ZIP_LEVEL == 1
     assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile  # the level was swapped in for the close only
@@ -333,7 +333,7 @@ def test_workbook_is_deflated_at_the_fast_level_and_xlsxwriter_is_left_as_it_was
 def test_large_sheets_are_deflated_by_isal_where_installed_and_zlib_reads_them():
     import zlib
 
-    from custseg.workbook import _deflate_block, _deflater
+    from custseg.output.workbook.sheets import _deflate_block, _deflater
 
     data = b"".join(
         b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>C%07d</t></is></c></row>' % (i, i, i * 7) for i in range(200_000)
@@ -359,7 +359,7 @@ def test_streamed_rows_match_xlsxwriter_in_edge_cases(tmp_path, monkeypatch, blo
     per-row formats, an empty column: XlsxWriter's cell-by-cell bytes, every part of the file."""
     import xlsxwriter
 
-    from custseg import workbook as wbmod
+    from custseg.output.workbook import sheets as wbmod
 
     monkeypatch.setattr(wbmod, "_STREAM_ROWS", block)
     columns = [
@@ -419,7 +419,7 @@ def test_re2_spellings_match_pythons_patterns_on_every_code_point():
     import pyarrow.compute as pc
     from xlsxwriter.utility import _preserve_whitespace
 
-    from custseg.workbook import _CONTROL_ESCAPES, _CONTROL_RE2, _EDGE_SPACE_RE2
+    from custseg.output.workbook.sheets import _CONTROL_ESCAPES, _CONTROL_RE2, _EDGE_SPACE_RE2
 
     chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
     for texts in (
@@ -443,7 +443,7 @@ def test_safe_worksheet_writes_xlsxwriters_bytes_for_plain_text(tmp_path, monkey
     worksheet, for a constant-memory workbook with rows, CJK, and an empty sheet."""
     import xlsxwriter
 
-    from custseg import workbook as wbmod
+    from custseg.output.workbook import sheets as wbmod
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # XlsxWriter's own class leaves the empty sheet's row file
 
@@ -469,7 +469,7 @@ def test_spliced_rows_deflated_in_blocks_give_the_copied_workbook(core_csv, tmp_
     """The customer sheet's rows spliced into the zip and deflated in blocks on two threads: a valid zip
     (every CRC checked) with the same parts as the rows copied into the sheet and deflated by zipfile. The
     rendered rows are held in memory, or not at all, or until they pass the limit (two rows a block here)."""
-    from custseg import workbook as wbmod
+    from custseg.output.workbook import sheets as wbmod
 
     result = grade([core_csv], as_of=CORE_AS_OF, options=GradeOptions(today=TODAY))
     monkeypatch.setattr(wbmod, "DEFLATE_BLOCK", block)
@@ -491,7 +491,7 @@ def test_held_rows_are_put_back_in_the_row_file_for_a_plain_copy(tmp_path):
     at their place between the rows before them and the last row."""
     from types import SimpleNamespace
 
-    from custseg.workbook import _HeldRows, _put_back_held_rows
+    from custseg.output.workbook.sheets import _HeldRows, _put_back_held_rows
 
     path = tmp_path / "rows.xml"
     fh = open(path, "w+", encoding="utf-8")  # as XlsxWriter opens a row file

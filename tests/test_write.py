@@ -7,7 +7,7 @@ import io
 import numpy as np
 import pandas as pd
 
-from custseg.write import _boolean_columns, _text_columns, machine_frame, write_csv
+from custseg.output.tabular import _boolean_columns, _text_columns, machine_frame, write_csv
 
 
 def test_csv_writer_matches_pandas_to_csv_on_awkward_texts():

@@ -18,10 +18,10 @@ import pytest
 pytest.importorskip("fastexcel")
 pytest.importorskip("pyarrow")
 
-from custseg import xlsx_columns  # noqa: E402
-from custseg.pipeline import GradeOptions, grade  # noqa: E402
-from custseg.read import Source, read_source  # noqa: E402
-from custseg.xlsx_columns import ColumnReader, NotFast  # noqa: E402
+from custseg.api import GradeOptions, grade  # noqa: E402
+from custseg.input import _xlsx_columns as xlsx_columns  # noqa: E402
+from custseg.input._xlsx_columns import ColumnReader, NotFast  # noqa: E402
+from custseg.input.read import Source, read_source  # noqa: E402
 
 TODAY = dt.date(2026, 11, 23)
 

@@ -14,18 +14,18 @@ __version__ = "0.1.0"
 __all__ = ["__version__", "grade", "GradeResult", "Rules", "CustsegError"]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from custseg.api import GradeResult, grade
+    from custseg.config.rules import Rules
     from custseg.errors import CustsegError
-    from custseg.pipeline import GradeResult, grade
-    from custseg.rules import Rules
 
 
 def __getattr__(name: str) -> Any:
     if name in ("grade", "GradeResult"):
-        from custseg import pipeline
+        from custseg import api as pipeline
 
         return getattr(pipeline, name)
     if name == "Rules":
-        from custseg.rules import Rules
+        from custseg.config.rules import Rules
 
         return Rules
     if name == "CustsegError":

@@ -1,3 +1,3 @@
-from custseg.cli import main
+from custseg.cli.commands import main
 
 main()

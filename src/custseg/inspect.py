@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from custseg.orders import LineOptions, table_lines
-from custseg.read import Source, read_source
+from custseg.core.lines import LineOptions, table_lines
+from custseg.input.read import Source, read_source
 
 
 def inspect_source(
@@ -25,7 +25,7 @@ def inspect_source(
             yield f"    not used: {', '.join(t.mapping.unmapped)}"
         if t.kind != "orders":
             continue
-        from custseg.values import AmbiguousDates, parse_amounts, parse_dates
+        from custseg.core.values import AmbiguousDates, parse_amounts, parse_dates
 
         date_col = t.columns[t.mapping.fields["order_date"]]
         try:

@@ -13,7 +13,7 @@ import pandas as pd
 from custseg.errors import CurrencyError, InputError
 
 if TYPE_CHECKING:
-    from custseg.values import Factorized
+    from custseg.core.values import Factorized
 
 # Symbols and words that stand for a currency in exports. "¥" is CNY unless the user says JPY (--yen).
 SYMBOLS: dict[str, str] = {
@@ -213,7 +213,7 @@ def load_rates_csv(path: Path | str, base: str) -> Rates:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise InputError(f"{name}: the rates file cannot be read ({exc.strerror})") from None
-    from custseg.read import decode_text, sniff_delimiter
+    from custseg.input.read import decode_text, sniff_delimiter
 
     text, _ = decode_text(data, name, None)
     delim = sniff_delimiter(text.splitlines()[:10])
@@ -246,7 +246,7 @@ def load_rates_csv(path: Path | str, base: str) -> Rates:
         raise InputError(f"{name}, line {line}: the rate {table['rate'].iloc[line - 2]!r} is not a positive number")
     rates = Rates(base=base, source=name)
     if "date" in table.columns:
-        from custseg.values import parse_dates
+        from custseg.core.values import parse_dates
 
         dates, _ = parse_dates(table["date"])
         if dates.isna().any():

@@ -5,8 +5,8 @@ Machine-readable outputs never use these; they keep the English snake_case keys.
 
 from __future__ import annotations
 
-from custseg.classify import LIFECYCLE_LABELS, RFM_CLASS_LABELS, TRADE_STAGE_LABELS
-from custseg.rules import Rules
+from custseg.config.rules import Rules
+from custseg.core.classify import LIFECYCLE_LABELS, RFM_CLASS_LABELS, TRADE_STAGE_LABELS
 
 SHEETS = {
     "customers": ("客户分级", "Customers"),

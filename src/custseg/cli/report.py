@@ -13,11 +13,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from custseg import labels as L
-from custseg.notes import warning_label
-from custseg.orders import WARNING_CODES
-from custseg.pipeline import GradeResult
-from custseg.summary import class_table, segment_table, tier_table, top_customers
+from custseg.api import GradeResult
+from custseg.core.notes import warning_label
+from custseg.output import labels as L
+from custseg.output.summary import class_table, segment_table, tier_table, top_customers
+from custseg.schema import WARNING_CODES
 
 
 def _money(v: float) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from custseg.expr import parse_condition
-from custseg.notes import Note
-from custseg.rules import Rules, fm_score, segment_coverage
+from custseg.config.expr import parse_condition
+from custseg.config.rules import Rules, fm_score, segment_coverage
+from custseg.core.notes import Note
 
 # Columns every grading has; conditions may also name customer-master columns.
 STANDARD_COLUMNS = {
@@ -87,7 +87,7 @@ def explain_rules(rules: Rules, orders: list[str]) -> Iterator[str]:
     for r in range(5, 0, -1):
         yield f"  {r:>4} " + " ".join(f"{grid[(r, f)]:>18}" for f in range(1, 6))
     if orders:
-        from custseg.pipeline import grade
+        from custseg.api import grade
 
         result = grade(orders, rules=rules)
         yield f"cut-offs on {', '.join(orders)} (as of {result.as_of}):"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from custseg.rules import ScoreRules
+from custseg.config.rules import ScoreRules
 
 
 def quantile_scores(values: pd.Series, higher_is_better: bool = True) -> pd.Series:

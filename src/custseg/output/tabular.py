@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from custseg.errors import OutputError
-from custseg.pipeline import DATE_COLUMNS, LIST_COLUMNS, MONEY_COLUMNS
+from custseg.schema import DATE_COLUMNS, LIST_COLUMNS, MONEY_COLUMNS
 
 # OWASP: a cell starting with one of these can be read as a formula by a spreadsheet.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -232,7 +232,7 @@ def write_problems_csv(problems: pd.DataFrame, target: Path, csv_safe: bool = Fa
 def read_previous(path: str | Path, rules: Any) -> pd.DataFrame:
     """customer_id, tier, segment (keys), customer_name, monetary from custseg's own CSV/JSON or workbook."""
     from custseg.errors import InputError
-    from custseg.labels import SHEETS, reverse_labels
+    from custseg.output.labels import SHEETS, reverse_labels
 
     p = Path(path)
     if not p.exists():
@@ -269,7 +269,7 @@ def read_previous(path: str | Path, rules: Any) -> pd.DataFrame:
     frame = frame.rename(columns=rename)
     if not {"customer_id", "tier"} <= set(frame.columns):
         raise InputError(f"{p}: no customer id and tier columns; is this a custseg output?")
-    from custseg.read import cell_to_text
+    from custseg.input.read import cell_to_text
 
     out = pd.DataFrame({"customer_id": frame["customer_id"].map(cell_to_text)})
     for col in ("tier", "segment"):

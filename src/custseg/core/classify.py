@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from custseg.config.expr import ExpressionError, check_names, evaluate, parse_condition
+from custseg.config.rules import Rules, fm_score
 from custseg.errors import RulesError
-from custseg.expr import ExpressionError, check_names, evaluate, parse_condition
-from custseg.rules import Rules, fm_score
 
 # The Chinese 8-class RFM model: (R high, F high, M high) -> key. High = at or above the mean score.
 RFM_CLASSES: dict[tuple[bool, bool, bool], str] = {

@@ -19,7 +19,7 @@ from custseg.errors import EXIT_TOO_MANY_PROBLEMS, CustsegError, UsageError
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
 
-    from custseg.pipeline import GradeResult
+    from custseg.api import GradeResult
 
 app = typer.Typer(
     name="custseg",
@@ -277,7 +277,7 @@ def grade(
     """Grade customers from order exports and write the graded customer table."""
     import datetime as dt
 
-    from custseg.csv_arrow import CsvPrefetch
+    from custseg.input._csv_arrow import CsvPrefetch
 
     # The first CSV input is read and parsed on a second thread while pandas and the pipeline are imported
     # (about 0.6 s that one core spent alone); the reader takes the result if it reads the file as guessed.
@@ -288,10 +288,10 @@ def grade(
     if prefetch is None and orders and CsvPrefetch.wanted(orders[0]):
         prefetch = CsvPrefetch(Path(orders[0]))
 
-    from custseg.pipeline import GradeOptions, with_previous
-    from custseg.pipeline import grade as run_grade
-    from custseg.read import Source
-    from custseg.rules import Rules, load_rules
+    from custseg.api import GradeOptions, with_previous
+    from custseg.api import grade as run_grade
+    from custseg.config.rules import Rules, load_rules
+    from custseg.input.read import Source
 
     if dayfirst and monthfirst:
         raise UsageError("--dayfirst and --monthfirst contradict each other")
@@ -334,19 +334,19 @@ def grade(
     console = _console(stderr=to_stdout, quiet=quiet)
     prev_frame, prev_source = None, ""
     if previous:
-        from custseg.write import read_previous
+        from custseg.output.tabular import read_previous
 
         prev_frame, prev_source = read_previous(previous, rules), str(previous)
 
     import contextlib
 
-    from custseg.history import history_lock
+    from custseg.history.store import history_lock
 
     lock = history_lock(history) if history else contextlib.nullcontext()
     with lock:
         con = None
         if history and prev_frame is None:
-            from custseg.history import connect, previous_snapshot
+            from custseg.history.store import connect, previous_snapshot
 
             con = connect(history)
         with _progress(console, quiet) as step:
@@ -361,7 +361,7 @@ def grade(
             step("writing")
             outputs = _write_outputs(result, orders, output, out_fmt, lang.value, csv_safe, problems, summary_json)
             if history:
-                from custseg.history import connect, save_snapshot
+                from custseg.history.store import connect, save_snapshot
 
                 con = con or connect(history)
                 save_snapshot(
@@ -375,7 +375,7 @@ def grade(
                 con.close()
                 outputs.append(("history", str(history)))
     if not quiet:
-        from custseg.report import render_summary
+        from custseg.cli.report import render_summary
 
         render_summary(console, result, lang.value, outputs)
     _check_problem_limit(result, limit_count, limit_share)
@@ -396,7 +396,7 @@ def _check_problem_limit(result: GradeResult, count: int | None, share: float | 
 
 
 def _map(items: list[str] | None) -> dict[str, str]:
-    from custseg.fields import parse_map_options
+    from custseg.input.headers import parse_map_options
 
     return parse_map_options(items)
 
@@ -427,7 +427,7 @@ def _write_outputs(
     problems: Path | None,
     summary_json: Path | None,
 ) -> list[tuple[str, str]]:
-    from custseg.write import (
+    from custseg.output.tabular import (
         check_not_an_input,
         write_problems_csv,
         write_table,
@@ -448,7 +448,7 @@ def _write_outputs(
         target = Path(output) if output else _default_output(inputs[0], result.as_of.isoformat(), lang)
         check_not_an_input(target, inputs)
         if fmt == "xlsx":
-            from custseg.workbook import write_workbook
+            from custseg.output.workbook.sheets import write_workbook
 
             write_workbook(result, target, lang, problems_note)
         else:
@@ -465,7 +465,7 @@ def _write_outputs(
 
 
 def summary_payload(result: GradeResult) -> dict[str, Any]:
-    from custseg.summary import class_table, segment_table, tier_table
+    from custseg.output.summary import class_table, segment_table, tier_table
 
     def rows(t: Any) -> list[dict[str, Any]]:
         return [
@@ -544,8 +544,8 @@ def inspect(
     sheet: Annotated[list[str] | None, typer.Option("--sheet", help="Only this sheet (repeatable).")] = None,
 ) -> None:
     """Show what custseg sees in a file before grading: encoding, sheets, header, column mapping, values."""
+    from custseg.input.read import Source
     from custseg.inspect import inspect_source
-    from custseg.read import Source
 
     stdin_bytes = sys.stdin.buffer.read() if "-" in files else None
     for f in files:
@@ -560,9 +560,9 @@ def rules_init(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write the default rules as a commented TOML file to edit."""
+    from custseg.config.rules import default_rules_text
     from custseg.errors import OutputError
-    from custseg.rules import default_rules_text
-    from custseg.write import write_text_atomic
+    from custseg.output.tabular import write_text_atomic
 
     if path.exists() and not force:
         raise OutputError(f"{path}: already exists", hint="pass --force to overwrite it, or choose another name")
@@ -583,14 +583,14 @@ def rules_check(
     ] = None,
 ) -> None:
     """Validate a rules file and explain it: tiers in order, the segment map, and (with --orders) the cut-offs."""
+    from custseg.config.explain import explain_rules, unknown_columns
+    from custseg.config.rules import load_rules
     from custseg.errors import RulesError
-    from custseg.rules import load_rules
-    from custseg.rules_report import explain_rules, unknown_columns
 
     rules = load_rules(path)
     extra: set[str] = set()
     if customers:
-        from custseg.read import Source, read_source
+        from custseg.input.read import Source, read_source
 
         for table in read_source(Source.from_arg(customers), {}, want="master").tables:
             extra |= set(table.headers) | set(table.mapping.fields)
@@ -613,7 +613,7 @@ def history_cmd(
     fmt: Annotated[TableFormat, typer.Option("--format", help="table, csv or json.")] = TableFormat.table,
 ) -> None:
     """A customer's tier, segment and RFM over time, or the snapshots in the history."""
-    from custseg.history import connect, customer_history, list_snapshots
+    from custseg.history.store import connect, customer_history, list_snapshots
 
     con = connect(history, create=False)
     frame = customer_history(con, customer_id) if customer_id else list_snapshots(con)
@@ -639,13 +639,13 @@ def compare_cmd(
     """The tier migration between two gradings, and who moved (up, down, new, gone)."""
     import pandas as pd
 
-    from custseg.compare import compare_with_previous
-    from custseg.rules import Rules, load_rules
-    from custseg.write import read_previous
+    from custseg.config.rules import Rules, load_rules
+    from custseg.core.compare import compare_with_previous
+    from custseg.output.tabular import read_previous
 
     rules = load_rules(rules_file) if rules_file else Rules()
     if history:
-        from custseg.history import connect, snapshot_by_date
+        from custseg.history.store import connect, snapshot_by_date
 
         con = connect(history, create=False)
         a, b = snapshot_by_date(con, before), snapshot_by_date(con, after)
@@ -664,7 +664,7 @@ def compare_cmd(
     if fmt is TableFormat.table:
         from rich.console import Console
 
-        from custseg.report import render_frame
+        from custseg.cli.report import render_frame
 
         console = Console(highlight=False, markup=False)
         render_frame(console, migration, "tier migration")
@@ -689,7 +689,7 @@ def _emit(frame: Any, fmt: TableFormat, title: str) -> None:
     else:
         from rich.console import Console
 
-        from custseg.report import render_frame
+        from custseg.cli.report import render_frame
 
         render_frame(Console(highlight=False, markup=False), frame, title)
 
@@ -724,7 +724,7 @@ def _start_early_prefetch() -> None:
     first = first_grade_input(sys.argv[1:])
     if first is None:
         return
-    from custseg.csv_arrow import CsvPrefetch
+    from custseg.input._csv_arrow import CsvPrefetch
 
     if CsvPrefetch.wanted(first) and Path(first).is_file():
         _EARLY_PREFETCH.append(CsvPrefetch(Path(first)))

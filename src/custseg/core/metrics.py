@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from custseg.money import CurrencyCodes
-from custseg.orders import CUSTOMER_KEY, customer_key_texts
+from custseg.core.lines import customer_key_texts
+from custseg.core.money import CurrencyCodes
+from custseg.schema import CUSTOMER_KEY
 
 
 def _sorted_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:

@@ -27,13 +27,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from custseg import labels as L
+from custseg.api import GradeResult
+from custseg.core.money import minor_unit
+from custseg.core.notes import warning_label
 from custseg.errors import OutputError
-from custseg.money import minor_unit
-from custseg.notes import warning_label
-from custseg.orders import REASONS
-from custseg.pipeline import DATE_COLUMNS, MONEY_COLUMNS, GradeResult
-from custseg.summary import (
+from custseg.output import labels as L
+from custseg.output.summary import (
     by_column,
     class_table,
     rf_grid,
@@ -41,7 +40,8 @@ from custseg.summary import (
     tier_by_segment,
     tier_table,
 )
-from custseg.write import atomic_path
+from custseg.output.tabular import atomic_path
+from custseg.schema import DATE_COLUMNS, MONEY_COLUMNS, REASONS
 
 EXCEL_MAX_ROWS = 1_048_576
 PROBLEM_SHEET_ROWS = EXCEL_MAX_ROWS - 2  # the header, and a last line that points to the full CSV
@@ -360,12 +360,12 @@ class _Writer:
                     .reset_index(drop=True)
                 )
             if key == "regions" and self.lang == "zh":
-                from custseg.geo import regions
+                from custseg.core.geo import regions
 
                 zh = {r["region"]: r["region_zh"] for r in regions().values()}
                 mapping = zh
             if key == "countries" and self.lang == "zh":
-                from custseg.geo import country_name_zh
+                from custseg.core.geo import country_name_zh
 
                 # Each pair once, at its last row: the dict keeps the same last code per name, without
                 # stepping through every customer's two texts.

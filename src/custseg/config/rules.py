@@ -17,8 +17,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from custseg.config.expr import ExpressionError, parse_condition
 from custseg.errors import RulesError
-from custseg.expr import ExpressionError, parse_condition
 
 
 def _check_condition(v: str) -> str:
@@ -150,7 +150,7 @@ class CurrencyRules(_Model):
     @field_validator("base")
     @classmethod
     def _iso(cls, v: str) -> str:
-        from custseg.money import is_iso_currency
+        from custseg.core.money import is_iso_currency
 
         v = v.strip().upper()
         if not is_iso_currency(v):
@@ -160,7 +160,7 @@ class CurrencyRules(_Model):
     @field_validator("rates")
     @classmethod
     def _rates(cls, v: dict[str, float]) -> dict[str, float]:
-        from custseg.money import is_iso_currency
+        from custseg.core.money import is_iso_currency
 
         out = {}
         for code, rate in v.items():

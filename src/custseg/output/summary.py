@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from custseg.classify import RFM_CLASS_LABELS
+from custseg.core.classify import RFM_CLASS_LABELS
 
 
 def _columns(customers: pd.DataFrame, *names: str) -> pd.DataFrame:

@@ -3,7 +3,7 @@
 python-calamine hands a sheet to Python one object per cell; on a sheet of 500k lines that handover and
 rendering each cell cost more than the parse itself. fastexcel (the same calamine parser underneath)
 returns each column as a typed Arrow array instead, and a column's distinct values are rendered by
-:func:`custseg.read.cell_to_text`, exactly as the cell reader renders them.
+:func:`custseg.input.read.cell_to_text`, exactly as the cell reader renders them.
 
 fastexcel is a 0.x library, needs pyarrow, and starts a sheet at its first used column rather than at A.
 So this path is taken only where its result is provably the cell reader's, and :class:`NotFast` hands the
@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from custseg.values import Factorized
+from custseg.core.values import Factorized
 
 # Workbooks whose sheets are all smaller than this (uncompressed sheet XML) are read by the cell reader
 # alone, and pyarrow is not even imported. Measured here: the two readers break even near 50k rows of
@@ -243,7 +243,7 @@ def _codes(array: Any) -> Factorized:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from custseg.read import cell_to_text
+    from custseg.input.read import cell_to_text
 
     kind = array.type
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):

@@ -2,7 +2,7 @@
 
 Every cell is kept as the text the user typed (numbers and dates from spreadsheets are rendered
 canonically), so that a problem row can show the raw value and one set of vectorised parsers serves
-every source. Only this module and :mod:`custseg.write` know file formats.
+every source. Only this module and :mod:`custseg.output.tabular` know file formats.
 """
 
 from __future__ import annotations
@@ -22,15 +22,16 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
-from custseg.csv_arrow import (
+from custseg.core.values import Factorized
+from custseg.errors import InputError
+from custseg.input._csv_arrow import (
     ARROW_BLOCK_BYTES,
     CSV_CHUNK_ROWS,
     CsvPrefetch,
     EncodedColumns,
     encode_csv_body,
 )
-from custseg.errors import InputError
-from custseg.fields import (
+from custseg.input.headers import (
     MASTER_INDEX,
     ORDER_INDEX,
     ColumnMapping,
@@ -39,10 +40,9 @@ from custseg.fields import (
     missing_order_fields,
     normalise_header,
 )
-from custseg.values import Factorized
 
 if TYPE_CHECKING:  # the column reader is imported only when a workbook is large
-    from custseg.xlsx_columns import ColumnReader
+    from custseg.input._xlsx_columns import ColumnReader
 
 TableKind = Literal["orders", "master", "returns"]
 
@@ -689,7 +689,7 @@ def _parse_csv_arrow(
     delim: str,
     headers: list[str],
 ) -> tuple[dict[str, Factorized], int] | None:
-    """:func:`custseg.csv_arrow.encode_csv_body` as the columns of a table (None: pyarrow refused the body)."""
+    """:func:`custseg.input._csv_arrow.encode_csv_body` as the columns of a table (None: pyarrow refused the body)."""
     encoded = encode_csv_body(data, start, delim, len(headers), CSV_CHUNK_ROWS, ARROW_BLOCK_BYTES)
     return None if encoded is None else _encoded_columns(encoded, headers)
 
@@ -858,7 +858,7 @@ def read_workbook(
     # and any sheet the column reader cannot read exactly as it would.
     columns_reader = None
     if suffix in (".xlsx", ".xlsm"):
-        from custseg.xlsx_columns import ColumnReader
+        from custseg.input._xlsx_columns import ColumnReader
 
         columns_reader = ColumnReader.open(data)
     cell_sheets: _CellSheets | None = None
@@ -907,7 +907,7 @@ def _sheet_by_columns(
     | None
 ):
     """The sheet's header and columns through the column reader; None leaves the sheet to the cell reader."""
-    from custseg.xlsx_columns import NotFast
+    from custseg.input._xlsx_columns import NotFast
 
     try:
         first_rows = reader.head(sheet_name)

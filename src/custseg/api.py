@@ -1,7 +1,7 @@
 """The one flow: read -> lines -> money -> metrics -> scores -> classify -> compare.
 
 :func:`grade` is the library's entry point and the only thing the CLI calls to compute a grading.
-It touches files only to read its inputs; writing is :mod:`custseg.write`'s job.
+It touches files only to read its inputs; writing is :mod:`custseg.output.tabular`'s job.
 """
 
 from __future__ import annotations
@@ -18,80 +18,34 @@ import numpy as np
 import pandas as pd
 
 from custseg import __version__
-from custseg.classify import abc_classes, lifecycle, rfm_class, segments, service_plan, tags, tiers, trade_stage
-from custseg.errors import CurrencyError, InputError
-from custseg.fields import MASTER_INDEX, map_headers
-from custseg.geo import geography
-from custseg.memory import release_free_memory
-from custseg.metrics import customer_metrics
-from custseg.money import CurrencyCodes, Rates, load_rates_csv, normalise_currency
-from custseg.notes import Note
-from custseg.orders import (
-    COUNTED_DISPOSITIONS,
-    CUSTOMER_KEY,
-    DISPOSITIONS,
-    REASONS,
-    WARNING_CODES,
+from custseg.config.rules import Rules
+from custseg.core.classify import abc_classes, lifecycle, rfm_class, segments, service_plan, tags, tiers, trade_stage
+from custseg.core.geo import geography
+from custseg.core.lines import (
     LineOptions,
     customer_key_texts,
     empty_problems,
     problem,
     table_lines,
 )
-from custseg.read import ReadReport, Source, Table, read_source
-from custseg.rules import Rules
-from custseg.scoring import ScoreReport, score_customers
-from custseg.values import AmbiguousDates, normalise_ids, parse_dates
-
-# The machine-readable columns, in this order first (README: "Output columns").
-OUTPUT_COLUMNS = [
-    "customer_id",
-    "customer_name",
-    "country",
-    "first_order_date",
-    "last_order_date",
-    "recency_days",
-    "frequency",
-    "monetary",
-    "avg_order_value",
-    "r_score",
-    "f_score",
-    "m_score",
-    "rfm_score",
-    "rfm_class",
-    "segment",
-    "tier",
-    "tier_rule",
-    "abc_class",
-    "lifecycle",
-    "trade_stage",
-    "lifetime_frequency",
-    "lifetime_monetary",
-    "refund_amount",
-    "currencies",
-    "country_code",
-    "country_name",
-    "region",
-    "sub_region",
-    "trade_blocs",
-    "is_domestic",
-    "industry",
-    "main_category",
-    "category_count",
-    "categories",
-    "sales_owner",
-    "created_date",
-    "last_contact_date",
-    "in_master",
-    "tags",
-    "action",
-    "follow_up_days",
-    "next_follow_up",
-]
-CHANGE_COLUMNS = ["previous_tier", "tier_change", "previous_segment"]
-LIST_COLUMNS = ("currencies", "categories", "trade_blocs", "tags")
-MONEY_COLUMNS = ("monetary", "avg_order_value", "lifetime_monetary", "refund_amount")
-DATE_COLUMNS = ("first_order_date", "last_order_date", "created_date", "last_contact_date", "next_follow_up")
+from custseg.core.metrics import customer_metrics
+from custseg.core.money import CurrencyCodes, Rates, load_rates_csv, normalise_currency
+from custseg.core.notes import Note
+from custseg.core.scores import ScoreReport, score_customers
+from custseg.core.values import AmbiguousDates, normalise_ids, parse_dates
+from custseg.errors import CurrencyError, InputError
+from custseg.input.headers import MASTER_INDEX, map_headers
+from custseg.input.read import ReadReport, Source, Table, read_source
+from custseg.memory import release_free_memory
+from custseg.schema import (
+    CHANGE_COLUMNS,
+    COUNTED_DISPOSITIONS,
+    CUSTOMER_KEY,
+    DISPOSITIONS,
+    OUTPUT_COLUMNS,
+    REASONS,
+    WARNING_CODES,
+)
 
 
 @dataclass
@@ -568,7 +522,7 @@ def _grade(
 def with_previous(result: GradeResult, previous: pd.DataFrame, source: str = "") -> GradeResult:
     """The grading with previous_tier, tier_change and previous_segment, and the gone customers and the
     migration matrix, against an earlier grading (customer_id, tier, segment[, monetary])."""
-    from custseg.compare import compare_with_previous
+    from custseg.core.compare import compare_with_previous
 
     table = result.customers.drop(columns=[c for c in CHANGE_COLUMNS if c in result.customers.columns])
     compared, gone, migration = compare_with_previous(table.set_index("customer_id"), previous, result.rules.tier_order)

@@ -1,0 +1,1 @@
+"""The grading rules: the pydantic model, the condition language and the default rules."""

@@ -1,0 +1,1 @@
+"""The grading itself, without I/O: lines, values, money, metrics, scores, classes, geography, comparison."""

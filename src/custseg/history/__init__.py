@@ -1,0 +1,1 @@
+"""The history of gradings: a SQLite store of snapshots."""

@@ -1,0 +1,1 @@
+"""Reading the inputs: sources, encodings, header mapping, CSV and spreadsheet readers."""

@@ -1,0 +1,1 @@
+"""What custseg writes: labels, CSV/JSON tables, atomic writes, the summary tables and the workbook."""
