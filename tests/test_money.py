@@ -102,9 +102,14 @@ def test_daily_rates_use_the_latest_on_or_before(orders, tmp_path):
 def test_foreign_currency_without_rates_stops_the_run(orders, runner):
     with pytest.raises(CurrencyError) as err:
         grade([orders], options=GradeOptions(today=TODAY))
-    assert "CNY, EUR, GBP" in str(err.value) and "--rates" in str(err.value)
+    # The library names no flag; the command line adds its own.
+    assert "CNY, EUR, GBP" in str(err.value) and "--" not in str(err.value) and err.value.code == "no_rates"
     result = invoke(runner, ["grade", str(orders), "-o", "-"])
     assert result.exit_code == 1 and "no exchange rates were given" in result.stderr
+    assert (
+        "  hint: pass --rates rates.csv (columns currency,rate: 1 unit = rate USD), or --base-currency CNY"
+        in result.stderr
+    )
 
 
 def test_rates_into_another_base_are_refused(orders, tmp_path):

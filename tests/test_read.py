@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import invoke
+from typer.testing import CliRunner
 
 from custseg.api import GradeOptions, grade
 from custseg.input.read import Source, detect_encoding, read_source
@@ -124,7 +126,9 @@ def test_two_headers_for_one_field_is_an_error_that_names_the_fix():
 
     with pytest.raises(InputError) as err:
         grade([DATA / "bad" / "two_amount_columns.csv"])
-    assert "'金额', '成交金额'" in str(err.value) and "--map amount=金额" in str(err.value)
+    assert "'金额', '成交金额'" in str(err.value) and "column_map={'amount': '金额'}" in str(err.value)
+    cli = invoke(CliRunner(), ["grade", str(DATA / "bad" / "two_amount_columns.csv"), "-o", "-"])
+    assert cli.exit_code == 1 and "  hint: say which one to use, for example --map amount=金额" in cli.stderr
     result = grade(
         [DATA / "bad" / "two_amount_columns.csv"], options=GradeOptions(today=TODAY, column_map={"amount": "成交金额"})
     )
@@ -136,8 +140,10 @@ def test_ambiguous_dates_are_an_error_until_the_order_is_given(tmp_path):
 
     p = tmp_path / "o.csv"
     p.write_text("customer_id,order_date,amount\nA,03/05/2025,1\nA,04/06/2025,1\n", encoding="utf-8")
-    with pytest.raises(InputError, match="--dayfirst or --monthfirst"):
+    with pytest.raises(InputError, match="date_order 'dayfirst' or 'monthfirst'"):
         grade([p], options=GradeOptions(today=TODAY))
+    cli = invoke(CliRunner(), ["grade", str(p), "-o", "-"])
+    assert cli.exit_code == 1 and "hint: say which with --dayfirst or --monthfirst" in cli.stderr
     r = grade([p], options=GradeOptions(today=TODAY, date_order="dayfirst"))
     assert r.customers.loc[0, "last_order_date"].date() == dt.date(2025, 6, 4)
     r = grade([p], options=GradeOptions(today=TODAY, date_order="monthfirst"))

@@ -344,7 +344,10 @@ def _grade(
     )
     if opts.currency and not line_opts.currency:
         raise InputError(
-            f"--currency {opts.currency!r} is not an ISO 4217 currency code", hint="for example --currency GBP"
+            f"the currency {opts.currency!r} is not an ISO 4217 currency code",
+            hint="for example GBP",
+            code="bad_currency_option",
+            values={"currency": opts.currency},
         )
     lines, problem_parts, duplicates = _order_lines(order_tables, line_opts)
     release_free_memory()
@@ -394,8 +397,10 @@ def _grade(
         raise CurrencyError(
             f"the orders are in {', '.join([base] + foreign) if base in in_use else ', '.join(foreign)}"
             f" but no exchange rates were given to put them into the base currency {base}",
-            hint=f"pass --rates rates.csv (columns currency,rate: 1 unit = rate {base}), or --base-currency "
-            f"{foreign[0]} if that is the only currency",
+            hint=f"give exchange rates (columns currency,rate: 1 unit = rate {base}), or make {foreign[0]} the base "
+            "currency if that is the only currency",
+            code="no_rates",
+            values={"base": base, "currency": foreign[0]},
         )
     lines["amount_base"] = np.nan
     if valid.any():

@@ -15,10 +15,16 @@ class CustsegError(Exception):
 
     exit_code = EXIT_INPUT
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
+    def __init__(
+        self, message: str, hint: str | None = None, *, code: str = "", values: dict[str, object] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
+        # The hint speaks of the library's own names (GradeOptions fields, parameters). ``code`` and
+        # ``values`` let a front end say the same in its own words: the CLI names its flags (cli/hints.py).
         self.hint = hint
+        self.code = code
+        self.values = values or {}
 
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message}\n  hint: {self.hint}"

@@ -61,9 +61,12 @@ def handle_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except CustsegError as exc:
-            print(f"Error: {exc.message}", file=sys.stderr)
-            if exc.hint:
-                print(f"  hint: {exc.hint}", file=sys.stderr)
+            from custseg.cli.hints import cli_text
+
+            message, hint = cli_text(exc)
+            print(f"Error: {message}", file=sys.stderr)
+            if hint:
+                print(f"  hint: {hint}", file=sys.stderr)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             print("Interrupted; no output was changed.", file=sys.stderr)

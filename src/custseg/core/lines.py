@@ -208,7 +208,8 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
     except AmbiguousDates as exc:
         raise InputError(
             f"{where}, column {date_col!r}: dates such as {exc.example!r} read equally well day-first and month-first",
-            hint="say which with --dayfirst or --monthfirst (or input.date_order in the rules file)",
+            hint="say which with date_order 'dayfirst' or 'monthfirst' (input.date_order in the rules file)",
+            code="ambiguous_dates",
         ) from None
     date_blank = pd.Series(blank_cells(cols[date_col]), index=index)
     missing_date = live & date_blank

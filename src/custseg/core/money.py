@@ -232,7 +232,9 @@ def load_rates_csv(path: Path | str, base: str) -> Rates:
         if bases - {base}:
             raise CurrencyError(
                 f"{name}: the rates are into {', '.join(sorted(bases))}, but the base currency is {base}",
-                hint=f"pass --base-currency {sorted(bases)[0]} or a rates file into {base}",
+                hint=f"make {sorted(bases)[0]} the base currency, or give rates into {base}",
+                code="rates_into_other_base",
+                values={"rates_base": sorted(bases)[0], "base": base},
             )
     codes = table["currency"].str.strip().str.upper()
     bad_codes = sorted({c for c in codes if normalise_currency(c) is None})

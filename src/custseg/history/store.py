@@ -87,7 +87,11 @@ def history_lock(path: Path) -> Iterator[None]:
 
 def connect(path: Path, create: bool = True) -> sqlite3.Connection:
     if not create and not Path(path).exists():
-        raise InputError(f"{path}: no history database here", hint="create one with `custseg grade ... --history PATH`")
+        raise InputError(
+            f"{path}: no history database here",
+            hint="a history is made by the first grading saved into it",
+            code="no_history",
+        )
     try:
         con = sqlite3.connect(str(path))
         con.execute("PRAGMA foreign_keys = ON")

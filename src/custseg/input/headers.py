@@ -197,7 +197,9 @@ def map_headers(
         if len(hs) > 1:
             raise InputError(
                 f"{where}: the columns {', '.join(repr(h) for h in hs)} all look like the field {fld!r}",
-                hint=f"say which one to use, for example --map {fld}={hs[0]}",
+                hint=f"say which one to use, for example column_map={{{fld!r}: {hs[0]!r}}}",
+                code="ambiguous_header",
+                values={"field": fld, "header": hs[0]},
             )
         mapping.fields[fld] = hs[0]
     used = set(mapping.fields.values())

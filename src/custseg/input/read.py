@@ -123,7 +123,8 @@ def _gunzip(name: str, data: bytes, max_bytes: int) -> bytes:
                 if out.tell() > max_bytes:
                     raise InputError(
                         f"{name}: unpacks to more than {max_bytes // 2**20:,} MB",
-                        hint="raise the limit with --max-unzipped-mb if the file is genuine",
+                        hint="raise max_unzipped_mb if the file is genuine",
+                        code="gzip_too_large",
                     )
     except (OSError, EOFError) as exc:
         raise InputError(f"{name}: the .gz file is corrupt or truncated ({exc})", hint="download it again") from None
@@ -262,7 +263,8 @@ def decode_text(data: bytes, name: str, encoding: str | None, detected: str | No
         if encoding:
             raise InputError(
                 f"{name}: cannot be decoded as {encoding} ({exc})",
-                hint="try without --encoding to detect it, or --encoding gb18030 / utf-8 / cp1252",
+                hint="leave the encoding out to detect it, or try gb18030 / utf-8 / cp1252",
+                code="wrong_encoding",
             ) from None
         # Invalid bytes inside an otherwise UTF-8 file: keep going, the bad characters show as U+FFFD.
         text = data.decode(enc, errors="replace")
@@ -416,7 +418,9 @@ def _no_order_columns(where: str, headers: list[str], mapping: ColumnMapping) ->
     return InputError(
         f"{where}: no header row with the required order columns; missing {', '.join(missing)}; "
         f"headers found: {', '.join(headers) if headers else '(none)'}",
-        hint=f"name the columns with --map FIELD=HEADER (aliases tried: {describe_aliases(missing)})",
+        hint=f"name the columns in column_map, FIELD: HEADER (aliases tried: {describe_aliases(missing)})",
+        code="missing_columns",
+        values={"aliases": describe_aliases(missing)},
     )
 
 
@@ -459,7 +463,8 @@ def read_text_table(
         if broken > max(20, len(text) // 100):
             raise InputError(
                 f"{source.name}: is not readable text in any known encoding",
-                hint="export the orders again as CSV (UTF-8) or XLSX, or name the encoding with --encoding",
+                hint="export the orders again as CSV (UTF-8) or XLSX, or name the encoding",
+                code="unreadable_text",
             )
     # Lines end at CR, LF or CRLF only, as for the parser below (str.splitlines also breaks at \f, \x1c, ...).
     head_lines = re.split(r"\r\n|\r|\n", text[:HEAD_BYTES])[: HEADER_SCAN_ROWS + 5]
@@ -471,7 +476,8 @@ def read_text_table(
         if want == "master":
             raise InputError(
                 f"{where}: no customer id or name column in the customer file; headers found: {', '.join(headers)}",
-                hint="name it with --map customer_id=HEADER",
+                hint="name it in column_map: customer_id: HEADER",
+                code="master_without_id",
             )
         raise _no_order_columns(where, headers, mapping)
     # pandas' C parser reads bytes about 4x faster than a str, and line numbers follow from the header's.
@@ -736,7 +742,8 @@ def _check_workbook_bytes(name: str, data: bytes, suffix: str, max_unzipped_mb: 
         if total > max_unzipped_mb * 1024 * 1024:
             raise InputError(
                 f"{name}: the workbook unpacks to {total / 2**20:,.0f} MB, over the limit of {max_unzipped_mb:,} MB",
-                hint="raise the limit with --max-unzipped-mb if the file is genuine, or export as CSV",
+                hint="raise max_unzipped_mb if the file is genuine, or export as CSV",
+                code="workbook_too_large",
             )
 
 
@@ -941,5 +948,9 @@ def read_source(
     if source.data is not None and source.data[:4] == b"PK\x03\x04":
         return read_workbook(source, overrides, sheets, max_unzipped_mb, want)
     if sheets and source.path is not None:
-        raise InputError(f"{source.name}: --sheet applies to workbooks only, and this is a text file")
+        raise InputError(
+            f"{source.name}: sheets can be chosen in workbooks only, and this is a text file",
+            code="sheet_of_text_file",
+            values={"name": source.name},
+        )
     return ReadReport(tables=[read_text_table(source, overrides, encoding, want)])

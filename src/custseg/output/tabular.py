@@ -236,7 +236,9 @@ def read_previous(path: str | Path, rules: Any) -> pd.DataFrame:
 
     p = Path(path)
     if not p.exists():
-        raise InputError(f"{p}: previous grading not found", hint="give last run's workbook or CSV with --previous")
+        raise InputError(
+            f"{p}: previous grading not found", hint="give last run's workbook or CSV", code="previous_missing"
+        )
     header_keys, value_keys = reverse_labels(rules)
     suffix = p.suffix.lower()
     try:

@@ -1,0 +1,39 @@
+"""What to do about a library error, in the command line's words: its flags.
+
+The library's errors name their fix in the library's terms (GradeOptions fields); the CLI says the same
+with the flag that sets it. Keyed by the error's ``code``; the templates take the error's ``values``.
+"""
+
+from __future__ import annotations
+
+from custseg.errors import CustsegError
+
+# code -> (message or None to keep the library's, hint)
+FLAG_TEXT: dict[str, tuple[str | None, str]] = {
+    "no_history": (None, "create one with `custseg grade ... --history PATH`"),
+    "ambiguous_header": (None, "say which one to use, for example --map {field}={header}"),
+    "gzip_too_large": (None, "raise the limit with --max-unzipped-mb if the file is genuine"),
+    "wrong_encoding": (None, "try without --encoding to detect it, or --encoding gb18030 / utf-8 / cp1252"),
+    "missing_columns": (None, "name the columns with --map FIELD=HEADER (aliases tried: {aliases})"),
+    "unreadable_text": (None, "export the orders again as CSV (UTF-8) or XLSX, or name the encoding with --encoding"),
+    "master_without_id": (None, "name it with --map customer_id=HEADER"),
+    "workbook_too_large": (None, "raise the limit with --max-unzipped-mb if the file is genuine, or export as CSV"),
+    "sheet_of_text_file": ("{name}: --sheet applies to workbooks only, and this is a text file", ""),
+    "previous_missing": (None, "give last run's workbook or CSV with --previous"),
+    "bad_currency_option": ("--currency {currency!r} is not an ISO 4217 currency code", "for example --currency GBP"),
+    "no_rates": (
+        None,
+        "pass --rates rates.csv (columns currency,rate: 1 unit = rate {base}), or --base-currency {currency} "
+        "if that is the only currency",
+    ),
+    "ambiguous_dates": (None, "say which with --dayfirst or --monthfirst (or input.date_order in the rules file)"),
+    "rates_into_other_base": (None, "pass --base-currency {rates_base} or a rates file into {base}"),
+}
+
+
+def cli_text(exc: CustsegError) -> tuple[str, str | None]:
+    """The error's message and hint as the command line says them."""
+    if exc.code not in FLAG_TEXT:
+        return exc.message, exc.hint
+    message, hint = FLAG_TEXT[exc.code]
+    return (message.format(**exc.values) if message else exc.message), (hint.format(**exc.values) or None)
