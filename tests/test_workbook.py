@@ -212,7 +212,7 @@ def test_cjk_column_widths(workbook):
 
 def test_previous_workbook_round_trip(core_csv, tmp_path):
     from custseg.config.rules import Rules
-    from custseg.output.tabular import read_previous
+    from custseg.input.previous import read_previous
 
     result = grade([core_csv], as_of=CORE_AS_OF, options=GradeOptions(today=TODAY))
     for lang in ("zh", "en"):

@@ -29,12 +29,13 @@ from custseg.core.lines import (
     table_lines,
 )
 from custseg.core.metrics import customer_metrics
-from custseg.core.money import CurrencyCodes, Rates, load_rates_csv, normalise_currency
+from custseg.core.money import CurrencyCodes, Rates, normalise_currency
 from custseg.core.notes import Note
 from custseg.core.scores import ScoreReport, score_customers
 from custseg.core.values import AmbiguousDates, normalise_ids, parse_dates
 from custseg.errors import CurrencyError, InputError
 from custseg.input.headers import MASTER_INDEX, map_headers
+from custseg.input.rates import load_rates_csv
 from custseg.input.read import ReadReport, Source, Table, read_source
 from custseg.memory import release_free_memory
 from custseg.schema import (

@@ -337,7 +337,7 @@ def grade(
     console = _console(stderr=to_stdout, quiet=quiet)
     prev_frame, prev_source = None, ""
     if previous:
-        from custseg.output.tabular import read_previous
+        from custseg.input.previous import read_previous
 
         prev_frame, prev_source = read_previous(previous, rules), str(previous)
 
@@ -430,12 +430,8 @@ def _write_outputs(
     problems: Path | None,
     summary_json: Path | None,
 ) -> list[tuple[str, str]]:
-    from custseg.output.tabular import (
-        check_not_an_input,
-        write_problems_csv,
-        write_table,
-        write_text_atomic,
-    )
+    from custseg.output.atomic import check_not_an_input, write_text_atomic
+    from custseg.output.tabular import write_problems_csv, write_table
 
     written: list[tuple[str, str]] = []
     problems_note = str(problems) if problems else ""
@@ -461,45 +457,12 @@ def _write_outputs(
         import json
 
         check_not_an_input(summary_json, inputs)
+        from custseg.output.summary import summary_payload
+
         payload = summary_payload(result)
         write_text_atomic(summary_json, lambda fh: fh.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n"))
         written.append(("summary", str(summary_json)))
     return written
-
-
-def summary_payload(result: GradeResult) -> dict[str, Any]:
-    from custseg.output.summary import class_table, segment_table, tier_table
-
-    def rows(t: Any) -> list[dict[str, Any]]:
-        return [
-            {
-                k: (None if isinstance(v, float) and v != v else (round(v, 6) if isinstance(v, float) else v))
-                for k, v in r.items()
-            }
-            for r in t.to_dict(orient="records")
-        ]
-
-    data = result.customers
-    payload: dict[str, Any] = {
-        "as_of": result.as_of.isoformat(),
-        "base_currency": result.rules.currency.base,
-        "customers": len(data),
-        "reconciliation": result.reconciliation,
-        "warnings": result.warnings,
-        "notes": [{"code": n.code, **n.values, "text": n.text("en")} for n in result.notes],
-        "tiers": rows(tier_table(data, result.rules.tier_order)),
-        "rfm_classes": rows(class_table(data)),
-        "segments": rows(segment_table(data, [s.key for s in result.rules.segments])),
-        "problem_codes": {
-            str(k): int(v) for k, v in result.problems["reason_code"].value_counts().sort_index().items()
-        },
-        "version": result.version,
-    }
-    if "tier_change" in data.columns:
-        counts = data["tier_change"].value_counts()
-        payload["tier_changes"] = {k: int(counts.get(k, 0)) for k in ("up", "down", "same", "new")}
-        payload["tier_changes"]["gone"] = len(result.gone)
-    return payload
 
 
 def _console(stderr: bool, quiet: bool) -> Console:
@@ -565,7 +528,7 @@ def rules_init(
     """Write the default rules as a commented TOML file to edit."""
     from custseg.config.rules import default_rules_text
     from custseg.errors import OutputError
-    from custseg.output.tabular import write_text_atomic
+    from custseg.output.atomic import write_text_atomic
 
     if path.exists() and not force:
         raise OutputError(f"{path}: already exists", hint="pass --force to overwrite it, or choose another name")
@@ -644,7 +607,7 @@ def compare_cmd(
 
     from custseg.config.rules import Rules, load_rules
     from custseg.core.compare import compare_with_previous
-    from custseg.output.tabular import read_previous
+    from custseg.input.previous import read_previous
 
     rules = load_rules(rules_file) if rules_file else Rules()
     if history:

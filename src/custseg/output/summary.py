@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import pandas as pd
 
 from custseg.core.classify import RFM_CLASS_LABELS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from custseg.api import GradeResult
 
 
 def _columns(customers: pd.DataFrame, *names: str) -> pd.DataFrame:
@@ -106,3 +111,36 @@ def rf_grid(customers: pd.DataFrame) -> pd.DataFrame:
 
 def top_customers(customers: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     return customers.sort_values(["monetary", "customer_id"], ascending=[False, True]).head(n)
+
+
+def summary_payload(result: GradeResult) -> dict[str, Any]:
+    def rows(t: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                k: (None if isinstance(v, float) and v != v else (round(v, 6) if isinstance(v, float) else v))
+                for k, v in r.items()
+            }
+            for r in t.to_dict(orient="records")
+        ]
+
+    data = result.customers
+    payload: dict[str, Any] = {
+        "as_of": result.as_of.isoformat(),
+        "base_currency": result.rules.currency.base,
+        "customers": len(data),
+        "reconciliation": result.reconciliation,
+        "warnings": result.warnings,
+        "notes": [{"code": n.code, **n.values, "text": n.text("en")} for n in result.notes],
+        "tiers": rows(tier_table(data, result.rules.tier_order)),
+        "rfm_classes": rows(class_table(data)),
+        "segments": rows(segment_table(data, [s.key for s in result.rules.segments])),
+        "problem_codes": {
+            str(k): int(v) for k, v in result.problems["reason_code"].value_counts().sort_index().items()
+        },
+        "version": result.version,
+    }
+    if "tier_change" in data.columns:
+        counts = data["tier_change"].value_counts()
+        payload["tier_changes"] = {k: int(counts.get(k, 0)) for k in ("up", "down", "same", "new")}
+        payload["tier_changes"]["gone"] = len(result.gone)
+    return payload

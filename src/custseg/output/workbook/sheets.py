@@ -32,6 +32,7 @@ from custseg.core.money import minor_unit
 from custseg.core.notes import warning_label
 from custseg.errors import OutputError
 from custseg.output import labels as L
+from custseg.output.atomic import atomic_path
 from custseg.output.summary import (
     by_column,
     class_table,
@@ -40,7 +41,6 @@ from custseg.output.summary import (
     tier_by_segment,
     tier_table,
 )
-from custseg.output.tabular import atomic_path
 from custseg.schema import DATE_COLUMNS, MONEY_COLUMNS, REASONS
 
 EXCEL_MAX_ROWS = 1_048_576

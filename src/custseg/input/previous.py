@@ -1,0 +1,65 @@
+"""Previous gradings: custseg's own CSV, JSON or workbook of an earlier run, read back for comparison."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+
+def read_previous(path: str | Path, rules: Any) -> pd.DataFrame:
+    """customer_id, tier, segment (keys), customer_name, monetary from custseg's own CSV/JSON or workbook."""
+    from custseg.errors import InputError
+    from custseg.output.labels import SHEETS, reverse_labels
+
+    p = Path(path)
+    if not p.exists():
+        raise InputError(
+            f"{p}: previous grading not found", hint="give last run's workbook or CSV", code="previous_missing"
+        )
+    header_keys, value_keys = reverse_labels(rules)
+    suffix = p.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            from python_calamine import CalamineWorkbook
+
+            wb = CalamineWorkbook.from_path(str(p))
+            names = [n for n in wb.sheet_names if n in (SHEETS["customers"])]
+            if not names:
+                raise InputError(
+                    f"{p}: no {SHEETS['customers'][0]} / {SHEETS['customers'][1]} sheet; is this a custseg workbook?"
+                )
+            rows = wb.get_sheet_by_name(names[0]).to_python()
+            frame = pd.DataFrame(rows[1:], columns=[str(h) for h in rows[0]])
+        elif suffix in (".json", ".jsonl"):
+            text = p.read_text(encoding="utf-8")
+            data = [json.loads(x) for x in text.splitlines() if x.strip()] if suffix == ".jsonl" else json.loads(text)
+            frame = pd.DataFrame(data)
+        else:
+            frame = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError(f"{p}: cannot read the previous grading ({exc})") from None
+    rename = {}
+    for c in frame.columns:
+        key = header_keys.get(str(c)) or header_keys.get(str(c).split(" (")[0])
+        if key:
+            rename[c] = key
+    frame = frame.rename(columns=rename)
+    if not {"customer_id", "tier"} <= set(frame.columns):
+        raise InputError(f"{p}: no customer id and tier columns; is this a custseg output?")
+    from custseg.input.read import cell_to_text
+
+    out = pd.DataFrame({"customer_id": frame["customer_id"].map(cell_to_text)})
+    for col in ("tier", "segment"):
+        if col in frame:
+            vals = frame[col].map(cell_to_text)
+            out[col] = vals.map(lambda v, c=col: value_keys.get(c, {}).get(v, v))
+    if "customer_name" in frame:
+        out["customer_name"] = frame["customer_name"].map(cell_to_text)
+    if "monetary" in frame:
+        out["monetary"] = pd.to_numeric(frame["monetary"], errors="coerce").fillna(0.0)
+    return out

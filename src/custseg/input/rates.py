@@ -1,0 +1,81 @@
+"""Exchange-rate files: ``currency,rate`` with an optional ``month`` or ``date``, read into :class:`Rates`."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from custseg.core.money import Rates, normalise_currency
+from custseg.errors import CurrencyError, InputError
+
+
+def load_rates_csv(path: Path | str, base: str) -> Rates:
+    """``currency,rate`` plus optionally ``month`` (YYYY-MM) or ``date``, and a ``base`` column to check."""
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"{name}: the rates file cannot be read ({exc.strerror})") from None
+    from custseg.input.read import decode_text, sniff_delimiter
+
+    text, _ = decode_text(data, name, None)
+    delim = sniff_delimiter(text.splitlines()[:10])
+    try:
+        table = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise InputError(f"{name}: the rates file is not a readable CSV ({exc})") from None
+    table.columns = [c.strip().lower() for c in table.columns]
+    if not {"currency", "rate"} <= set(table.columns):
+        raise InputError(
+            f"{name}: the rates file needs the columns currency and rate; found {', '.join(table.columns)}",
+            hint="1 unit of currency = rate units of the base currency, e.g. EUR,1.08",
+        )
+    if "base" in table.columns:
+        bases = {b.strip().upper() for b in table["base"] if b.strip()}
+        if bases - {base}:
+            raise CurrencyError(
+                f"{name}: the rates are into {', '.join(sorted(bases))}, but the base currency is {base}",
+                hint=f"make {sorted(bases)[0]} the base currency, or give rates into {base}",
+                code="rates_into_other_base",
+                values={"rates_base": sorted(bases)[0], "base": base},
+            )
+    codes = table["currency"].str.strip().str.upper()
+    bad_codes = sorted({c for c in codes if normalise_currency(c) is None})
+    if bad_codes:
+        raise InputError(f"{name}: not ISO 4217 currency codes: {', '.join(bad_codes)}")
+    codes = codes.map(lambda c: normalise_currency(c) or c)
+    rate = pd.to_numeric(table["rate"].str.replace(",", "", regex=False).str.strip(), errors="coerce")
+    bad = rate.isna() | (rate <= 0)
+    if bad.any():
+        line = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+        raise InputError(f"{name}, line {line}: the rate {table['rate'].iloc[line - 2]!r} is not a positive number")
+    rates = Rates(base=base, source=name)
+    if "date" in table.columns:
+        from custseg.core.values import parse_dates
+
+        dates, _ = parse_dates(table["date"])
+        if dates.isna().any():
+            line = int(np.flatnonzero(dates.isna().to_numpy())[0]) + 2
+            raise InputError(
+                f"{name}, line {line}: the date {table['date'].iloc[line - 2]!r} cannot be read",
+                hint="write dates as YYYY-MM-DD",
+            )
+        rates.daily = pd.DataFrame({"currency": codes, "date": dates, "rate": rate})
+    elif "month" in table.columns:
+        months = pd.to_datetime(table["month"].str.strip(), format="%Y-%m", errors="coerce")
+        if months.isna().any():
+            line = int(np.flatnonzero(months.isna().to_numpy())[0]) + 2
+            raise InputError(f"{name}, line {line}: the month {table['month'].iloc[line - 2]!r} is not YYYY-MM")
+        rates.monthly = pd.DataFrame({"currency": codes, "month": months.dt.to_period("M"), "rate": rate})
+    else:
+        dup = codes[codes.duplicated()]
+        if len(dup):
+            raise InputError(
+                f"{name}: the currency {dup.iloc[0]} has two rates",
+                hint="add a month or date column for rates that change over time",
+            )
+        rates.fixed = dict(zip(codes, rate.astype(float), strict=True))
+    return rates
