@@ -15,7 +15,7 @@ from custseg.core.geo import country_code
 from custseg.core.money import normalise_currency
 from custseg.core.values import AmbiguousDates, parse_amounts, parse_dates
 from custseg.errors import CustsegError
-from custseg.input.read import Source
+from custseg.input.sources import Source
 from custseg.schema import WARNING_CODES
 
 TODAY = dt.date(2026, 11, 23)

@@ -12,7 +12,8 @@ from conftest import invoke
 from typer.testing import CliRunner
 
 from custseg.api import GradeOptions, grade
-from custseg.input.read import Source, detect_encoding, read_source
+from custseg.input.read import detect_encoding, read_source
+from custseg.input.sources import Source
 
 DATA = Path(__file__).parent / "data"
 TODAY = dt.date(2026, 11, 23)

@@ -29,7 +29,8 @@ def test_b2b_sales_sample_code_page_437_and_statuses():
     assert r.reconciliation["rows_read"] == 2823 and r.reconciliation["cancelled"] == 60
     assert len(r.customers) == 92 and r.as_of == dt.date(2005, 5, 31)
     assert "Cruz & Sons Co." in set(r.customers["customer_name"])
-    from custseg.input.read import Source, read_source
+    from custseg.input.read import read_source
+    from custseg.input.sources import Source
 
     table = read_source(Source.from_arg(shared("b2b_sales_sample/sales_data_sample.csv")), {}).tables[0]
     assert table.encoding == "cp437"  # "Berguvsvägen" in an address reads as written, not as mojibake

@@ -21,7 +21,8 @@ pytest.importorskip("pyarrow")
 from custseg.api import GradeOptions, grade  # noqa: E402
 from custseg.input import _xlsx_columns as xlsx_columns  # noqa: E402
 from custseg.input._xlsx_columns import ColumnReader, NotFast  # noqa: E402
-from custseg.input.read import Source, read_source  # noqa: E402
+from custseg.input.read import read_source  # noqa: E402
+from custseg.input.sources import Source  # noqa: E402
 
 TODAY = dt.date(2026, 11, 23)
 

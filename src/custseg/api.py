@@ -36,7 +36,8 @@ from custseg.core.values import AmbiguousDates, normalise_ids, parse_dates
 from custseg.errors import CurrencyError, InputError
 from custseg.input.headers import MASTER_INDEX, map_headers
 from custseg.input.rates import load_rates_csv
-from custseg.input.read import ReadReport, Source, Table, read_source
+from custseg.input.read import ReadReport, Table, read_source
+from custseg.input.sources import Source
 from custseg.memory import release_free_memory
 from custseg.schema import (
     CHANGE_COLUMNS,
@@ -324,10 +325,8 @@ def _grade(
 ) -> GradeResult:
     opts = options or GradeOptions()
     rules = _effective_rules(rules or Rules(), opts)
-    sources = [o if isinstance(o, Source) else Source.from_arg(o) for o in orders]
-    cust_source = (
-        None if customers is None else (customers if isinstance(customers, Source) else Source.from_arg(customers))
-    )
+    sources = [Source.of(o) for o in orders]
+    cust_source = None if customers is None else Source.of(customers)
 
     progress("reading")
     order_tables, master_tables, returned, read_report, infos = read_inputs(sources, cust_source, opts)

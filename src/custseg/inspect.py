@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from custseg.core.lines import LineOptions, table_lines
-from custseg.input.read import Source, read_source
+from custseg.input.read import read_source
+from custseg.input.sources import Source
 
 
 def inspect_source(

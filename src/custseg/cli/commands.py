@@ -294,7 +294,7 @@ def grade(
     from custseg.api import GradeOptions, with_previous
     from custseg.api import grade as run_grade
     from custseg.config.rules import Rules, load_rules
-    from custseg.input.read import Source
+    from custseg.input.sources import Source
 
     if dayfirst and monthfirst:
         raise UsageError("--dayfirst and --monthfirst contradict each other")
@@ -510,7 +510,7 @@ def inspect(
     sheet: Annotated[list[str] | None, typer.Option("--sheet", help="Only this sheet (repeatable).")] = None,
 ) -> None:
     """Show what custseg sees in a file before grading: encoding, sheets, header, column mapping, values."""
-    from custseg.input.read import Source
+    from custseg.input.sources import Source
     from custseg.inspect import inspect_source
 
     stdin_bytes = sys.stdin.buffer.read() if "-" in files else None
@@ -556,7 +556,8 @@ def rules_check(
     rules = load_rules(path)
     extra: set[str] = set()
     if customers:
-        from custseg.input.read import Source, read_source
+        from custseg.input.read import read_source
+        from custseg.input.sources import Source
 
         for table in read_source(Source.from_arg(customers), {}, want="master").tables:
             extra |= set(table.headers) | set(table.mapping.fields)

@@ -16,7 +16,6 @@ import math
 import re
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -27,7 +26,6 @@ from custseg.errors import InputError
 from custseg.input._csv_arrow import (
     ARROW_BLOCK_BYTES,
     CSV_CHUNK_ROWS,
-    CsvPrefetch,
     EncodedColumns,
     encode_csv_body,
 )
@@ -40,6 +38,7 @@ from custseg.input.headers import (
     missing_order_fields,
     normalise_header,
 )
+from custseg.input.sources import DEFAULT_MAX_UNZIPPED_MB, Source
 
 if TYPE_CHECKING:  # the column reader is imported only when a workbook is large
     from custseg.input._xlsx_columns import ColumnReader
@@ -51,84 +50,7 @@ SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 # pasted description can pass); memory stays bounded by the file's own size.
 csv.field_size_limit(256 * 1024 * 1024)
 HEADER_SCAN_ROWS = 30
-# A guard against zip bombs: the uncompressed size of a workbook we are willing to open.
-DEFAULT_MAX_UNZIPPED_MB = 2048
 MAX_COLUMNS = 16384  # Excel's own column limit; a sheet claiming more is not an export.
-
-
-@dataclass
-class Source:
-    """An input: a path, or bytes read from stdin under a display name."""
-
-    name: str
-    path: Path | None = None
-    data: bytes | None = None
-    prefetch: CsvPrefetch | None = None  # the file read and parsed on a second thread, if it was
-
-    @classmethod
-    def from_arg(cls, arg: str | Path, stdin_bytes: bytes | None = None) -> Source:
-        if str(arg) == "-":
-            return cls(name="<stdin>", data=stdin_bytes if stdin_bytes is not None else b"")
-        return cls(name=str(arg), path=Path(arg))
-
-    @property
-    def suffix(self) -> str:
-        """The format's extension, looking through a .gz wrapper (orders.csv.gz -> .csv)."""
-        if self.path is None:
-            return ""
-        suffixes = [s.lower() for s in self.path.suffixes]
-        if suffixes and suffixes[-1] == ".gz":
-            return suffixes[-2] if len(suffixes) > 1 else ""
-        return suffixes[-1] if suffixes else ""
-
-    def read_bytes(self, max_bytes: int = DEFAULT_MAX_UNZIPPED_MB * 1024 * 1024) -> bytes:
-        if self.data is None:
-            if self.prefetch is not None:
-                self.data = self.prefetch.bytes()
-            if self.data is None:
-                self.data = self._read_file()
-            if self.data[:2] == b"\x1f\x8b":
-                self.data = _gunzip(self.name, self.data, max_bytes)
-        return self.data
-
-    def release(self) -> None:
-        """Let a file's bytes go once read (it can be read again); stdin's stay, being the only copy."""
-        if self.path is not None:
-            self.data = None
-        self.prefetch = None
-
-    def _read_file(self) -> bytes:
-        assert self.path is not None
-        try:
-            return self.path.read_bytes()
-        except FileNotFoundError:
-            raise InputError(f"{self.name}: file not found", hint="check the path and the spelling") from None
-        except IsADirectoryError:
-            raise InputError(f"{self.name}: is a folder, not a file") from None
-        except PermissionError:
-            raise InputError(f"{self.name}: permission denied", hint="check the file's permissions") from None
-        except OSError as exc:
-            raise InputError(f"{self.name}: cannot be read ({exc.strerror})") from None
-
-
-def _gunzip(name: str, data: bytes, max_bytes: int) -> bytes:
-    """Decompress a .gz input, refusing to grow past ``max_bytes`` (a gzip bomb guard)."""
-    import gzip
-
-    out = io.BytesIO()
-    try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
-            while chunk := gz.read(1 << 20):
-                out.write(chunk)
-                if out.tell() > max_bytes:
-                    raise InputError(
-                        f"{name}: unpacks to more than {max_bytes // 2**20:,} MB",
-                        hint="raise max_unzipped_mb if the file is genuine",
-                        code="gzip_too_large",
-                    )
-    except (OSError, EOFError) as exc:
-        raise InputError(f"{name}: the .gz file is corrupt or truncated ({exc})", hint="download it again") from None
-    return out.getvalue()
 
 
 @dataclass
