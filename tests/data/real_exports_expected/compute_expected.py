@@ -115,6 +115,7 @@ SHOPIFY_STATUS = {
     "refunded": "sale, net of Refunded Amount (if not cancelled)",
     "pending": "not a sale (payment pending)",
     "authorized": "not a sale (authorized, not captured)",
+    "partially_paid": "not a sale (only partly paid)",
     "voided": "not a sale (authorization voided)",
     "expired": "not a sale (payment expired)",
     "": "item line: the order's status is on its first line",
@@ -130,6 +131,9 @@ def shopify(path: Path) -> Result:
             if row["Name"] in first:
                 raise SystemExit(f"{path.name}: order {row['Name']} has order fields on two lines")
             first[row["Name"]] = row
+    headless = {row["Name"] for row in rows} - set(first)
+    if headless:
+        raise SystemExit(f"{path.name}: orders with no line carrying the order fields: {sorted(headless)}")
     orders, notes, cancelled = [], [], Counter()
     for name, row in first.items():
         status = row["Financial Status"]
