@@ -51,6 +51,8 @@ def display_width(text: str) -> int:
 
 
 class _Writer:
+    """Writes a grading's sheets into an XlsxWriter workbook, in one language, each sheet a method."""
+
     def __init__(self, wb: Any, result: GradeResult, lang: str, problems_note: str) -> None:
         self.wb = wb
         self.r = result
@@ -88,11 +90,13 @@ class _Writer:
         self.problems_note = problems_note
 
     def t(self, key: str) -> str:
+        """A label of the workbook in its language."""
         return L.TEXT[key][self.i]
 
     # ------------------------------------------------------------------ cells
 
     def cell(self, ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
+        """One cell, by the value's type: nothing for missing, dates, yes/no, numbers, else text (never a formula)."""
         if value is None or value is pd.NA or value is pd.NaT:
             return
         if isinstance(value, float) and value != value:
@@ -109,12 +113,15 @@ class _Writer:
             ws.write_string(row, col, str(value), fmt)
 
     def header_row(self, ws: Any, row: int, names: list[str]) -> None:
+        """A row of column headers in the header format."""
         for c, name in enumerate(names):
             ws.write_string(row, c, name, self.f["header"])
 
     # ------------------------------------------------------------------ customers
 
     def customers(self) -> None:
+        """The customer sheet: every column of the graded customers, a row each, tiers coloured, filter,
+        frozen header and ids, data bar on revenue and colour scale on recency."""
         ws = self.wb.add_worksheet(L.SHEETS["customers"][self.i])
         data = self.r.customers
         cols = list(data.columns)
@@ -410,6 +417,8 @@ class _Writer:
     # ------------------------------------------------------------------ changes
 
     def changes(self) -> None:
+        """The changes sheet: the tier migration matrix against the previous grading, and the customers who
+        moved up, down, are new or gone."""
         ws = self.wb.add_worksheet(L.SHEETS["changes"][self.i])
         data = self.r.customers
         changed = data[data["tier_change"].isin(["up", "down", "new"])]
@@ -471,6 +480,7 @@ class _Writer:
     # ------------------------------------------------------------------ problems
 
     def problems(self) -> None:
+        """The problem rows (as many as fit in a sheet, then a line pointing to the full CSV)."""
         ws = self.wb.add_worksheet(L.SHEETS["problems"][self.i])
         cols = PROBLEM_COLUMNS
         self.header_row(ws, 0, [L.header(c, self.lang) for c in cols])
@@ -503,6 +513,7 @@ class _Writer:
     # ------------------------------------------------------------------ run info
 
     def run_info(self) -> None:
+        """The run's facts: version, as-of date, inputs, reconciliation, notes, score cut-offs and the rules."""
         ws = self.wb.add_worksheet(L.SHEETS["run_info"][self.i])
         ws.set_column(0, 0, 34)
         ws.set_column(1, 1, 70)
