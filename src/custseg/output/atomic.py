@@ -15,6 +15,7 @@ from custseg.errors import OutputError
 
 
 def check_not_an_input(output: Path, inputs: Sequence[str | Path]) -> None:
+    """Raise OutputError if ``output`` is one of ``inputs`` (the same file by any name; "-" is stdin)."""
     for name in inputs:
         if str(name) == "-":
             continue
@@ -73,6 +74,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
 
 
 def _output_mode(target: Path) -> int:
+    """The permissions a new output gets: those of the file it replaces, else what the umask allows."""
     try:
         return stat.S_IMODE(os.stat(target).st_mode)
     except OSError:
@@ -82,6 +84,7 @@ def _output_mode(target: Path) -> int:
 
 
 def write_text_atomic(target: Path, fill: Callable[[IO[str]], None]) -> None:
+    """Write ``target`` as UTF-8 text through ``fill(fh)``, atomically, synced to disk before the rename."""
     with atomic_path(target) as tmp:
         with open(tmp, "w", encoding="utf-8", newline="") as fh:
             fill(fh)

@@ -147,10 +147,12 @@ LEGEND = {
 
 
 def idx(lang: str) -> int:
+    """The index of ``lang`` in the (Chinese, English) label pairs."""
     return 0 if lang == "zh" else 1
 
 
 def header(key: str, lang: str, base_currency: str = "") -> str:
+    """A column's header in ``lang``; money columns name the base currency when it is given."""
     label = HEADERS.get(key, (key, key))[idx(lang)]
     if base_currency and key in ("monetary", "avg_order_value", "lifetime_monetary", "refund_amount"):
         label = f"{label} ({base_currency})"

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from custseg.output.atomic import write_text_atomic
-from custseg.schema import DATE_COLUMNS, LIST_COLUMNS, MONEY_COLUMNS
+from custseg.schema import DATE_COLUMNS, LIST_COLUMNS, MONEY_COLUMNS, PROBLEM_COLUMNS
 
 # OWASP: a cell starting with one of these can be read as a formula by a spreadsheet.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -46,6 +46,7 @@ def machine_frame(customers: pd.DataFrame) -> pd.DataFrame:
 
 
 def escape_formula(text: str) -> str:
+    """``text`` with a leading apostrophe where a spreadsheet could read it as a formula."""
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
@@ -61,7 +62,7 @@ def _boolean_columns(frame: pd.DataFrame) -> set[str]:
 def _text_columns(frame: pd.DataFrame, csv_safe: bool, booleans: set[str]) -> list[Any]:
     """Every column of a machine frame rendered as the text CSV shows, vectorised: "" for missing,
     true/false, repr floats. Object arrays of str, not a frame: pandas 3 would store them as Arrow
-    strings, and its to_csv turns those back into Python strings (1.5 s of the 1M-line run)."""
+    strings, and its to_csv turns those back into Python strings, at a cost (benchmarks/README.md)."""
     out: dict[str, Any] = {}
     for c in frame.columns:
         col = frame[c]
@@ -103,6 +104,8 @@ def write_csv(customers: pd.DataFrame, fh: IO[str], csv_safe: bool = False) -> N
 
 
 def records(customers: pd.DataFrame) -> Iterator[dict[str, Any]]:
+    """Each customer as a JSON-able dict keyed by column: money rounded, ISO dates, None for missing, list
+    columns as lists."""
     frame = machine_frame(customers)
     cols = list(frame.columns)
     columns = [frame[c].to_numpy(dtype=object).tolist() for c in cols]
@@ -118,6 +121,7 @@ def records(customers: pd.DataFrame) -> Iterator[dict[str, Any]]:
 
 
 def write_json(customers: pd.DataFrame, fh: IO[str], lines: bool = False) -> None:
+    """The customers' :func:`records` as one JSON array, a record a line, or as JSON lines."""
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     if lines:
         for rec in records(customers):
@@ -130,6 +134,7 @@ def write_json(customers: pd.DataFrame, fh: IO[str], lines: bool = False) -> Non
 
 
 def write_table(customers: pd.DataFrame, fmt: str, fh: IO[str], csv_safe: bool = False) -> None:
+    """The customers in ``fmt`` ("csv", "json" or "jsonl"); ``csv_safe`` escapes formula-like CSV text."""
     if fmt == "csv":
         write_csv(customers, fh, csv_safe)
     elif fmt in ("json", "jsonl"):
@@ -139,12 +144,12 @@ def write_table(customers: pd.DataFrame, fmt: str, fh: IO[str], csv_safe: bool =
 
 
 def write_problems_csv(problems: pd.DataFrame, target: Path, csv_safe: bool = False) -> None:
+    """The problem rows (columns PROBLEM_COLUMNS) as CSV, written atomically to ``target``."""
+
     def fill(fh: IO[str]) -> None:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["file", "sheet", "row", "column", "value", "reason_code", "reason"])
-        for row in problems[["file", "sheet", "row", "column", "value", "reason_code", "reason"]].itertuples(
-            index=False, name=None
-        ):
+        w.writerow(PROBLEM_COLUMNS)
+        for row in problems[PROBLEM_COLUMNS].itertuples(index=False, name=None):
             w.writerow([escape_formula(str(v)) if csv_safe and isinstance(v, str) else v for v in row])
 
     write_text_atomic(target, fill)

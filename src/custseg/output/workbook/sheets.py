@@ -1,26 +1,18 @@
-"""The 客户分级管理表格: a formatted workbook written with XlsxWriter.
+"""The 客户分级管理表格: a formatted workbook written with XlsxWriter: what goes where, in which format.
 
 XlsxWriter streams rows (constant-memory mode), writes native charts and conditional formats that
 Excel, WPS and LibreOffice open, and is told never to turn a string into a formula, number or link:
-every text cell is written with ``write_string``, so ``=HYPERLINK(...)`` from an input stays text,
-and text shaped like XlsxWriter's own rich-text markup is written as plain runs (``_text_safe_sheet``).
-The customer sheet's rows, millions of cells on a large run, go straight into XlsxWriter's row stream
-as the XML it would write for them (``_stream_rows``; a test compares the bytes).
+every text cell is written with ``write_string``, and text shaped like XlsxWriter's own rich-text markup
+is written as plain runs (``_fast_rows.worksheet_class``). The customer sheet's rows, millions of cells on
+a large run, go through ``_fast_rows.write_rows``, and the zip is written by ``_deflate.close_workbook``:
+the two private modules that rely on XlsxWriter's and zipfile's undocumented names.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import io
 import json
-import os
-import re
-import threading
 import unicodedata
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,31 +33,14 @@ from custseg.output.summary import (
     tier_by_segment,
     tier_table,
 )
-from custseg.schema import DATE_COLUMNS, MONEY_COLUMNS, REASONS
+from custseg.output.workbook import _deflate, _fast_rows
+from custseg.output.workbook._fast_rows import SheetColumn
+from custseg.schema import DATE_COLUMNS, MONEY_COLUMNS, PROBLEM_COLUMNS, REASONS
 
 EXCEL_MAX_ROWS = 1_048_576
 PROBLEM_SHEET_ROWS = EXCEL_MAX_ROWS - 2  # the header, and a last line that points to the full CSV
 TIER_COLOURS = ["#FFD966", "#9BC2E6", "#C6E0B4", "#EDEDED", "#F8CBAD", "#D9D2E9", "#FCE4D6", "#DDEBF7"]
 HEADER_COLOUR = "#1F4E78"
-_STREAM_ROWS = 5000  # customer rows rendered and written at a time by _stream_rows
-# Rendered rows of a sheet whose rows are spliced into the zip are held in memory up to this size (the
-# 1M-line benchmark's 81k customers: 144 MB), not written to the row file and read back: 0.15-0.4 s of
-# the run. A larger sheet goes to the row file, as XlsxWriter's own rows do.
-ROWS_IN_MEMORY = 256 << 20
-# What XlsxWriter's control-character escaping changes (the escape itself, control characters, non-characters):
-# text without any of it skips that escaping's two regular-expression passes.
-_CONTROL_ESCAPES = re.compile("_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f\ufffe\uffff]")
-# The same, and XlsxWriter's test for leading or trailing whitespace (Python's \s: str.isspace()), in RE2's
-# spelling for pyarrow; a test checks both against Python's on every code point.
-_CONTROL_RE2 = r"_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f\x{fffe}\x{ffff}]"
-_SPACE_RE2 = r"[\t-\r\x1c-\x1f\x{85}\p{Z}]"
-_EDGE_SPACE_RE2 = f"^{_SPACE_RE2}|{_SPACE_RE2}$"
-# zlib's fastest level for the workbook's zip. On the 1M-line benchmark the customer sheet is 142 MB of XML:
-# the default level 6 deflates it in 1.5-1.8 s to 14.9 MB, level 1 in 0.5 s to 19.5 MB: a third of the run's
-# writing time for a file 31% larger. XlsxWriter has no setting for it; _zip_level supplies one while a
-# workbook closes.
-ZIP_LEVEL = 1
-_ZIP_LOCK = threading.Lock()
 
 
 def display_width(text: str) -> int:
@@ -75,32 +50,9 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-@dataclass
-class _SheetColumn:
-    """A customer-sheet column as the row writers take it: texts as codes into their distinct values
-    (code -1: no cell), or numbers (NaN: no cell); and the column's format."""
-
-    fmt: Any
-    texts: list[str] | None = None
-    codes: np.ndarray | None = None
-    numbers: np.ndarray | None = None
-
-    @classmethod
-    def of_texts(cls, values: list[str | None], fmt: Any = None) -> _SheetColumn:
-        codes, uniques = pd.factorize(np.array(values, dtype=object))
-        return cls(fmt, texts=uniques.tolist(), codes=codes)
-
-    def value(self, row: int) -> str | float | None:
-        if self.texts is not None:
-            assert self.codes is not None
-            code = self.codes[row]
-            return None if code < 0 else self.texts[code]
-        assert self.numbers is not None
-        number = float(self.numbers[row])
-        return None if number != number else number
-
-
 class _Writer:
+    """Writes a grading's sheets into an XlsxWriter workbook, in one language, each sheet a method."""
+
     def __init__(self, wb: Any, result: GradeResult, lang: str, problems_note: str) -> None:
         self.wb = wb
         self.r = result
@@ -138,11 +90,13 @@ class _Writer:
         self.problems_note = problems_note
 
     def t(self, key: str) -> str:
+        """A label of the workbook in its language."""
         return L.TEXT[key][self.i]
 
     # ------------------------------------------------------------------ cells
 
     def cell(self, ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
+        """One cell, by the value's type: nothing for missing, dates, yes/no, numbers, else text (never a formula)."""
         if value is None or value is pd.NA or value is pd.NaT:
             return
         if isinstance(value, float) and value != value:
@@ -159,12 +113,15 @@ class _Writer:
             ws.write_string(row, col, str(value), fmt)
 
     def header_row(self, ws: Any, row: int, names: list[str]) -> None:
+        """A row of column headers in the header format."""
         for c, name in enumerate(names):
             ws.write_string(row, c, name, self.f["header"])
 
     # ------------------------------------------------------------------ customers
 
     def customers(self) -> None:
+        """The customer sheet: every column of the graded customers, a row each, tiers coloured, filter,
+        frozen header and ids, data bar on revenue and colour scale on recency."""
         ws = self.wb.add_worksheet(L.SHEETS["customers"][self.i])
         data = self.r.customers
         cols = list(data.columns)
@@ -173,63 +130,10 @@ class _Writer:
         ws.set_row(0, 32)
         # Each column is turned once into what the row writers take: texts as codes into their distinct
         # values, numbers as an array (the per-cell cost dominates large workbooks).
-        columns: list[_SheetColumn] = []
-        yes, no = ("是", "否") if self.lang == "zh" else ("yes", "no")
-        for c in cols:
-            col = data[c]
-            if c in DATE_COLUMNS:
-                dates = col if pd.api.types.is_datetime64_any_dtype(col.dtype) else pd.to_datetime(col, errors="coerce")
-                days = (dates - pd.Timestamp("1899-12-30")).dt.days
-                columns.append(_SheetColumn(self.f["date"], numbers=days.to_numpy(dtype=np.float64, na_value=np.nan)))
-            elif pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
-                columns.append(
-                    _SheetColumn(
-                        self.f["money"] if c in MONEY_COLUMNS else None,
-                        numbers=col.to_numpy(dtype=np.float64, na_value=np.nan),
-                    )
-                )
-            elif pd.api.types.infer_dtype(col, skipna=True) == "string":
-                # Text (most of these columns): each distinct text is looked up once.
-                codes, uniques = pd.factorize(col)
-                mapping = self.values.get(c, {})
-                if mapping:
-                    shown = [mapping.get(t, t) or None for t in uniques.tolist()]
-                    blank = np.array([t is None for t in shown] + [True])  # code -1 (missing) is blank too
-                    texts = [t or "" for t in shown]
-                else:  # ids, names and other free text (80k distinct each): no lookup a text
-                    texts = uniques.tolist()
-                    blank = np.append(np.asarray(uniques, dtype=object) == "", True)
-                columns.append(_SheetColumn(None, texts=texts, codes=np.where(blank[codes], -1, codes)))
-            elif pd.api.types.infer_dtype(col, skipna=True) in ("boolean", "empty"):
-                # Yes/no columns: each distinct value once, as the general path below gives them.
-                codes, uniques = pd.factorize(col)
-                columns.append(_SheetColumn(None, texts=[yes if v else no for v in uniques.tolist()], codes=codes))
-            else:
-                mapping = self.values.get(c, {})
-                text: list[str | None] = []
-                for v in col.tolist():
-                    if v is None or v is pd.NA or (isinstance(v, float) and v != v):
-                        text.append(None)
-                    elif isinstance(v, bool):
-                        text.append(yes if v else no)
-                    else:
-                        t = str(v)
-                        text.append((mapping.get(t, t) if mapping else t) or None)
-                columns.append(_SheetColumn.of_texts(text))
+        columns = [self.sheet_column(c, data[c]) for c in cols]
         tier_col = cols.index("tier")
         tier_formats = [self.tier_formats.get(k) for k in data["tier"].tolist()]
-        streamed = _stream_rows(ws, 1, columns, tier_col, tier_formats)
-        # The rest (the last row at least) cell by cell. XlsxWriter's undecorated writers: the public ones
-        # only add A1-notation parsing, and we pass row and column numbers. The public ones stand in if renamed.
-        write_number = getattr(ws, "_write_number", ws.write_number)
-        write_string = getattr(ws, "_write_string", ws.write_string)  # input text never becomes a formula
-        for r in range(streamed, len(data)):
-            for c, column in enumerate(columns):
-                v = column.value(r)
-                if v is not None:
-                    (write_string if column.texts is not None else write_number)(
-                        r + 1, c, v, tier_formats[r] if c == tier_col else column.fmt
-                    )
+        _fast_rows.write_rows(ws, 1, columns, tier_col, tier_formats)
         widths = [display_width(h) for h in heads]
         for c, column in enumerate(columns):
             if column.texts is not None and column.codes is not None:
@@ -253,6 +157,47 @@ class _Writer:
                 rc,
                 {"type": "3_color_scale", "min_color": "#63BE7B", "mid_color": "#FFEB84", "max_color": "#F8696B"},
             )
+
+    def sheet_column(self, name: str, col: pd.Series) -> SheetColumn:
+        """A customer column as its cells: dates as Excel's day numbers, numbers (money in the money
+        format), and texts as shown in the workbook's language (yes/no, labels for keys; blank: no cell)."""
+        yes, no = ("是", "否") if self.lang == "zh" else ("yes", "no")
+        if name in DATE_COLUMNS:
+            dates = col if pd.api.types.is_datetime64_any_dtype(col.dtype) else pd.to_datetime(col, errors="coerce")
+            days = (dates - pd.Timestamp("1899-12-30")).dt.days
+            return SheetColumn(self.f["date"], numbers=days.to_numpy(dtype=np.float64, na_value=np.nan))
+        if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
+            return SheetColumn(
+                self.f["money"] if name in MONEY_COLUMNS else None,
+                numbers=col.to_numpy(dtype=np.float64, na_value=np.nan),
+            )
+        mapping = self.values.get(name, {})
+        kind = pd.api.types.infer_dtype(col, skipna=True)
+        if kind == "string":
+            # Text (most of these columns): each distinct text is looked up once.
+            codes, uniques = pd.factorize(col)
+            if mapping:
+                shown = [mapping.get(t, t) or None for t in uniques.tolist()]
+                blank = np.array([t is None for t in shown] + [True])  # code -1 (missing) is blank too
+                texts = [t or "" for t in shown]
+            else:  # ids, names and other free text (as many distinct texts as customers): no lookup a text
+                texts = uniques.tolist()
+                blank = np.append(np.asarray(uniques, dtype=object) == "", True)
+            return SheetColumn(None, texts=texts, codes=np.where(blank[codes], -1, codes))
+        if kind in ("boolean", "empty"):
+            # Yes/no columns: each distinct value once, as the general path below gives them.
+            codes, uniques = pd.factorize(col)
+            return SheetColumn(None, texts=[yes if v else no for v in uniques.tolist()], codes=codes)
+        text: list[str | None] = []
+        for v in col.tolist():
+            if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+                text.append(None)
+            elif isinstance(v, bool):
+                text.append(yes if v else no)
+            else:
+                t = str(v)
+                text.append((mapping.get(t, t) if mapping else t) or None)
+        return SheetColumn.of_texts(text)
 
     # ------------------------------------------------------------------ summary
 
@@ -290,6 +235,7 @@ class _Writer:
         return first, last, last + 3
 
     def summary(self) -> None:
+        """The summary sheet: the grouped tables one under another, charts of the first ones beside them."""
         ws = self.wb.add_worksheet(L.SHEETS["summary"][self.i])
         _print_setup(ws, fit_width=True)
         ws.set_column(0, 0, 26)
@@ -307,7 +253,6 @@ class _Writer:
         t_first, t_last, row = self.group_table(
             ws, row, self.t("tiers"), tt, self.values["tier"], L.header("tier", self.lang)
         )
-        chart_anchor_row = 2
         ct = class_table(data)
         _, _, row = self.group_table(
             ws, row, self.t("classes"), ct, self.values["rfm_class"], L.header("rfm_class", self.lang)
@@ -316,9 +261,19 @@ class _Writer:
         _, _, row = self.group_table(
             ws, row, self.t("segments"), st, self.values["segment"], L.header("segment", self.lang)
         )
+        row = self.tier_by_segment(ws, row)
+        row = self.rf_grid(ws, row)
+        row, region_rows = self.breakdowns(ws, row)
+        row = self.currencies(ws, row)
+        ws.write_string(row, 0, self.t("legend"), self.f["title"])
+        for k, line in enumerate(L.LEGEND[self.lang]):
+            ws.write_string(row + 1 + k, 0, line)
+        self.summary_charts(ws, (t_first, t_last) if len(tt) else None, region_rows)
 
-        # Tier x segment counts.
-        mx = tier_by_segment(data, rules.tier_order, [s.key for s in rules.segments])
+    def tier_by_segment(self, ws: Any, row: int) -> int:
+        """Customers counted by tier and segment, from ``row``; returns the next free row."""
+        rules = self.r.rules
+        mx = tier_by_segment(self.r.customers, rules.tier_order, [s.key for s in rules.segments])
         ws.write_string(row, 0, self.t("tier_x_segment"), self.f["title"])
         self.header_row(
             ws, row + 1, [L.header("tier", self.lang)] + [self.values["segment"].get(c, c) for c in mx.columns]
@@ -327,10 +282,12 @@ class _Writer:
             self.cell(ws, row + 2 + k, 0, self.values["tier"].get(tier, tier), self.tier_formats.get(tier))
             for j, v in enumerate(counts.tolist()):
                 self.cell(ws, row + 2 + k, j + 1, int(v), self.f["int"])
-        row += len(mx) + 4
+        return row + len(mx) + 4
 
-        # R x F grid with a colour scale (Excel has no heat-map chart).
-        grid = rf_grid(data)
+    def rf_grid(self, ws: Any, row: int) -> int:
+        """Customers counted by R and F score, with a colour scale (Excel has no heat-map chart), from
+        ``row``; returns the next free row."""
+        grid = rf_grid(self.r.customers)
         ws.write_string(row, 0, self.t("rf_grid"), self.f["title"])
         self.header_row(ws, row + 1, ["R \\ F"] + [f"F={f}" for f in grid.columns])
         for k, (r_score, counts) in enumerate(grid.iterrows()):
@@ -340,14 +297,18 @@ class _Writer:
         ws.conditional_format(
             row + 2, 1, row + 6, 5, {"type": "2_color_scale", "min_color": "#FFFFFF", "max_color": "#F8696B"}
         )
-        row += 9
+        return row + 9
 
-        region_first = region_last = None
-        for key, column, mapping in (
-            ("regions", "region", None),
-            ("countries", "country_name", None),
-            ("abc", "abc_class", None),
-            ("owners", "sales_owner", None),
+    def breakdowns(self, ws: Any, row: int) -> tuple[int, tuple[int, int] | None]:
+        """The grouped tables by region, country, ABC class and sales owner (those with values), from
+        ``row``; returns the next free row and the region table's first and last data rows."""
+        data = self.r.customers
+        region_rows = None
+        for key, column in (
+            ("regions", "region"),
+            ("countries", "country_name"),
+            ("abc", "abc_class"),
+            ("owners", "sales_owner"),
         ):
             table = by_column(data, column)
             if table.empty:
@@ -359,24 +320,31 @@ class _Writer:
                     .drop(columns="_k")
                     .reset_index(drop=True)
                 )
-            if key == "regions" and self.lang == "zh":
-                from custseg.core.geo import regions
-
-                zh = {r["region"]: r["region_zh"] for r in regions().values()}
-                mapping = zh
-            if key == "countries" and self.lang == "zh":
-                from custseg.core.geo import country_name_zh
-
-                # Each pair once, at its last row: the dict keeps the same last code per name, without
-                # stepping through every customer's two texts.
-                pairs = data[["country_name", "country_code"]].drop_duplicates(keep="last")
-                codes = dict(zip(pairs["country_name"], pairs["country_code"], strict=False))
-                mapping = {name: country_name_zh(code) for name, code in codes.items() if code}
-            first, last, row = self.group_table(ws, row, self.t(key), table, mapping, L.header(column, self.lang))
+            first, last, row = self.group_table(
+                ws, row, self.t(key), table, self.breakdown_labels(key), L.header(column, self.lang)
+            )
             if key == "regions":
-                region_first, region_last = first, last
+                region_rows = (first, last)
+        return row, region_rows
 
-        # Revenue per original currency and in the base currency.
+    def breakdown_labels(self, key: str) -> dict[str, str] | None:
+        """The Chinese names of regions and countries in a Chinese workbook; None: the keys as they are."""
+        if key == "regions" and self.lang == "zh":
+            from custseg.core.geo import regions
+
+            return {r["region"]: r["region_zh"] for r in regions().values()}
+        if key == "countries" and self.lang == "zh":
+            from custseg.core.geo import country_name_zh
+
+            # Each pair once, at its last row: the dict keeps the same last code per name, without
+            # stepping through every customer's two texts.
+            pairs = self.r.customers[["country_name", "country_code"]].drop_duplicates(keep="last")
+            codes = dict(zip(pairs["country_name"], pairs["country_code"], strict=False))
+            return {name: country_name_zh(code) for name, code in codes.items() if code}
+        return None
+
+    def currencies(self, ws: Any, row: int) -> int:
+        """Revenue per original currency and in the base currency, from ``row``; returns the next free row."""
         rev = self.r.revenue_by_currency
         ws.write_string(row, 0, self.t("currencies"), self.f["title"])
         self.header_row(ws, row + 1, [self.t("currency"), self.t("amount"), f"{self.t('revenue')} ({self.base})"])
@@ -384,41 +352,40 @@ class _Writer:
             self.cell(ws, row + 2 + k, 0, rec.currency)
             self.cell(ws, row + 2 + k, 1, float(rec.amount), self.f["money"])
             self.cell(ws, row + 2 + k, 2, float(rec.amount_base), self.f["money"])
-        row += len(rev) + 4
+        return row + len(rev) + 4
 
-        ws.write_string(row, 0, self.t("legend"), self.f["title"])
-        for k, line in enumerate(L.LEGEND[self.lang]):
-            ws.write_string(row + 1 + k, 0, line)
-
-        # Native charts beside the tables (Excel, WPS and LibreOffice draw them).
+    def summary_charts(self, ws: Any, tier_rows: tuple[int, int] | None, region_rows: tuple[int, int] | None) -> None:
+        """Native charts beside the tables (Excel, WPS and LibreOffice draw them): customers and revenue by
+        tier, revenue by region; ``tier_rows`` and ``region_rows`` are their tables' first and last data rows."""
+        anchor_row = 2
         money = f"{self.t('revenue')} ({self.base})"
-        if len(tt):
+        if tier_rows is not None:
             self.chart(
                 ws,
                 "column",
-                (t_first, t_last),
+                tier_rows,
                 1,
                 f"{self.t('tiers')} - {self.t('customers')}",
-                chart_anchor_row,
+                anchor_row,
                 {"data_labels": {"value": True}},
             )
             self.chart(
                 ws,
                 "column",
-                (t_first, t_last),
+                tier_rows,
                 3,
                 f"{self.t('tiers')} - {money}",
-                chart_anchor_row + 16,
+                anchor_row + 16,
                 {"fill": {"color": "#ED7D31"}},
             )
-        if region_first is not None and region_last is not None and region_last >= region_first:
+        if region_rows is not None and region_rows[1] >= region_rows[0]:
             self.chart(
                 ws,
                 "bar",
-                (region_first, region_last),
+                region_rows,
                 3,
                 f"{self.t('regions')} - {money}",
-                chart_anchor_row + 32,
+                anchor_row + 32,
                 {"fill": {"color": "#70AD47"}},
             )
 
@@ -450,6 +417,8 @@ class _Writer:
     # ------------------------------------------------------------------ changes
 
     def changes(self) -> None:
+        """The changes sheet: the tier migration matrix against the previous grading, and the customers who
+        moved up, down, are new or gone."""
         ws = self.wb.add_worksheet(L.SHEETS["changes"][self.i])
         data = self.r.customers
         changed = data[data["tier_change"].isin(["up", "down", "new"])]
@@ -511,8 +480,9 @@ class _Writer:
     # ------------------------------------------------------------------ problems
 
     def problems(self) -> None:
+        """The problem rows (as many as fit in a sheet, then a line pointing to the full CSV)."""
         ws = self.wb.add_worksheet(L.SHEETS["problems"][self.i])
-        cols = ["file", "sheet", "row", "column", "value", "reason_code", "reason"]
+        cols = PROBLEM_COLUMNS
         self.header_row(ws, 0, [L.header(c, self.lang) for c in cols])
         data = self.r.problems
         limit = PROBLEM_SHEET_ROWS
@@ -543,6 +513,7 @@ class _Writer:
     # ------------------------------------------------------------------ run info
 
     def run_info(self) -> None:
+        """The run's facts: version, as-of date, inputs, reconciliation, notes, score cut-offs and the rules."""
         ws = self.wb.add_worksheet(L.SHEETS["run_info"][self.i])
         ws.set_column(0, 0, 34)
         ws.set_column(1, 1, 70)
@@ -621,490 +592,6 @@ def _print_setup(ws: Any, repeat_header: bool = False, fit_width: bool = False) 
         ws.fit_to_pages(1, 0)
 
 
-def _text_safe_sheet(splices: _RowSplices | None = None) -> type:
-    """XlsxWriter's worksheet, except that text shaped like its pre-formatted rich text ("<r>...</r>") is
-    written as three plain runs of the same text (XlsxWriter wants more than two). XlsxWriter copies such
-    text into the sheet's XML as it is, so an input value could otherwise carry markup, even a formula,
-    into the file.
-
-    And the rows of a constant-memory sheet are copied into the sheet's XML as bytes: XlsxWriter reads
-    them back through a text layer and writes them through another, 0.5 s of decoding and encoding on
-    the 1M-line benchmark's 142 MB. Where the files are not both UTF-8 text files, XlsxWriter copies.
-    With ``splices`` (the zip is written by ``_zip_level``'s class), the rows are not copied at all: the
-    row file is put into the sheet's XML as the zip is written. A test compares the bytes with
-    XlsxWriter's own worksheet."""
-
-    from xlsxwriter.worksheet import Worksheet
-
-    class TextSafeWorksheet(Worksheet):
-        def _write_string(self, row: int, col: int, string: str, cell_format: Any = None) -> Any:
-            if string.startswith("<r>") and string.endswith("</r>"):
-                tail = [cell_format] if cell_format is not None else []
-                return self._write_rich_string(row, col, string[:1], string[1:2], string[2:], *tail)
-            return super()._write_string(row, col, string, cell_format)
-
-        def _write_optimized_sheet_data(self) -> None:
-            rows, fh = getattr(self, "row_data_fh", None), getattr(self, "fh", None)
-            if (
-                self.dim_rowmin is None
-                or not _utf8_text_file(rows)
-                or not _utf8_text_file(fh)
-                or not getattr(self, "row_data_filename", None)
-            ):
-                _put_back_held_rows(self)  # XlsxWriter copies the row file itself: no held row may be missing
-                super()._write_optimized_sheet_data()
-                # XlsxWriter leaves the (empty) row file of a sheet without rows in the temporary folder.
-                _discard_row_file(self)
-                return
-            self._xml_start_tag("sheetData")
-            rows.flush()
-            fh.flush()
-            held = getattr(self, "held_rows", None)
-            self.held_rows = None
-            if splices is not None and isinstance(getattr(fh, "name", None), str):
-                rows.close()
-                splices.add(fh.name, fh.buffer.tell(), self.row_data_filename, held)
-            else:
-                rows.buffer.seek(0)
-                _copy_rows(rows.buffer, held, fh.buffer)
-                rows.close()
-                os.unlink(self.row_data_filename)
-            self._xml_end_tag("sheetData")
-
-    TextSafeWorksheet.hold_rows = splices is not None  # type: ignore[attr-defined]
-    return TextSafeWorksheet
-
-
-class _HeldRows:
-    """Rows rendered in memory for a sheet's row file: they belong at byte ``at`` of that file."""
-
-    def __init__(self, at: int) -> None:
-        self.at = at
-        self.blocks: list[Any] = []
-        self.size = 0
-
-
-def _put_back_held_rows(sheet: Any) -> None:
-    """Write a sheet's held rows into its row file, in their place, for a copy that reads only the file."""
-    held, sheet.held_rows = getattr(sheet, "held_rows", None), None
-    if held is None:
-        return
-    sheet.row_data_fh.flush()
-    raw = sheet.row_data_fh.buffer
-    raw.seek(held.at)
-    tail = raw.read()
-    raw.seek(held.at)
-    for block in held.blocks:
-        raw.write(block)
-    raw.write(tail)
-    raw.flush()
-
-
-def _copy_rows(rows_file: Any, held: _HeldRows | None, dest: Any) -> None:
-    """A sheet's rows: its row file with the held rows put back in their place."""
-    import shutil
-
-    if held is not None:
-        left = held.at
-        while left > 0:
-            chunk = rows_file.read(min(left, 1 << 20))
-            if not chunk:
-                break
-            dest.write(chunk)
-            left -= len(chunk)
-        for block in held.blocks:
-            dest.write(block)
-    shutil.copyfileobj(rows_file, dest, 1 << 20)
-
-
-def _discard_row_file(sheet: Any) -> None:
-    """Close and delete a constant-memory sheet's row file, if it is still there."""
-    fh, name = getattr(sheet, "row_data_fh", None), getattr(sheet, "row_data_filename", None)
-    if fh is not None and not fh.closed:
-        fh.close()
-    if name:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
-
-
-def _utf8_text_file(fh: Any) -> bool:
-    return isinstance(fh, io.TextIOWrapper) and fh.encoding.lower().replace("-", "").replace("_", "") == "utf8"
-
-
-def _stream_rows(
-    ws: Any, first_row: int, columns: list[_SheetColumn], varying_col: int, varying_formats: list[Any]
-) -> int:
-    """Write all but the last of a block of rows straight into a constant-memory worksheet's row stream, as
-    the XML XlsxWriter itself writes for them (a test compares the bytes), at a fraction of its per-cell
-    cost. Returns how many rows were written; the caller writes the rest cell by cell.
-
-    XlsxWriter spends about 3 µs a cell on bookkeeping a large plain table does not need (a cell tuple, a
-    dictionary per row, attribute lists, a regex per string); 3.6M cells took 11.6 s. Here each distinct
-    value of a column is rendered once (texts escaped by pyarrow, or by XlsxWriter's own helpers where
-    they need more than &, < and >), and pyarrow puts the cells and rows together in C (1.8 s of Python
-    joins for 3.6M cells before). The cells of column ``varying_col`` take their formats from
-    ``varying_formats``, one a row; the other columns' cells have their column's format. The worksheet is
-    left as if it had written the rows. Nothing is written where that cannot be done (another XlsxWriter,
-    not constant-memory, a number it would turn into an error). The last row is left to XlsxWriter
-    because it writes that one when the workbook closes, when conditional formats may have changed the
-    attributes of a <row>.
-    """
-    try:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-        from xlsxwriter.utility import (
-            _preserve_whitespace,
-            _utf16_len,
-            _utf16_truncate,
-            xl_col_to_name,
-        )
-
-        escape_controls = ws._escape_control_characters
-        escape_data = ws._escape_data
-        flush, check = ws._write_single_row, ws._check_dimensions
-        if not ws.constant_memory or ws.previous_row >= first_row or ws.fh is not ws.row_data_fh:
-            return 0
-        if ws.excel_version == 2010 or ws.default_row_height != ws.original_row_height:
-            return 0  # their <row> elements carry attributes this writer does not write
-    except (ImportError, AttributeError):
-        return 0
-    n = len(varying_formats) - 1  # all but the last row
-    if n <= 0 or first_row + n >= ws.xls_rowmax:
-        return 0
-
-    strmax = ws.xls_strmax
-
-    def text_xml(value: str) -> str:
-        if len(value) > strmax // 2 and _utf16_len(value) > strmax:
-            value = _utf16_truncate(value, strmax)
-        if _CONTROL_ESCAPES.search(value):
-            value = escape_controls(value)
-        # XlsxWriter passes text that looks like "<r>...</r>" through as rich-text XML; input text is
-        # escaped here instead, so that no cell can carry markup into the file.
-        space = ' xml:space="preserve"' if _preserve_whitespace(value) else ""
-        return f"<is><t{space}>{escape_data(value)}</t></is></c>"
-
-    # Each column as codes into its distinct values (-1: no cell). Numbers are told apart by their bits,
-    # so that -0.0 stays "-0" as XlsxWriter writes it.
-    is_text = [column.texts is not None for column in columns]
-    formats = [column.fmt for column in columns]
-    codes: list[Any] = []
-    distinct: list[list[Any]] = []
-    for column in columns:
-        if column.texts is not None:
-            assert column.codes is not None
-            k = column.codes[:n]
-            distinct.append(column.texts)
-        else:
-            assert column.numbers is not None
-            numbers = column.numbers[:n]
-            if np.isinf(numbers).any():
-                return 0  # XlsxWriter refuses these; let it say so
-            k, bits = pd.factorize(numbers.view(np.int64))
-            k[np.isnan(numbers)] = -1
-            distinct.append(bits.view(np.float64).tolist())
-        codes.append(k)
-    # The varying column: one code for each pair of value and format.
-    format_codes, row_formats = pd.factorize(np.array([id(f) for f in varying_formats[:n]], dtype=np.int64))
-    by_id = {id(f): f for f in varying_formats[:n]}
-    pair_codes = np.where(codes[varying_col] < 0, -1, codes[varying_col] * len(row_formats) + format_codes)
-    filled = [c for c in range(len(columns)) if (codes[c] >= 0).any()]
-    # XlsxWriter numbers formats in the order cells first use them, row by row; the same order here keeps
-    # styles.xml identical. Each format's first use: (row, column).
-    firsts: dict[int, tuple[int, int, Any]] = {}
-
-    def used(fmt: Any, row: int, col: int) -> None:
-        if fmt is not None and (id(fmt) not in firsts or (row, col) < firsts[id(fmt)][:2]):
-            firsts[id(fmt)] = (row, col, fmt)
-
-    for c in filled:
-        rows = np.flatnonzero(codes[c] >= 0)
-        if c == varying_col:
-            for code in np.unique(format_codes[rows]):
-                used(by_id[int(row_formats[code])], int(rows[format_codes[rows] == code][0]), c)
-        else:
-            used(formats[c], int(rows[0]), c)
-    flush(first_row)  # the rows above (the header) go out first, as XlsxWriter would send them
-    for _first, _c, fmt in sorted(firsts.values(), key=lambda t: t[:2]):
-        fmt._get_xf_index()
-
-    def style(fmt: Any) -> str:
-        return f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
-
-    def big(text: str) -> Any:
-        return pa.scalar(text, pa.large_string())
-
-    nothing = big("")
-
-    def text_bodies(values: list[str]) -> Any:
-        """The cell XML after the opening tag for each distinct text, in C; the rare text that needs
-        XlsxWriter's control-character escape or may need cutting to Excel's length goes through
-        text_xml (the patterns are RE2's spelling of the ones in _CONTROL_ESCAPES and _preserve_whitespace)."""
-        texts = pa.array(values, type=pa.large_string())
-        escaped = texts
-        for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
-            if pc.any(pc.match_substring(escaped, char)).as_py():  # ids and names seldom hold one: no new copy
-                escaped = pc.replace_substring(escaped, char, entity)
-        opening = pc.if_else(
-            pc.match_substring_regex(texts, _EDGE_SPACE_RE2), big('<is><t xml:space="preserve">'), big("<is><t>")
-        )
-        body = pc.binary_join_element_wise(opening, escaped, big("</t></is></c>"), nothing)
-        special = pc.or_(pc.greater(pc.utf8_length(texts), strmax // 2), pc.match_substring_regex(texts, _CONTROL_RE2))
-        if pc.any(special).as_py():
-            where = np.flatnonzero(special.to_numpy(zero_copy_only=False))
-            body = pc.replace_with_mask(
-                body, special, pa.array([text_xml(values[i]) for i in where], pa.large_string())
-            )
-        return body
-
-    # Each distinct cell, from the end of its reference to its end; null where a row has no cell.
-    kinds = [' t="inlineStr"' if text else "" for text in is_text]
-    rendered: list[Any] = []
-    number_cells: dict[tuple[str, bytes], Any] = {}
-    for c, values in enumerate(distinct):
-        if c not in filled:
-            rendered.append(None)
-            continue
-        if c == varying_col:
-            body = text_bodies(values).to_pylist() if is_text[c] else [f"<v>{v:.16G}</v></c>" for v in values]
-            styles = [f'"{style(by_id[int(i)])}{kinds[c]}>' for i in row_formats]
-            cells = pa.array([mid + xml for xml in body for mid in styles], type=pa.large_string())
-            codes[c] = pair_codes
-        else:
-            mid = f'"{style(formats[c])}{kinds[c]}>'
-            if is_text[c]:
-                cells = pc.binary_join_element_wise(big(mid), text_bodies(values), nothing)
-            else:
-                # Columns of the same numbers in the same format (monetary and lifetime_monetary without a
-                # look-back window: 80k distinct amounts each on the 1M-line benchmark) share their cells.
-                key = (mid, np.asarray(values, dtype=np.float64).tobytes())
-                cells = number_cells.get(key)
-                if cells is None:
-                    cells = number_cells[key] = pa.array(
-                        [f"{mid}<v>{v:.16G}</v></c>" for v in values], type=pa.large_string()
-                    )
-        rendered.append(pa.concat_arrays([cells, pa.nulls(1, pa.large_string())]))
-        codes[c] = np.where(codes[c] < 0, len(cells), codes[c])
-    check(first_row, 0)
-    check(first_row + n - 1, max(filled, default=0))
-    heads = [big(f'<c r="{xl_col_to_name(c)}') for c in range(len(columns))]
-    open_row, mid_row, close_row = big('<row r="'), big('">'), big("</row>")
-    fh = ws.fh
-    raw = fh.buffer if _utf8_text_file(fh) else None
-
-    def block_xml(start: int) -> memoryview:
-        stop = min(start + _STREAM_ROWS, n)
-        numbers = pc.cast(pa.array(np.arange(first_row + start + 1, first_row + stop + 1)), pa.large_string())
-        parts = [open_row, numbers, mid_row]
-        for c in filled:
-            cells = rendered[c].take(pa.array(codes[c][start:stop]))
-            parts.append(pc.binary_join_element_wise(heads[c], numbers, cells, nothing))
-        parts.append(close_row)
-        rows = pc.binary_join_element_wise(*parts, nothing, null_handling="replace", null_replacement="")
-        present = np.zeros(stop - start, dtype=bool)
-        for c in filled:
-            present |= codes[c][start:stop] < len(distinct[c]) * (len(row_formats) if c == varying_col else 1)
-        if not present.all():
-            rows = rows.filter(pa.array(present))  # XlsxWriter writes no <row> for a row without cells
-        offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)[rows.offset : rows.offset + len(rows) + 1]
-        return memoryview(rows.buffers()[2])[offsets[0] : offsets[-1]]
-
-    # A block of rows at a time, so that only a few blocks' cell texts are held. pyarrow's takes and joins
-    # run without the GIL, so two threads render blocks side by side (0.85 -> 0.5 s for the 1M-line
-    # benchmark's 81k customers); they are written in order.
-    held = None
-    if raw is not None and getattr(ws, "hold_rows", False):
-        fh.flush()
-        held = _HeldRows(raw.tell())
-    with ThreadPoolExecutor(2, "custseg-rows") as pool:
-        pending: list[Any] = []
-        for start in range(0, n, _STREAM_ROWS):
-            pending.append(pool.submit(block_xml, start))
-            while pending and (len(pending) > 3 or start + _STREAM_ROWS >= n):
-                data = pending.pop(0).result()
-                if held is not None and held.size + len(data) <= ROWS_IN_MEMORY:
-                    held.blocks.append(data)
-                    held.size += len(data)
-                    continue
-                if held is not None:  # too large to hold: what is held goes to the file first, in order
-                    fh.flush()
-                    for block in held.blocks:
-                        raw.write(block)
-                    held = None
-                if raw is not None:
-                    fh.flush()
-                    raw.write(data)
-                else:
-                    fh.write(bytes(data).decode("utf-8"))
-    if held is not None and held.blocks:
-        ws.held_rows = held
-    # As if XlsxWriter had written these rows: nothing of them is left to flush.
-    ws.previous_row = first_row + n - 1
-    ws.table.clear()
-    return n
-
-
-class _RowSplices:
-    """Where each constant-memory sheet's rows go: the sheet's XML file, the byte offset in it, and the row
-    file. The zip entry is written as the file's head, the rows and its tail, so the rows (142 MB of XML on
-    the 1M-line benchmark) are not first copied into the sheet's file and read back: 0.3-0.5 s."""
-
-    def __init__(self) -> None:
-        self.by_sheet: dict[str, tuple[int, str, _HeldRows | None]] = {}
-
-    def add(self, sheet_file: str, at: int, rows_file: str, held: _HeldRows | None = None) -> None:
-        self.by_sheet[sheet_file] = (at, rows_file, held)
-
-    def discard(self) -> None:
-        """Delete the row files of an interrupted close."""
-        for _, rows_file, _held in self.by_sheet.values():
-            with contextlib.suppress(OSError):
-                os.unlink(rows_file)
-        self.by_sheet.clear()
-
-
-def _can_swap_zipfile() -> bool:
-    import xlsxwriter.workbook as xlsx_workbook
-
-    return isinstance(getattr(xlsx_workbook, "ZipFile", None), type)
-
-
-# Bytes deflated at a time on each thread; blocks past the first are primed with the 32 KiB before them.
-DEFLATE_BLOCK = 4 << 20
-
-
-def _deflater() -> Any:
-    """ISA-L's zlib where it is installed: the 1M-line benchmark's 144 MB customer sheet deflates in 0.13 s
-    on one core against zlib's 0.50 s at level 1, and to 18.8 MB against 19.7. Its streams are deflate
-    streams like zlib's (any unzip reads them); without it, zlib."""
-    try:
-        from isal import isal_zlib
-    except ImportError:
-        import zlib
-
-        return zlib
-    return isal_zlib
-
-
-def _deflate_block(block: bytes, primer: bytes, level: int, last: bool) -> bytes:
-    import zlib
-
-    mod = _deflater() if level > 0 else zlib  # zlib's level 0 stores; ISA-L's has no such level
-    if mod is not zlib:
-        level = min(3, (level + 2) // 3)  # zlib's 1-9 onto ISA-L's 1-3 (the workbook's 1 stays 1)
-    deflate = (
-        mod.compressobj(level, mod.DEFLATED, -15, zdict=primer) if primer else mod.compressobj(level, mod.DEFLATED, -15)
-    )
-    return deflate.compress(block) + deflate.flush(mod.Z_FINISH if last else mod.Z_SYNC_FLUSH)
-
-
-class _ParallelDeflate:
-    """zlib's compress/flush for a zip entry, deflating blocks on two threads as pigz does (zlib and ISA-L
-    run without the GIL): each block is raw deflate primed with the 32 KiB before it and ended on a byte
-    boundary, the last one finished, so the blocks joined are one deflate stream that any unzip reads. The
-    1M-line benchmark's customer sheet took 0.5-0.7 s to deflate with zlib on one core. An entry of one
-    block is deflated exactly as :func:`_deflater`'s library would."""
-
-    def __init__(self, level: int, pool: Any) -> None:
-        self.level, self.pool = level, pool
-        self.pending: list[Any] = []
-        self.chunks: list[Any] = []  # the data not in a block yet, in order: joined once for its blocks
-        self.size = 0
-        self.primer = b""
-
-    def _submit(self, block: Any, last: bool) -> None:
-        self.pending.append(self.pool.submit(_deflate_block, block, self.primer, self.level, last))
-        self.primer = bytes(block[-32768:])
-
-    def compress(self, data: Any) -> bytes:
-        if len(data):
-            # Kept as given (bytes, or the held rows' buffers), not copied into one growing buffer and out of
-            # it again: 144 MB went through three copies that way. A mutable buffer is copied.
-            self.chunks.append(bytes(data) if isinstance(data, bytearray) else data)
-            self.size += len(data)
-        if self.size > DEFLATE_BLOCK:  # > not >=: the last block is never empty
-            joined = memoryview(b"".join(self.chunks))
-            at = 0
-            while len(joined) - at > DEFLATE_BLOCK:
-                self._submit(joined[at : at + DEFLATE_BLOCK], last=False)
-                at += DEFLATE_BLOCK
-            self.chunks, self.size = [joined[at:]], len(joined) - at
-        done = []
-        # Hand back the blocks finished so far, in order; wait once five are queued (about 20 MiB held at most).
-        while self.pending and (self.pending[0].done() or len(self.pending) > 4):
-            done.append(self.pending.pop(0).result())
-        return b"".join(done)
-
-    def flush(self) -> bytes:
-        self._submit(b"".join(self.chunks), last=True)
-        self.chunks, self.size = [], 0
-        done = [f.result() for f in self.pending]
-        self.pending.clear()
-        return b"".join(done)
-
-
-@contextlib.contextmanager
-def _zip_level(level: int, splices: _RowSplices | None = None) -> Iterator[None]:
-    """Make XlsxWriter's Workbook.close deflate at ``level``: the ZipFile class its module uses is swapped
-    for one with that default level while one of our workbooks closes (the lock keeps two closes from
-    swapping over each other). If XlsxWriter stops importing ZipFile by name, the default level stays
-    (and the caller, having asked :func:`_can_swap_zipfile`, has no splices to make).
-
-    The sheets in ``splices`` are written as their head, row file and tail, deflated on two threads."""
-    import shutil
-    import zipfile
-
-    import xlsxwriter.workbook as xlsx_workbook
-
-    with _ZIP_LOCK:
-        original = getattr(xlsx_workbook, "ZipFile", None)
-        if original is None:
-            yield
-            return
-
-        class LevelledZipFile(original):  # type: ignore[misc, valid-type]
-            def __init__(self, *args: Any, **kwargs: Any) -> None:
-                kwargs.setdefault("compresslevel", level)
-                super().__init__(*args, **kwargs)
-
-            def write(
-                self, filename: Any, arcname: Any = None, compress_type: Any = None, compresslevel: Any = None
-            ) -> None:
-                splice = splices.by_sheet.pop(filename, None) if splices is not None else None
-                if splice is None:
-                    super().write(filename, arcname, compress_type, compresslevel)
-                    return
-                at, rows_file, held = splice
-                try:
-                    # As ZipFile.write makes the entry, with the whole size for its ZIP64 decision.
-                    zinfo = zipfile.ZipInfo.from_file(filename, arcname)
-                    zinfo.compress_type = self.compression if compress_type is None else compress_type
-                    zinfo._compresslevel = self.compresslevel if compresslevel is None else compresslevel
-                    zinfo.file_size = (
-                        os.path.getsize(filename) + os.path.getsize(rows_file) + (held.size if held is not None else 0)
-                    )
-                    # The pool is entered first: it must outlive the entry's close, which deflates the last block.
-                    with (
-                        ThreadPoolExecutor(2, "custseg-deflate") as pool,
-                        open(filename, "rb") as sheet,
-                        open(rows_file, "rb") as rows,
-                        self.open(zinfo, "w") as dest,
-                    ):
-                        if zinfo.compress_type == zipfile.ZIP_DEFLATED and hasattr(dest, "_compressor"):
-                            dest._compressor = _ParallelDeflate(zinfo._compresslevel, pool)
-                        dest.write(sheet.read(at))
-                        _copy_rows(rows, held, dest)
-                        shutil.copyfileobj(sheet, dest, 1 << 20)
-                finally:
-                    os.unlink(rows_file)
-
-        xlsx_workbook.ZipFile = LevelledZipFile
-        try:
-            yield
-        finally:
-            xlsx_workbook.ZipFile = original
-
-
 def _flatten(obj: Any, prefix: str = "") -> list[tuple[str, Any]]:
     out: list[tuple[str, Any]] = []
     if isinstance(obj, dict):
@@ -1138,8 +625,8 @@ def write_workbook(result: GradeResult, target: Path, lang: str = "zh", problems
                 "default_date_format": "yyyy-mm-dd",
             },
         )
-        splices = _RowSplices() if _can_swap_zipfile() else None
-        wb.worksheet_class = _text_safe_sheet(splices)
+        splices = _deflate.row_splices()
+        wb.worksheet_class = _fast_rows.worksheet_class(splices)
         # The as-of date as the creation date keeps re-runs of the same month identical.
         as_of = dt.datetime.combine(result.as_of, dt.time())
         wb.set_properties(
@@ -1156,14 +643,9 @@ def write_workbook(result: GradeResult, target: Path, lang: str = "zh", problems
         except BaseException:
             # Interrupted: delete the per-sheet row files (the customer sheet's can be hundreds of MB in the
             # temporary folder); the half-written workbook is discarded.
-            for sheet in wb.worksheets():
-                _discard_row_file(sheet)
+            _fast_rows.discard_row_files(wb)
             raise
         try:
-            with _zip_level(ZIP_LEVEL, splices):
-                wb.close()
+            _deflate.close_workbook(wb, splices)
         except Exception as exc:  # XlsxWriter wraps OS errors in its own types
             raise OutputError(f"{target}: cannot be written ({exc})") from None
-        finally:
-            if splices is not None:
-                splices.discard()
