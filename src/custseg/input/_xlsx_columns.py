@@ -3,7 +3,7 @@
 python-calamine hands a sheet to Python one object per cell; on a sheet of 500k lines that handover and
 rendering each cell cost more than the parse itself. fastexcel (the same calamine parser underneath)
 returns each column as a typed Arrow array instead, and a column's distinct values are rendered by
-:func:`custseg.input.read.cell_to_text`, exactly as the cell reader renders them.
+:func:`custseg.input.tables.cell_to_text`, exactly as the cell reader renders them.
 
 fastexcel is a 0.x library, needs pyarrow, and starts a sheet at its first used column rather than at A.
 So this path is taken only where its result is provably the cell reader's, and :class:`NotFast` hands the
@@ -209,7 +209,7 @@ def _same_header(names: list[str], header: list[object], first_column: int) -> b
         if not text:
             if name != f"__UNNAMED__{j}":
                 return False
-        elif name != text and not (name.startswith(f"{text}_") and name[len(text) + 1 :].isdigit()):
+        elif name != text and not (name.startswith(f"{text}_") and name[len(str(text)) + 1 :].isdigit()):
             return False
     return True
 
@@ -243,7 +243,7 @@ def _codes(array: Any) -> Factorized:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from custseg.input.read import cell_to_text
+    from custseg.input.tables import cell_to_text
 
     kind = array.type
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):

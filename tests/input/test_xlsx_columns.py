@@ -185,7 +185,7 @@ def test_small_workbooks_do_not_load_the_column_reader(tmp_path):
 
 @pytest.mark.parametrize("name", ["multi_sheet.xlsx", "title_rows.xlsx"])
 def test_the_test_workbooks_read_alike(name, monkeypatch):
-    _same_tables(Path(__file__).parent / "data" / name, monkeypatch)
+    _same_tables(Path(__file__).parents[1] / "data" / name, monkeypatch)
 
 
 def test_1904_dates_hidden_sheets_and_chosen_sheets_read_alike(tmp_path, monkeypatch):
