@@ -68,3 +68,30 @@ def test_prefetch_of_a_missing_file_leaves_the_error_to_the_reader(tmp_path):
     source.prefetch = CsvPrefetch(tmp_path / "missing.csv")
     with pytest.raises(Exception, match="file not found"):
         read_source(source, {})
+
+
+def test_a_parse_that_ends_after_the_reader_passed_it_by_is_not_kept(tmp_path, monkeypatch):
+    """The reader drops a wrong guess at once; the thread's parse, finishing later, must not leave its codes."""
+    import threading
+
+    import custseg.input._csv_arrow as csv_arrow
+    from custseg.input._csv_arrow import CsvPrefetch
+
+    release = threading.Event()
+    real = csv_arrow.encode_csv_body
+
+    def slow_encode(*args, **kwargs):
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(csv_arrow, "encode_csv_body", slow_encode)
+    path = tmp_path / "o.csv"
+    path.write_bytes(b"customer_id,order_date,amount\nA,2026-01-05,10\n")
+    prefetch = CsvPrefetch(path)
+    data = prefetch.file_bytes()
+    assert data is not None
+    hit, result = prefetch.take(data, 0, ";", 3, 1_000_000, 1 << 24)  # not the guessed layout
+    assert (hit, result) == (False, None)
+    release.set()
+    prefetch.thread.join()
+    assert prefetch.result is None and prefetch.data is None

@@ -161,6 +161,10 @@ class CsvPrefetch:
         self.guess: tuple[int, str, int, int, int] | None = None
         self.result: EncodedColumns | None = None
         self.dropped = False
+        # The hand-over: the thread stores its result and the reader drops it under this lock, so a result
+        # finished after the reader passed it by is never kept. The bytes and the guess need no lock: the
+        # events above publish them before the reader looks.
+        self.lock = threading.Lock()
         self.thread = threading.Thread(target=self._run, name="custseg-prefetch", daemon=True)
         self.thread.start()
 
@@ -175,25 +179,26 @@ class CsvPrefetch:
             self.data = None
         finally:
             self.read.set()
+        data = self.data
         try:
-            data = self.data
             self.guess = _guess_layout(data) if data else None
         finally:
             self.guessed.set()
-        if self.guess is None:
+        if data is None or self.guess is None:
             return
         start, delim, width, _, _ = self.guess
         try:
             result = encode_csv_body(data, start, delim, width)
         except Exception:  # noqa: BLE001 - a failed guess only means the usual parse; that one reports errors
             result = None
-        if not self.dropped:  # a wrong guess's codes are not kept once the reader has passed them by
-            self.result = result
+        with self.lock:
+            if not self.dropped:  # a wrong guess's codes are not kept once the reader has passed them by
+                self.result = result
         # pyarrow's allocator keeps what this thread freed (the parsed blocks) for the thread; handed back
         # here, it does not sit on top of the run's peak (0.1 GB on the 1M-line benchmark).
         _release_arrow_memory()
 
-    def bytes(self) -> bytes | None:
+    def file_bytes(self) -> bytes | None:
         """The file's bytes once read (None if they could not be; the caller reads again for the error)."""
         self.read.wait()
         return self.data
@@ -207,9 +212,10 @@ class CsvPrefetch:
         hit = data is self.data and self.guess == (start, delim, width, chunk_rows, block_bytes)
         if hit:
             self.thread.join()
-        self.dropped = True
-        result = self.result if hit else None
-        self.data = self.result = None
+        with self.lock:
+            self.dropped = True
+            result = self.result if hit else None
+            self.data = self.result = None
         return hit, result
 
 

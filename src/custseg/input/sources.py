@@ -96,7 +96,7 @@ class Source:
             self.data = self.frame.to_csv(index=False).encode("utf-8")
         if self.data is None:
             if self.prefetch is not None:
-                self.data = self.prefetch.bytes()
+                self.data = self.prefetch.file_bytes()
             if self.data is None:
                 self.data = self._read_file()
             if self.data[:2] == b"\x1f\x8b":
