@@ -18,6 +18,11 @@ sheet back to the cell reader otherwise:
   "null", "nan") in a column of numbers as empty cells, so a typed column's empty cells are checked
   against the same column read as text (one more parse, only for typed columns with empty cells);
 - header cells must be text.
+
+The column names for empty and repeated header cells, the used range's first column and the texts read as
+empty are fastexcel's behaviour, not its documented API: a test checks each of them against the installed
+fastexcel, and pyproject.toml bounds fastexcel to the minor version that test passed with, so a change shows
+as a failing test rather than as every large workbook quietly going to the cell reader.
 """
 
 from __future__ import annotations
