@@ -38,9 +38,8 @@ import pandas as pd
 from custseg.core.values import Factorized
 
 # Workbooks whose sheets are all smaller than this (uncompressed sheet XML) are read by the cell reader
-# alone, and pyarrow is not even imported. Measured here: the two readers break even near 50k rows of
-# eleven columns (28 MB of XML); at 100k rows the column reader takes 1.45 s against 1.97 s, and on the
-# Superstore sheet (10k rows, 7 MB) it would take 0.92 s against 0.38 s (importing pyarrow alone is 0.3 s).
+# alone, and pyarrow is not even imported: below it, importing pyarrow and the column reader's second
+# parse cost more than they save (the measurements are in benchmarks/README.md).
 FAST_MIN_SHEET_BYTES = 32 * 2**20
 _SHEET_PARTS = "xl/worksheets/"
 SAMPLE_ROWS = 1000  # first rows read by openpyxl: the header is among them, and a sample of each column

@@ -98,10 +98,10 @@ def decode_text(data: bytes, name: str, encoding: str | None, detected: str | No
 
 
 def valid_utf8(data: bytes) -> bool:
-    """The whole of ``data`` is UTF-8: checked in place by pyarrow's validator (0.04 s for the 93 MB
-    benchmark file), else decoded 16 MiB at a time (0.15 s; decoding a large file at once would hold a
-    str of up to four times its size). Both reject the same bytes: overlong forms, surrogates, code points
-    past U+10FFFF, cut sequences (a test runs them over every two-byte sequence and the edges of longer ones)."""
+    """The whole of ``data`` is UTF-8: checked in place by pyarrow's validator, else decoded 16 MiB at a
+    time (decoding a large file at once would hold a str of up to four times its size). Both reject the same
+    bytes: overlong forms, surrogates, code points past U+10FFFF, cut sequences (a test runs them over every
+    two-byte sequence and the edges of longer ones)."""
     try:
         import pyarrow as pa
     except ImportError:
