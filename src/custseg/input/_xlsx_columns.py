@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from custseg.core.values import Factorized
+from custseg.input.tables import cell_to_text
 
 # Workbooks whose sheets are all smaller than this (uncompressed sheet XML) are read by the cell reader
 # alone, and pyarrow is not even imported: below it, importing pyarrow and the column reader's second
@@ -246,8 +247,6 @@ def _codes(array: Any) -> Factorized:
     """One column as codes into its texts, the texts the cell reader would give (see the module's notes)."""
     import pyarrow as pa
     import pyarrow.compute as pc
-
-    from custseg.input.tables import cell_to_text
 
     kind = array.type
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
