@@ -59,3 +59,31 @@ def test_the_callers_frame_is_left_as_it_was():
     before = frame.copy()
     read_source(Source.of(frame), {})
     pd.testing.assert_frame_equal(frame, before)
+
+
+def test_cells_under_a_blank_label_right_of_the_header_are_flagged_as_in_a_sheet():
+    frame = pd.DataFrame(
+        [["A", "2026-01-05", 10, None], ["B", "2026-01-06", 20, "note"], ["C", "2026-01-07", 30, " "]],
+        columns=["customer_id", "order_date", "amount", ""],
+    )
+    (table,) = read_source(Source.of(frame), {}).tables
+    assert table.headers == ["customer_id", "order_date", "amount"]
+    assert table.overflow == [1]  # the second record, row 3; a blank cell is not a value
+    assert table.frame["amount"].tolist() == ["10", "20", "30"]
+
+
+def test_pandas_string_columns_are_their_own_text():
+    frame = pd.DataFrame(
+        {
+            "customer_id": pd.array(["A", None, "A"], dtype="string"),
+            "order_date": pd.array(["2026-01-05", "2026-01-06", pd.NA], dtype="string"),
+            "amount": pd.array([" 10 ", "", "3"], dtype="string"),
+        }
+    )
+    (table,) = read_source(Source.of(frame), {}).tables
+    assert table.frame.to_dict("list") == {
+        "customer_id": ["A", "", "A"],
+        "order_date": ["2026-01-05", "2026-01-06", ""],
+        "amount": [" 10 ", "", "3"],
+    }
+    assert table.columns["customer_id"].codes.tolist() == [0, 1, 0]

@@ -24,7 +24,7 @@ from custseg.input._csv_arrow import ARROW_BLOCK_BYTES, CSV_CHUNK_ROWS, EncodedC
 from custseg.input.encoding import decode_text, is_binary, sniff_encoding, valid_utf8
 from custseg.input.header_row import HEADER_SCAN_ROWS, find_header, table_not_found
 from custseg.input.sources import Source
-from custseg.input.tables import Table, TableKind
+from custseg.input.tables import Table, TableKind, factorize_text
 
 HEAD_BYTES = 200_000  # the first bytes, decoded to find the delimiter and the header
 # One field may hold up to this many characters while a file is read (the csv module's default is 128 KiB,
@@ -290,18 +290,6 @@ def _parse_csv_module(
     return {h: acc.result() for h, acc in zip(headers, columns, strict=True)}, n, overflow
 
 
-def _factorize_text(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Codes and distinct texts of a column of str, where missing fields (None/NaN) read as ""."""
-    # The NA sentinel spares pandas a separate pass over the column looking for missing values.
-    codes, uniques = pd.factorize(values)
-    if len(codes) and codes.min() < 0:
-        uniques = np.append(uniques.astype(object), "")
-        codes = np.where(codes < 0, len(uniques) - 1, codes)
-        again, uniques = pd.factorize(uniques)  # "" may have been there already
-        codes = again[codes]
-    return codes, uniques
-
-
 class _CodesAcrossChunks:
     """One column's codes over several chunks, into one list of distinct texts."""
 
@@ -311,7 +299,7 @@ class _CodesAcrossChunks:
         self.ids: dict[object, int] | None = None
 
     def add(self, values: np.ndarray) -> None:
-        self.add_codes(*_factorize_text(values))
+        self.add_codes(*factorize_text(values))
 
     def add_codes(self, codes: np.ndarray, uniques: np.ndarray) -> None:
         """A chunk already as codes into its distinct texts (in order of first appearance)."""

@@ -100,6 +100,18 @@ def cell_to_text(value: object) -> str:
     return str(value)
 
 
+def factorize_text(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and distinct texts of a column of str, where missing fields (None/NaN/pd.NA) read as ""."""
+    # The NA sentinel spares pandas a separate pass over the column looking for missing values.
+    codes, uniques = pd.factorize(values)
+    if len(codes) and codes.min() < 0:
+        uniques = np.append(uniques.astype(object), "")
+        codes = np.where(codes < 0, len(uniques) - 1, codes)
+        again, uniques = pd.factorize(uniques)  # "" may have been there already
+        codes = again[codes]
+    return codes, uniques
+
+
 def column_codes(values: np.ndarray) -> Factorized:
     """A column of cell values as codes into its texts, each distinct value rendered once (exports
     repeat values). Two cell values may render alike (1 and 1.0), so the distinct texts are factorized
@@ -113,7 +125,13 @@ def column_codes(values: np.ndarray) -> Factorized:
         codes, uniques = pd.factorize(numbers, use_na_sentinel=False)
     else:
         codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    rendered = np.array([cell_to_text(u) for u in uniques.tolist()], dtype=object)
+    return rendered_codes(codes, uniques.tolist())
+
+
+def rendered_codes(codes: np.ndarray, values: list[object]) -> Factorized:
+    """Codes into distinct cell values as codes into their texts (:func:`cell_to_text`). Two values may
+    render alike (1 and 1.0), so the texts are factorized again to keep the codes exact."""
+    rendered = np.array([cell_to_text(v) for v in values], dtype=object)
     text_codes, text_uniques = pd.factorize(rendered, use_na_sentinel=False)
     return Factorized.of(text_codes[codes], text_uniques)
 
@@ -121,35 +139,22 @@ def column_codes(values: np.ndarray) -> Factorized:
 def cells_to_columns(rows: list[list[object]], headers: list[str]) -> tuple[dict[str, Factorized], list[int]]:
     """Rows of cell values (padded or not) to columns of text codes, and the rows that have values right
     of the header's last column."""
+    width = len(headers)
     if not rows:
-        return _no_rows(headers), []
+        return {h: Factorized.of(np.empty(0, np.int64), []) for h in headers}, []
     longest = max(len(r) for r in rows)
     if any(len(r) != longest for r in rows):
         rows = [list(r) + [None] * (longest - len(r)) for r in rows]
     # One 2-D object array, then a column is a view: cheaper than transposing lists of rows.
     cells = np.empty((len(rows), longest), dtype=object)
     cells[:] = rows
-    return array_to_columns(cells, headers)
-
-
-def array_to_columns(cells: np.ndarray, headers: list[str]) -> tuple[dict[str, Factorized], list[int]]:
-    """A 2-D object array of cell values (a row a record; None for an empty cell) to columns of text codes,
-    one a header (a header past the array's last column is empty throughout), and the rows that have
-    values right of the header's last column."""
-    n, longest = cells.shape
-    if not n:
-        return _no_rows(headers), []
     columns = {}
     for i, h in enumerate(headers):
         if i < longest:
             columns[h] = column_codes(cells[:, i])
         else:
-            columns[h] = Factorized.of(np.zeros(n, np.int64), [""])
-    overflow = np.zeros(n, dtype=bool)
-    for j in range(len(headers), longest):
+            columns[h] = Factorized.of(np.zeros(len(rows), np.int64), [""])
+    overflow = np.zeros(len(rows), dtype=bool)
+    for j in range(width, longest):
         overflow |= np.array([v not in (None, "") and str(v).strip() != "" for v in cells[:, j]], dtype=bool)
     return columns, np.flatnonzero(overflow).tolist()
-
-
-def _no_rows(headers: list[str]) -> dict[str, Factorized]:
-    return {h: Factorized.of(np.empty(0, np.int64), []) for h in headers}
