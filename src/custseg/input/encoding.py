@@ -10,6 +10,7 @@ from custseg.errors import InputError
 
 
 def detect_encoding(data: bytes) -> str:
+    """The encoding a text export is in (see :func:`sniff_encoding`)."""
     return sniff_encoding(data)[0]
 
 
@@ -81,6 +82,8 @@ def is_binary(data: bytes) -> bool:
 
 
 def decode_text(data: bytes, name: str, encoding: str | None, detected: str | None = None) -> tuple[str, str]:
+    """(text, encoding): ``data`` decoded in the encoding named, else the one detected. A named encoding that
+    does not fit is an InputError; a detected one decodes what it can and shows the rest as U+FFFD."""
     enc = encoding or detected or detect_encoding(data)
     try:
         text = data.decode(enc)

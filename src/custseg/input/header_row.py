@@ -112,6 +112,7 @@ def find_header(
 
 
 def no_order_columns(where: str, headers: list[str], mapping: ColumnMapping) -> InputError:
+    """The error for a file or sheet without the order columns: what is missing, what was found, the aliases."""
     missing = missing_order_fields(mapping)
     return InputError(
         f"{where}: no header row with the required order columns; missing {', '.join(missing)}; "

@@ -74,6 +74,7 @@ class Source:
 
     @classmethod
     def from_arg(cls, arg: str | Path, stdin_bytes: bytes | None = None) -> Source:
+        """A command-line argument: a path, or "-" for the bytes read from stdin."""
         if str(arg) == "-":
             return cls(name="<stdin>", data=stdin_bytes if stdin_bytes is not None else b"")
         return cls(name=str(arg), path=Path(arg))

@@ -130,12 +130,14 @@ def read_workbook(
     max_unzipped_mb: int = DEFAULT_MAX_UNZIPPED_MB,
     want: TableKind | None = None,
 ) -> ReadReport:
+    """Every sheet (or the chosen ones) below its header row as a table; sheets that head no table are
+    listed as passed over. A workbook with no order sheet is an InputError unless customers are wanted."""
     data = source.read_bytes()
     suffix = source.suffix or ".xlsx"
     _check_workbook_bytes(source.name, data, suffix, max_unzipped_mb)
     report = ReadReport()
     last_error: tuple[str, list[str], ColumnMapping] | None = None
-    # Large .xlsx sheets are read as columns (xlsx_columns); the cell reader takes every other sheet
+    # Large .xlsx sheets are read as columns (_xlsx_columns.py); the cell reader takes every other sheet
     # and any sheet the column reader cannot read exactly as it would.
     columns_reader = None
     if suffix in (".xlsx", ".xlsm"):
