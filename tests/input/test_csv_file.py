@@ -177,3 +177,18 @@ def test_importing_custseg_leaves_the_csv_field_limit_alone():
 
     code = "import csv; before = csv.field_size_limit(); import custseg.api; print(csv.field_size_limit() == before)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "True\n"
+
+
+def test_overlapping_reads_keep_the_raised_limit_until_the_last_one_ends():
+    import csv
+
+    from custseg.input.csv_file import FIELD_SIZE_LIMIT, wide_csv_fields
+
+    previous = csv.field_size_limit()
+    first, second = wide_csv_fields(), wide_csv_fields()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # the first read ends while the second still runs
+    assert csv.field_size_limit() == FIELD_SIZE_LIMIT
+    second.__exit__(None, None, None)
+    assert csv.field_size_limit() == previous

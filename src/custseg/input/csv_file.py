@@ -12,6 +12,7 @@ import csv
 import io
 import itertools
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -33,15 +34,29 @@ FIELD_SIZE_LIMIT = 256 * 1024 * 1024
 _NON_SPACE = re.compile(rb"\S")
 
 
+_field_limit_lock = threading.Lock()
+_field_limit_readers = 0  # reads under way, in any thread
+_field_limit_before = 0  # the limit to put back when the last of them ends
+
+
 @contextmanager
 def wide_csv_fields() -> Iterator[None]:
     """The csv module's field size limit raised for the duration of a read, and put back after: the limit
-    is process-wide, and importing or calling the library must leave it as the caller set it."""
-    previous = csv.field_size_limit(FIELD_SIZE_LIMIT)
+    is process-wide, and importing or calling the library must leave it as the caller set it. Reads that
+    overlap (grade() on several threads) share the raised limit, and the last one to end puts it back, so
+    one read ending does not lower it under another."""
+    global _field_limit_readers, _field_limit_before
+    with _field_limit_lock:
+        if _field_limit_readers == 0:
+            _field_limit_before = csv.field_size_limit(FIELD_SIZE_LIMIT)
+        _field_limit_readers += 1
     try:
         yield
     finally:
-        csv.field_size_limit(previous)
+        with _field_limit_lock:
+            _field_limit_readers -= 1
+            if _field_limit_readers == 0:
+                csv.field_size_limit(_field_limit_before)
 
 
 def sniff_delimiter(lines: list[str]) -> str:
