@@ -36,8 +36,9 @@ from custseg.core.values import AmbiguousDates, normalise_ids, parse_dates
 from custseg.errors import CurrencyError, InputError
 from custseg.input.headers import MASTER_INDEX, map_headers
 from custseg.input.rates import load_rates_csv
-from custseg.input.read import ReadReport, Table, read_source
+from custseg.input.read import read_source
 from custseg.input.sources import Source
+from custseg.input.tables import ReadReport, Table
 from custseg.memory import release_free_memory
 from custseg.schema import (
     CHANGE_COLUMNS,

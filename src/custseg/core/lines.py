@@ -31,7 +31,7 @@ from custseg.core.values import (
     trimmed_categorical,
 )
 from custseg.errors import InputError
-from custseg.input.read import Table
+from custseg.input.tables import Table
 from custseg.schema import CUSTOMER_KEY, DISPOSITIONS, PROBLEM_COLUMNS, REASONS, STATUS_KINDS
 
 

@@ -1,8 +1,9 @@
 """CSV bodies through pyarrow's CSV reader, as integer codes into each column's distinct texts.
 
 This module imports neither pandas nor anything of custseg that does, so that :class:`CsvPrefetch` can
-read and parse a CSV file on a second thread while the main thread imports pandas (0.6-0.7 s of every
-run, during which the second core had nothing to do). numpy and pyarrow are imported when first used.
+read and parse a CSV file on a second thread while the main thread imports pandas (time in which the
+second core had nothing to do). numpy and pyarrow are imported when first used. The figures behind these
+choices are in benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def encode_csv_body(
     block_bytes: int = ARROW_BLOCK_BYTES,
 ) -> EncodedColumns | None:
     """The body of ``data`` from ``start`` on through pyarrow's CSV reader, a block at a time, each column
-    dictionary-encoded in C: 1M lines in about 1 s against 2.2 s through pandas' C parser and a factorize.
+    dictionary-encoded in C: the fastest of the three engines (see csv_file.parse_csv_body).
     It reads fields as pandas' parser does (quotes, doubled quotes, line breaks in quotes, CR/LF/CRLF;
     compared in the tests; a blank line is a row of empty fields in both); a line with more or fewer
     fields than the header or an open quote stops it, and None hands the file to pandas and the csv
@@ -75,8 +76,8 @@ def encode_csv_body(
 
         def encode() -> None:
             # A million lines at a time, as the pandas path: one dictionary across the group's blocks.
-            # pyarrow encodes without the GIL, so the columns go two at a time: 0.44 -> 0.30 s for 1M lines
-            # on two cores. map() keeps the columns' order; each column's groups stay in file order.
+            # pyarrow encodes without the GIL, so the columns go two at a time on two cores. map() keeps
+            # the columns' order; each column's groups stay in file order.
             for acc, (indices, dictionary) in zip(columns, pool.map(encode_column, range(width)), strict=True):
                 acc.add(indices, dictionary)
             group.clear()
@@ -103,10 +104,9 @@ def encode_csv_body(
 
 class _ArrowCodesAcrossGroups:
     """One column's codes over the groups of lines pyarrow encoded one at a time, into one list of distinct
-    texts in order of first appearance (as read._CodesAcrossChunks gives). The groups' dictionaries are
-    encoded together once, at the end, in C: looking each group's distinct texts up in a Python dict made
-    reading a 10M-line file take 25 s, most of it on ids and amounts, whose texts are mostly new in every
-    group."""
+    texts in order of first appearance (as csv_file._CodesAcrossChunks gives). The groups' dictionaries
+    are encoded together once, at the end, in C: looking each group's distinct texts up in a Python dict is
+    slow on ids and amounts, whose texts are mostly new in every group."""
 
     def __init__(self) -> None:
         self.indices: list[Any] = []
@@ -143,8 +143,8 @@ _DELIMITERS = (",", "\t", ";", "|")
 
 
 class CsvPrefetch:
-    """A CSV file read and parsed on a second thread, started before pandas is imported, so that the 0.6-0.7 s
-    of importing it and the 0.9 s of reading the 1M-line benchmark run side by side.
+    """A CSV file read and parsed on a second thread, started before pandas is imported, so that importing
+    pandas and reading a large file run side by side.
 
     The thread guesses what read_text_table will decide from the first line alone: clean UTF-8 text whose
     header is its first line, with the delimiter that line has most of. read_text_table takes the result
@@ -161,6 +161,10 @@ class CsvPrefetch:
         self.guess: tuple[int, str, int, int, int] | None = None
         self.result: EncodedColumns | None = None
         self.dropped = False
+        # The hand-over: the thread stores its result and the reader drops it under this lock, so a result
+        # finished after the reader passed it by is never kept. The bytes and the guess need no lock: the
+        # events above publish them before the reader looks.
+        self.lock = threading.Lock()
         self.thread = threading.Thread(target=self._run, name="custseg-prefetch", daemon=True)
         self.thread.start()
 
@@ -175,25 +179,26 @@ class CsvPrefetch:
             self.data = None
         finally:
             self.read.set()
+        data = self.data
         try:
-            data = self.data
             self.guess = _guess_layout(data) if data else None
         finally:
             self.guessed.set()
-        if self.guess is None:
+        if data is None or self.guess is None:
             return
         start, delim, width, _, _ = self.guess
         try:
             result = encode_csv_body(data, start, delim, width)
         except Exception:  # noqa: BLE001 - a failed guess only means the usual parse; that one reports errors
             result = None
-        if not self.dropped:  # a wrong guess's codes are not kept once the reader has passed them by
-            self.result = result
+        with self.lock:
+            if not self.dropped:  # a wrong guess's codes are not kept once the reader has passed them by
+                self.result = result
         # pyarrow's allocator keeps what this thread freed (the parsed blocks) for the thread; handed back
-        # here, it does not sit on top of the run's peak (0.1 GB on the 1M-line benchmark).
+        # here, it does not sit on top of the run's peak memory.
         _release_arrow_memory()
 
-    def bytes(self) -> bytes | None:
+    def file_bytes(self) -> bytes | None:
         """The file's bytes once read (None if they could not be; the caller reads again for the error)."""
         self.read.wait()
         return self.data
@@ -207,9 +212,10 @@ class CsvPrefetch:
         hit = data is self.data and self.guess == (start, delim, width, chunk_rows, block_bytes)
         if hit:
             self.thread.join()
-        self.dropped = True
-        result = self.result if hit else None
-        self.data = self.result = None
+        with self.lock:
+            self.dropped = True
+            result = self.result if hit else None
+            self.data = self.result = None
         return hit, result
 
 

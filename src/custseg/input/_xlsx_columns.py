@@ -3,7 +3,7 @@
 python-calamine hands a sheet to Python one object per cell; on a sheet of 500k lines that handover and
 rendering each cell cost more than the parse itself. fastexcel (the same calamine parser underneath)
 returns each column as a typed Arrow array instead, and a column's distinct values are rendered by
-:func:`custseg.input.read.cell_to_text`, exactly as the cell reader renders them.
+:func:`custseg.input.tables.cell_to_text`, exactly as the cell reader renders them.
 
 fastexcel is a 0.x library, needs pyarrow, and starts a sheet at its first used column rather than at A.
 So this path is taken only where its result is provably the cell reader's, and :class:`NotFast` hands the
@@ -18,6 +18,11 @@ sheet back to the cell reader otherwise:
   "null", "nan") in a column of numbers as empty cells, so a typed column's empty cells are checked
   against the same column read as text (one more parse, only for typed columns with empty cells);
 - header cells must be text.
+
+The column names for empty and repeated header cells, the used range's first column and the texts read as
+empty are fastexcel's behaviour, not its documented API: a test checks each of them against the installed
+fastexcel, and pyproject.toml bounds fastexcel to the minor version that test passed with, so a change shows
+as a failing test rather than as every large workbook quietly going to the cell reader.
 """
 
 from __future__ import annotations
@@ -31,11 +36,11 @@ import numpy as np
 import pandas as pd
 
 from custseg.core.values import Factorized
+from custseg.input.tables import cell_to_text
 
 # Workbooks whose sheets are all smaller than this (uncompressed sheet XML) are read by the cell reader
-# alone, and pyarrow is not even imported. Measured here: the two readers break even near 50k rows of
-# eleven columns (28 MB of XML); at 100k rows the column reader takes 1.45 s against 1.97 s, and on the
-# Superstore sheet (10k rows, 7 MB) it would take 0.92 s against 0.38 s (importing pyarrow alone is 0.3 s).
+# alone, and pyarrow is not even imported: below it, importing pyarrow and the column reader's second
+# parse cost more than they save (the measurements are in benchmarks/README.md).
 FAST_MIN_SHEET_BYTES = 32 * 2**20
 _SHEET_PARTS = "xl/worksheets/"
 SAMPLE_ROWS = 1000  # first rows read by openpyxl: the header is among them, and a sample of each column
@@ -209,7 +214,7 @@ def _same_header(names: list[str], header: list[object], first_column: int) -> b
         if not text:
             if name != f"__UNNAMED__{j}":
                 return False
-        elif name != text and not (name.startswith(f"{text}_") and name[len(text) + 1 :].isdigit()):
+        elif name != text and not (name.startswith(f"{text}_") and name[len(str(text)) + 1 :].isdigit()):
             return False
     return True
 
@@ -242,8 +247,6 @@ def _codes(array: Any) -> Factorized:
     """One column as codes into its texts, the texts the cell reader would give (see the module's notes)."""
     import pyarrow as pa
     import pyarrow.compute as pc
-
-    from custseg.input.read import cell_to_text
 
     kind = array.type
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):

@@ -190,9 +190,9 @@ def map_headers(
     for h in headers:
         if h in taken:
             continue
-        fld = index.get(normalise_header(h))
-        if fld and fld not in mapping.fields:
-            candidates.setdefault(fld, []).append(h)
+        found = index.get(normalise_header(h))
+        if found and found not in mapping.fields:
+            candidates.setdefault(found, []).append(h)
     for fld, hs in candidates.items():
         if len(hs) > 1:
             raise InputError(

@@ -51,7 +51,7 @@ def read_previous(path: str | Path, rules: Any) -> pd.DataFrame:
     frame = frame.rename(columns=rename)
     if not {"customer_id", "tier"} <= set(frame.columns):
         raise InputError(f"{p}: no customer id and tier columns; is this a custseg output?")
-    from custseg.input.read import cell_to_text
+    from custseg.input.tables import cell_to_text
 
     out = pd.DataFrame({"customer_id": frame["customer_id"].map(cell_to_text)})
     for col in ("tier", "segment"):

@@ -19,7 +19,8 @@ def load_rates_csv(path: Path | str, base: str) -> Rates:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise InputError(f"{name}: the rates file cannot be read ({exc.strerror})") from None
-    from custseg.input.read import decode_text, sniff_delimiter
+    from custseg.input.csv_file import sniff_delimiter
+    from custseg.input.encoding import decode_text
 
     text, _ = decode_text(data, name, None)
     delim = sniff_delimiter(text.splitlines()[:10])

@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import invoke
 
-BAD = Path(__file__).parent / "data" / "bad"
+BAD = Path(__file__).parents[1] / "data" / "bad"
 
 
 @pytest.mark.parametrize(
