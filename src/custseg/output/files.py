@@ -42,21 +42,19 @@ def write_table(
     from custseg.output.atomic import write_text_atomic
     from custseg.output.tabular import write_table as write_to
 
+    path = Path(target) if isinstance(target, str | os.PathLike) else None
+    chosen = fmt or (format_of(path) if path is not None else "csv")
+    if chosen not in TABLE_FORMATS:
+        if fmt:
+            raise OutputError(f"fmt={fmt!r} is not a table format", hint="use 'csv', 'json' or 'jsonl'")
+        raise OutputError(
+            f"{path}: cannot tell a table format from the extension",
+            hint="name the file .csv, .json or .jsonl, or pass fmt",
+        )
     if isinstance(target, str | os.PathLike):
-        path = Path(target)
-        fmt = fmt or format_of(path)
-        if fmt not in TABLE_FORMATS:
-            raise OutputError(
-                f"{path}: cannot tell a table format from the extension",
-                hint="name the file .csv, .json or .jsonl, or pass fmt",
-            )
-        chosen = fmt
-        write_text_atomic(path, lambda fh: write_to(customers, chosen, fh, csv_safe))
-        return
-    fmt = fmt or "csv"
-    if fmt not in TABLE_FORMATS:
-        raise OutputError(f"fmt={fmt!r} is not a table format", hint="use 'csv', 'json' or 'jsonl'")
-    write_to(customers, fmt, target, csv_safe)
+        write_text_atomic(Path(target), lambda fh: write_to(customers, chosen, fh, csv_safe))
+    else:
+        write_to(customers, chosen, target, csv_safe)
 
 
 def write_workbook(result: GradeResult, target: str | os.PathLike[str] | IO[bytes], lang: str = "zh") -> None:
