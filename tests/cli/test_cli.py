@@ -13,11 +13,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import CORE_AS_OF, CORE_CSV, invoke
 
 from custseg import __version__
-from tests.conftest import CORE_AS_OF, CORE_CSV, invoke
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 
 
 def test_version(runner):
