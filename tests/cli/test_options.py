@@ -93,3 +93,29 @@ def test_streams(orders, output, fmt, message):
 def test_streams_that_are_fine():
     opt.check_streams(["-"], "-", "jsonl")
     opt.check_streams(["a.csv", "b.csv"], None, "xlsx")
+
+
+SHARED = {
+    "--map": ["grade", "inspect"],
+    "--encoding": ["grade", "inspect"],
+    "--sheet": ["grade", "inspect"],
+    "--customers": ["grade", "rules check"],
+    "--rules": ["grade", "compare"],
+    "--history": ["grade", "history", "compare"],
+    "--format": ["history", "compare"],
+}
+
+
+def test_shared_options_read_the_same_in_every_command():
+    import typer.main
+
+    from custseg.cli.commands import app
+
+    group = typer.main.get_command(app)
+    commands = {name: group.commands[name] for name in ("grade", "inspect", "history", "compare")}  # type: ignore[attr-defined]
+    commands["rules check"] = group.commands["rules"].commands["check"]  # type: ignore[attr-defined]
+    for name, users in SHARED.items():
+        seen = [(p.help, p.metavar, p.multiple) for user in users for p in commands[user].params if name in p.opts]
+        assert len(seen) == len(users) and len(set(seen)) == 1, (name, seen)
+    grade_help = {p.opts[0]: p.help for p in commands["grade"].params}
+    assert grade_help["--map"] == "FIELD=HEADER, e.g. --map amount=成交金额 (repeatable)."
