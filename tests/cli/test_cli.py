@@ -336,3 +336,9 @@ def test_subprocess_with_options_before_the_input(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr.decode()
     assert proc.stdout.decode("utf-8").splitlines()[1].startswith("A,Alpha Ltd,美国,2026-03-01,2026-06-20,10,3,3000.0")
+
+
+def test_help_does_not_import_rich():
+    code = "import sys; from custseg.cli.commands import app; print('rich' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "False"

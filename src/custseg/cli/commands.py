@@ -15,7 +15,6 @@ import typer
 
 from custseg import __version__
 from custseg.cli import options as opt
-from custseg.cli.progress import StageProgress
 from custseg.errors import EXIT_TOO_MANY_PROBLEMS, CustsegError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -134,6 +133,7 @@ def grade(
 
     from custseg.api import GradeOptions, with_previous
     from custseg.api import grade as grade_orders
+    from custseg.cli.progress import StageProgress
     from custseg.config.rules import Rules, load_rules
     from custseg.history.gradings import open_history, previous_grading, record_grading
     from custseg.input.previous import read_previous
