@@ -1,3 +1,3 @@
-from custseg.cli.commands import main
+from custseg.cli import main
 
 main()

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from custseg import __version__
+from custseg.cli.memory import release_free_memory
 from custseg.config.rules import Rules
 from custseg.core.classify import abc_classes, lifecycle, rfm_class, segments, service_plan, tags, tiers, trade_stage
 from custseg.core.geo import geography
@@ -39,7 +40,6 @@ from custseg.input.rates import load_rates_csv
 from custseg.input.read import read_source
 from custseg.input.sources import Source
 from custseg.input.tables import ReadReport, Table
-from custseg.memory import release_free_memory
 from custseg.schema import (
     CHANGE_COLUMNS,
     COUNTED_DISPOSITIONS,

@@ -3,23 +3,29 @@ and rich consoles. pandas and the rest are imported inside commands so that ``cu
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
 from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from custseg import __version__
-from custseg.errors import EXIT_TOO_MANY_PROBLEMS, CustsegError, UsageError
+from custseg.cli import options as opt
+from custseg.errors import EXIT_TOO_MANY_PROBLEMS, CustsegError
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
 
     from custseg.api import GradeResult
+    from custseg.input._csv_arrow import CsvPrefetch
+    from custseg.input.sources import Source
+
+# Where `custseg history` looks without --history.
+HISTORY_DB = Path("custseg-history.db")
 
 app = typer.Typer(
     name="custseg",
@@ -33,24 +39,6 @@ rules_app = typer.Typer(help="Write, check and explain the grading rules file.",
 app.add_typer(rules_app, name="rules")
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-class Lang(StrEnum):
-    zh = "zh"
-    en = "en"
-
-
-class OutFormat(StrEnum):
-    xlsx = "xlsx"
-    csv = "csv"
-    json = "json"
-    jsonl = "jsonl"
-
-
-class TableFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
 
 
 def handle_errors(fn: F) -> F:
@@ -95,293 +83,120 @@ def main_callback(
     """custseg: RFM scores, segments, value tiers, lifecycle and geography per customer, from order exports."""
 
 
-def _parse_max_problems(text: str | None) -> tuple[int | None, float | None]:
-    if not text:
-        return None, None
-    t = text.strip()
-    try:
-        if t.endswith("%"):
-            return None, float(t[:-1]) / 100
-        return int(t), None
-    except ValueError:
-        raise UsageError(
-            f"--max-problems {text!r} is not a count or a percentage", hint="e.g. --max-problems 100 or 5%"
-        ) from None
-
-
-def _status_map(items: list[str] | None) -> dict[str, str]:
-    out = {}
-    for item in items or []:
-        if "=" not in item:
-            raise UsageError(f"--status {item!r} is not TEXT=KIND", hint='e.g. --status "On Hold=cancelled"')
-        text, kind = (p.strip() for p in item.rsplit("=", 1))
-        if kind not in ("order", "cancelled", "returned"):
-            raise UsageError(f"--status {item!r}: the kind must be order, cancelled or returned")
-        out[text] = kind
-    return out
-
-
-def _default_output(first: str, as_of: str, lang: str) -> Path:
-    p = Path(first)
-    word = "客户分级" if lang == "zh" else "graded"
-    return p.with_name(f"{p.stem}_{word}_{as_of}.xlsx")
-
-
 @app.command()
 @handle_errors
 def grade(
-    orders: Annotated[
-        list[str],
-        typer.Argument(metavar="ORDERS", help="Order exports: CSV, TSV, XLSX (XLS/ODS); '-' reads CSV from stdin."),
-    ],
-    output: Annotated[
-        str | None,
-        typer.Option(
-            "-o",
-            "--output",
-            metavar="PATH",
-            help="Output file; its extension picks the format. "
-            "'-' writes CSV (or --format json/jsonl) to stdout. Default: "
-            "<input>_客户分级_<as-of>.xlsx beside the first input.",
-        ),
-    ] = None,
-    fmt: Annotated[OutFormat | None, typer.Option("--format", help="Output format, overriding the extension.")] = None,
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            metavar="YYYY-MM-DD",
-            help="Evaluation date YYYY-MM-DD. Default: the latest valid order date in the inputs.",
-        ),
-    ] = None,
-    customers: Annotated[
-        str | None,
-        typer.Option(
-            "--customers",
-            metavar="FILE",
-            help="Customer master (CSV/XLSX): name, country, industry (行业), sales owner (业务员), 手动等级 ...",
-        ),
-    ] = None,
-    rules_file: Annotated[
-        Path | None, typer.Option("--rules", metavar="FILE", help="Rules file (TOML); see `custseg rules init`.")
-    ] = None,
-    column_map: Annotated[
-        list[str] | None,
-        typer.Option("--map", metavar="FIELD=HEADER", help="FIELD=HEADER, e.g. --map amount=成交金额 (repeatable)."),
-    ] = None,
-    encoding: Annotated[
-        str | None,
-        typer.Option(
-            "--encoding",
-            metavar="NAME",
-            help="Text encoding of CSV inputs (detected by default), e.g. gb18030, utf-8, cp1252.",
-        ),
-    ] = None,
-    sheet: Annotated[
-        list[str] | None, typer.Option("--sheet", metavar="NAME", help="Read only this sheet (repeatable).")
-    ] = None,
-    dayfirst: Annotated[bool, typer.Option("--dayfirst", help="Read 03/05/2025 as 3 May.")] = False,
-    monthfirst: Annotated[bool, typer.Option("--monthfirst", help="Read 03/05/2025 as March 5.")] = False,
-    decimal_comma: Annotated[
-        bool, typer.Option("--decimal-comma", help="Amounts use a decimal comma (1.234,50).")
-    ] = False,
-    currency: Annotated[
-        str | None,
-        typer.Option("--currency", metavar="CODE", help="Currency of inputs without a currency column, e.g. GBP."),
-    ] = None,
-    base_currency: Annotated[
-        str | None,
-        typer.Option(
-            "--base-currency", metavar="CODE", help="Currency of monetary figures (default USD, or the rules file's)."
-        ),
-    ] = None,
-    rates: Annotated[
-        Path | None,
-        typer.Option(
-            "--rates",
-            metavar="FILE",
-            help="Exchange rates CSV: currency,rate[,month|date] (1 unit = rate units of base).",
-        ),
-    ] = None,
-    yen: Annotated[
-        str | None, typer.Option("--yen", metavar="CNY|JPY", help="What a bare ¥ means: CNY (default) or JPY.")
-    ] = None,
-    home_country: Annotated[
-        str | None,
-        typer.Option(
-            "--home-country", metavar="CODE", help="ISO code of the home market for is_domestic (default CN)."
-        ),
-    ] = None,
-    status: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--status",
-            metavar="TEXT=KIND",
-            help='TEXT=KIND with KIND order, cancelled or returned, e.g. "On Hold=cancelled" (repeatable).',
-        ),
-    ] = None,
-    lookback_months: Annotated[
-        int | None,
-        typer.Option(
-            "--lookback-months",
-            min=0,
-            metavar="N",
-            help="Frequency and monetary count only the last N months (0: all).",
-        ),
-    ] = None,
-    previous: Annotated[
-        Path | None,
-        typer.Option(
-            "--previous", metavar="FILE", help="Last run's workbook or CSV: adds previous_tier and tier_change."
-        ),
-    ] = None,
-    history: Annotated[
-        Path | None,
-        typer.Option(
-            "--history",
-            metavar="DB",
-            help="SQLite history: stores this run as a snapshot; the previous snapshot is compared.",
-        ),
-    ] = None,
-    problems: Annotated[
-        Path | None, typer.Option("--problems", metavar="FILE", help="Also write the problem rows to this CSV.")
-    ] = None,
-    max_problems: Annotated[
-        str | None,
-        typer.Option(
-            "--max-problems",
-            metavar="N|N%",
-            help="Exit 3 when problem rows exceed this "
-            "count or percentage (e.g. 100 or 5%); outputs are still written.",
-        ),
-    ] = None,
-    summary_json: Annotated[
-        Path | None, typer.Option("--summary-json", metavar="FILE", help="Write the summary figures as JSON.")
-    ] = None,
-    lang: Annotated[Lang, typer.Option("--lang", help="Language of the workbook and terminal.")] = Lang.zh,
-    csv_safe: Annotated[
-        bool,
-        typer.Option(
-            "--csv-safe",
-            help="Prefix text cells starting with = + - @ with ' in CSV output (spreadsheet formula injection).",
-        ),
-    ] = False,
-    max_unzipped_mb: Annotated[
-        int,
-        typer.Option(
-            "--max-unzipped-mb",
-            min=1,
-            metavar="MB",
-            help="Refuse workbooks that unpack to more than this (zip-bomb guard).",
-        ),
-    ] = 2048,
-    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing but errors.")] = False,
+    orders: opt.Orders,
+    output: opt.Output = None,
+    fmt: opt.OutFormatOption = None,
+    as_of: opt.AsOf = None,
+    customers: opt.Customers = None,
+    rules_file: opt.RulesFile = None,
+    column_map: opt.ColumnMap = None,
+    encoding: opt.Encoding = None,
+    sheet: opt.Sheet = None,
+    dayfirst: opt.DayFirst = False,
+    monthfirst: opt.MonthFirst = False,
+    decimal_comma: opt.DecimalComma = False,
+    currency: opt.Currency = None,
+    base_currency: opt.BaseCurrency = None,
+    rates: opt.RatesFile = None,
+    yen: opt.Yen = None,
+    home_country: opt.HomeCountry = None,
+    status: opt.Status = None,
+    lookback_months: opt.LookbackMonths = None,
+    previous: opt.Previous = None,
+    history: opt.History = None,
+    problems: opt.Problems = None,
+    max_problems: opt.MaxProblems = None,
+    summary_json: opt.SummaryJson = None,
+    lang: opt.LangOption = opt.Lang.zh,
+    csv_safe: opt.CsvSafe = False,
+    max_unzipped_mb: opt.MaxUnzippedMb = 2048,
+    quiet: opt.Quiet = False,
 ) -> None:
     """Grade customers from order exports and write the graded customer table."""
-    import datetime as dt
+    # One parameter per option (Typer reads them from the signature); the body is the option checks, one
+    # library call, the writing and the rendering.
+    # Every option is checked before a file is read or pandas imported: a typo answers as fast as --help.
+    date_order = opt.parse_date_order(dayfirst, monthfirst)
+    as_of_date = opt.parse_as_of(as_of)
+    limit = opt.parse_max_problems(max_problems)
+    out_fmt = opt.output_format(output, fmt)
+    opt.check_streams(orders, output, out_fmt)
+    column_fields = opt.parse_map_options(column_map)
+    status_map = opt.parse_status_map(status)
+    # The first CSV input is read and parsed on a second thread while pandas and the library are imported.
+    prefetch = _prefetch(orders[0])
 
-    from custseg.input._csv_arrow import CsvPrefetch
-
-    # The first CSV input is read and parsed on a second thread while pandas and the pipeline are imported
-    # (about 0.6 s that one core spent alone); the reader takes the result if it reads the file as guessed.
-    # main() may have started it already, before Typer's own imports.
-    prefetch = _EARLY_PREFETCH.pop() if _EARLY_PREFETCH else None
-    if prefetch is not None and (not orders or prefetch.path != Path(orders[0])):
-        prefetch = None  # main() guessed another argument: that read is dropped
-    if prefetch is None and orders and CsvPrefetch.wanted(orders[0]):
-        prefetch = CsvPrefetch(Path(orders[0]))
+    import pandas as pd
 
     from custseg.api import GradeOptions, with_previous
-    from custseg.api import grade as run_grade
+    from custseg.api import grade as grade_orders
+    from custseg.cli.progress import StageProgress
     from custseg.config.rules import Rules, load_rules
-    from custseg.input.sources import Source
+    from custseg.history.gradings import open_history, previous_grading, record_grading
+    from custseg.input.previous import read_previous
 
-    if dayfirst and monthfirst:
-        raise UsageError("--dayfirst and --monthfirst contradict each other")
-    if orders.count("-") > 1:
-        raise UsageError("stdin ('-') can be read only once")
-    as_of_date = None
-    if as_of:
-        try:
-            as_of_date = dt.date.fromisoformat(as_of)
-        except ValueError:
-            raise UsageError(f"--as-of {as_of!r} is not a date YYYY-MM-DD") from None
-    limit_count, limit_share = _parse_max_problems(max_problems)
-    out_fmt = _output_format(output, fmt)
-    if "-" in orders and output is None:
-        raise UsageError("reading from stdin needs -o (a file, or '-' for stdout)")
-    to_stdout = output == "-"
-    if to_stdout and out_fmt == "xlsx":
-        raise UsageError("a workbook cannot go to stdout; use --format csv/json/jsonl or -o FILE.xlsx")
     rules = load_rules(rules_file) if rules_file else Rules()
-    stdin_bytes = sys.stdin.buffer.read() if "-" in orders else None
-    sources = [Source.from_arg(o, stdin_bytes) for o in orders]
-    if prefetch is not None:
-        sources[0].prefetch = prefetch
-    opts = GradeOptions(
-        column_map=_map(column_map),
+    sources = _sources(orders, prefetch)
+    options = GradeOptions(
+        column_map=column_fields,
         encoding=encoding,
         sheets=sheet or None,
-        date_order="dayfirst" if dayfirst else "monthfirst" if monthfirst else None,
+        date_order=date_order,
         decimal_comma=True if decimal_comma else None,
         currency=currency,
         rates_file=rates,
         yen=yen,
         home_country=home_country,
         base_currency=base_currency,
-        status_map=_status_map(status),
+        status_map=status_map,
         lookback_months=lookback_months,
         max_unzipped_mb=max_unzipped_mb,
         lang=lang.value,
     )
-    console = _console(stderr=to_stdout, quiet=quiet)
-    prev_frame, prev_source = None, ""
-    if previous:
-        from custseg.input.previous import read_previous
-
-        prev_frame, prev_source = read_previous(previous, rules), str(previous)
-
-    import contextlib
-
-    from custseg.history.store import history_lock
-
-    lock = history_lock(history) if history else contextlib.nullcontext()
-    with lock:
-        con = None
-        if history and prev_frame is None:
-            from custseg.history.store import connect, previous_snapshot
-
-            con = connect(history)
-        with _progress(console, quiet) as step:
-            result = run_grade(sources, customers, rules, as_of_date, None, opts, progress=step)
-            if prev_frame is not None:
-                result = with_previous(result, prev_frame, prev_source)
-            elif con is not None:
-                # The previous run is the latest snapshot before this as-of date.
-                found = previous_snapshot(con, result.as_of)
-                if found:
-                    result = with_previous(result, found[1], f"history snapshot {found[0]}")
-            step("writing")
-            outputs = _write_outputs(result, orders, output, out_fmt, lang.value, csv_safe, problems, summary_json)
-            if history:
-                from custseg.history.store import connect, save_snapshot
-
-                con = con or connect(history)
-                save_snapshot(
-                    con,
-                    result.as_of,
-                    result.customers,
-                    result.rules.digest(),
-                    [{"name": i.name, "sha256": i.sha256, "size": i.size} for i in result.inputs],
-                    __version__,
-                )
-                con.close()
-                outputs.append(("history", str(history)))
+    console = _console(stderr=output == "-", quiet=quiet)
+    previous_grades = read_previous(previous, rules) if previous else None
+    with open_history(history) if history else contextlib.nullcontext() as store, StageProgress(console, quiet) as step:
+        # Text in Python strings, not pyarrow's: process-wide pandas state, so set here and not by the library.
+        with pd.option_context("mode.string_storage", "python"):
+            result = grade_orders(sources, customers, rules, as_of_date, None, options, progress=step)
+        if previous_grades is not None:
+            result = with_previous(result, previous_grades, str(previous))
+        elif store is not None and (found := previous_grading(store, result.as_of)) is not None:
+            result = with_previous(result, found.grades, found.source)
+        step("writing")
+        outputs = _write_outputs(result, orders, output, out_fmt, lang.value, csv_safe, problems, summary_json)
+        if store is not None:
+            record_grading(store, result)
+            outputs.append(("history", str(history)))
     if not quiet:
         from custseg.cli.report import render_summary
 
         render_summary(console, result, lang.value, outputs)
-    _check_problem_limit(result, limit_count, limit_share)
+    _check_problem_limit(result, *limit)
+
+
+def _prefetch(first: str) -> CsvPrefetch | None:
+    from custseg.input._csv_arrow import CsvPrefetch
+
+    return CsvPrefetch(Path(first)) if CsvPrefetch.wanted(first) else None
+
+
+def _sources(orders: list[str], prefetch: CsvPrefetch | None) -> list[Source]:
+    from custseg.input.sources import Source
+
+    stdin_bytes = sys.stdin.buffer.read() if "-" in orders else None
+    sources = [Source.from_arg(o, stdin_bytes) for o in orders]
+    sources[0].prefetch = prefetch
+    return sources
+
+
+def _default_output(first: str, as_of: str, lang: str) -> Path:
+    p = Path(first)
+    word = "客户分级" if lang == "zh" else "graded"
+    return p.with_name(f"{p.stem}_{word}_{as_of}.xlsx")
 
 
 def _check_problem_limit(result: GradeResult, count: int | None, share: float | None) -> None:
@@ -398,28 +213,6 @@ def _check_problem_limit(result: GradeResult, count: int | None, share: float | 
         raise typer.Exit(EXIT_TOO_MANY_PROBLEMS)
 
 
-def _map(items: list[str] | None) -> dict[str, str]:
-    from custseg.input.headers import parse_map_options
-
-    return parse_map_options(items)
-
-
-def _output_format(output: str | None, fmt: OutFormat | None) -> str:
-    if fmt is not None:
-        return fmt.value
-    if output is None:
-        return "xlsx"
-    if output == "-":
-        return "csv"
-    suffix = Path(output).suffix.lower().lstrip(".")
-    if suffix in ("xlsx", "csv", "json", "jsonl"):
-        return suffix
-    raise UsageError(
-        f"-o {output!r}: cannot tell the format from the extension",
-        hint="use .xlsx, .csv, .json or .jsonl, or say --format",
-    )
-
-
 def _write_outputs(
     result: GradeResult,
     inputs: list[str],
@@ -430,8 +223,9 @@ def _write_outputs(
     problems: Path | None,
     summary_json: Path | None,
 ) -> list[tuple[str, str]]:
-    from custseg.output.atomic import check_not_an_input, write_text_atomic
-    from custseg.output.tabular import write_problems_csv, write_table
+    from custseg.output.atomic import check_not_an_input
+    from custseg.output.files import write_table, write_text
+    from custseg.output.tabular import write_problems_csv
 
     written: list[tuple[str, str]] = []
     problems_note = str(problems) if problems else ""
@@ -440,7 +234,7 @@ def _write_outputs(
         write_problems_csv(result.problems, problems, csv_safe)
         written.append(("problems", str(problems)))
     if output == "-":
-        write_table(result.customers, fmt, sys.stdout, csv_safe)
+        write_table(result.customers, sys.stdout, fmt, csv_safe)
         sys.stdout.flush()
         written.append(("customers", "<stdout>"))
     else:
@@ -451,7 +245,7 @@ def _write_outputs(
 
             write_workbook(result, target, lang, problems_note)
         else:
-            write_text_atomic(target, lambda fh: write_table(result.customers, fmt, fh, csv_safe))
+            write_table(result.customers, target, fmt, csv_safe)
         written.append(("workbook" if fmt == "xlsx" else "customers", str(target)))
     if summary_json:
         import json
@@ -460,7 +254,7 @@ def _write_outputs(
         from custseg.output.summary import summary_payload
 
         payload = summary_payload(result)
-        write_text_atomic(summary_json, lambda fh: fh.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n"))
+        write_text(summary_json, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         written.append(("summary", str(summary_json)))
     return written
 
@@ -475,47 +269,22 @@ def _console(stderr: bool, quiet: bool) -> Console:
     return Console(stderr=stderr, highlight=False, markup=False, soft_wrap=False, quiet=quiet, width=width)
 
 
-class _progress:
-    """A transient spinner with the current stage, only on an interactive terminal."""
-
-    def __init__(self, console: Console, quiet: bool) -> None:
-        self.enabled = not quiet and console.is_terminal and not os.environ.get("NO_COLOR") and sys.stderr.isatty()
-        self.status: Any = None
-        self.console = console
-
-    def __enter__(self) -> Callable[[str], None]:
-        if self.enabled:
-            from rich.console import Console
-
-            self.status = Console(stderr=True).status("reading")
-            self.status.start()
-
-        def step(name: str) -> None:
-            if self.status is not None:
-                self.status.update(name)
-
-        return step
-
-    def __exit__(self, *exc: object) -> None:
-        if self.status is not None:
-            self.status.stop()
-
-
 @app.command()
 @handle_errors
 def inspect(
     files: Annotated[list[str], typer.Argument(help="Files to look at, as `grade` would read them.")],
-    column_map: Annotated[list[str] | None, typer.Option("--map", help="FIELD=HEADER (repeatable).")] = None,
-    encoding: Annotated[str | None, typer.Option("--encoding", help="Text encoding of CSV inputs.")] = None,
-    sheet: Annotated[list[str] | None, typer.Option("--sheet", help="Only this sheet (repeatable).")] = None,
+    column_map: opt.ColumnMap = None,
+    encoding: opt.Encoding = None,
+    sheet: opt.Sheet = None,
 ) -> None:
     """Show what custseg sees in a file before grading: encoding, sheets, header, column mapping, values."""
     from custseg.input.sources import Source
     from custseg.inspect import inspect_source
 
+    column_fields = opt.parse_map_options(column_map)
     stdin_bytes = sys.stdin.buffer.read() if "-" in files else None
     for f in files:
-        for line in inspect_source(Source.from_arg(f, stdin_bytes), _map(column_map), encoding, sheet):
+        for line in inspect_source(Source.from_arg(f, stdin_bytes), column_fields, encoding, sheet):
             print(line)  # plain lines: they are read, grepped and pasted into emails
 
 
@@ -528,12 +297,11 @@ def rules_init(
     """Write the default rules as a commented TOML file to edit."""
     from custseg.config.rules import default_rules_text
     from custseg.errors import OutputError
-    from custseg.output.atomic import write_text_atomic
+    from custseg.output.files import write_text
 
     if path.exists() and not force:
         raise OutputError(f"{path}: already exists", hint="pass --force to overwrite it, or choose another name")
-    text = default_rules_text()
-    write_text_atomic(path, lambda fh: fh.write(text))
+    write_text(path, default_rules_text())
     print(f"wrote {path}; edit it, check it with `custseg rules check {path}`, use it with `--rules {path}`")
 
 
@@ -544,9 +312,7 @@ def rules_check(
     orders: Annotated[
         list[str] | None, typer.Option("--orders", help="Also show each score's cut-offs on this export (repeatable).")
     ] = None,
-    customers: Annotated[
-        str | None, typer.Option("--customers", help="A customer master whose columns the conditions may name.")
-    ] = None,
+    customers: opt.Customers = None,
 ) -> None:
     """Validate a rules file and explain it: tiers in order, the segment map, and (with --orders) the cut-offs."""
     from custseg.config.explain import explain_rules, unknown_columns
@@ -576,12 +342,13 @@ def rules_check(
 @handle_errors
 def history_cmd(
     customer_id: Annotated[str | None, typer.Argument(help="A customer id; without it, the list of snapshots.")] = None,
-    history: Annotated[Path, typer.Option("--history", help="The history database.")] = Path("custseg-history.db"),
-    fmt: Annotated[TableFormat, typer.Option("--format", help="table, csv or json.")] = TableFormat.table,
+    history: opt.History = HISTORY_DB,
+    fmt: opt.TableFormatOption = opt.TableFormat.table,
 ) -> None:
     """A customer's tier, segment and RFM over time, or the snapshots in the history."""
     from custseg.history.store import connect, customer_history, list_snapshots
 
+    history = history or HISTORY_DB
     con = connect(history, create=False)
     frame = customer_history(con, customer_id) if customer_id else list_snapshots(con)
     con.close()
@@ -597,17 +364,13 @@ def history_cmd(
 def compare_cmd(
     before: Annotated[str, typer.Argument(help="Earlier grading: an output file, or an as-of date with --history.")],
     after: Annotated[str, typer.Argument(help="Later grading: an output file, or an as-of date with --history.")],
-    history: Annotated[Path | None, typer.Option("--history", help="Look the dates up in this history.")] = None,
-    rules_file: Annotated[
-        Path | None, typer.Option("--rules", help="Rules whose tier order ranks up and down.")
-    ] = None,
-    fmt: Annotated[TableFormat, typer.Option("--format", help="table, csv or json.")] = TableFormat.table,
+    history: opt.History = None,
+    rules_file: opt.RulesFile = None,
+    fmt: opt.TableFormatOption = opt.TableFormat.table,
 ) -> None:
     """The tier migration between two gradings, and who moved (up, down, new, gone)."""
-    import pandas as pd
-
     from custseg.config.rules import Rules, load_rules
-    from custseg.core.compare import compare_with_previous
+    from custseg.core.compare import compare_gradings
     from custseg.input.previous import read_previous
 
     rules = load_rules(rules_file) if rules_file else Rules()
@@ -619,39 +382,31 @@ def compare_cmd(
         con.close()
     else:
         a, b = read_previous(Path(before), rules), read_previous(Path(after), rules)
-    current = b.set_index("customer_id")
-    if "monetary" not in current:
-        current["monetary"] = 0.0
-    table, gone, migration = compare_with_previous(current, a, rules.tier_order)
-    moved = table[table["tier_change"] != "same"].reset_index()[["customer_id", "previous_tier", "tier", "tier_change"]]
-    if len(gone):
-        moved = pd.concat(
-            [moved, gone.assign(tier="")[["customer_id", "previous_tier", "tier", "tier_change"]]], ignore_index=True
-        )
-    if fmt is TableFormat.table:
+    changes, migration = compare_gradings(a, b, rules.tier_order)
+    if fmt is opt.TableFormat.table:
         from rich.console import Console
 
         from custseg.cli.report import render_frame
 
         console = Console(highlight=False, markup=False)
         render_frame(console, migration, "tier migration")
-        render_frame(console, moved, "changes")
-    elif fmt is TableFormat.csv:
-        _emit(moved, fmt, "")
+        render_frame(console, changes, "changes")
+    elif fmt is opt.TableFormat.csv:
+        _emit(changes, fmt, "")
     else:
         import json
 
         payload = {
             "migration": json.loads(migration.to_json(orient="records", force_ascii=False)),
-            "changes": json.loads(moved.to_json(orient="records", force_ascii=False)),
+            "changes": json.loads(changes.to_json(orient="records", force_ascii=False)),
         }
         sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
 
 
-def _emit(frame: Any, fmt: TableFormat, title: str) -> None:
-    if fmt is TableFormat.csv:
+def _emit(frame: Any, fmt: opt.TableFormat, title: str) -> None:
+    if fmt is opt.TableFormat.csv:
         frame.to_csv(sys.stdout, index=False, lineterminator="\n")
-    elif fmt is TableFormat.json:
+    elif fmt is opt.TableFormat.json:
         sys.stdout.write(frame.to_json(orient="records", force_ascii=False, date_format="iso") + "\n")
     else:
         from rich.console import Console
@@ -661,49 +416,12 @@ def _emit(frame: Any, fmt: TableFormat, title: str) -> None:
         render_frame(Console(highlight=False, markup=False), frame, title)
 
 
-# grade's options that take no value; the others take one (a test holds this to the command).
-GRADE_FLAGS = frozenset({"--dayfirst", "--monthfirst", "--decimal-comma", "--csv-safe", "-q", "--quiet", "--help"})
-_EARLY_PREFETCH: list[Any] = []
-
-
-def first_grade_input(args: list[str]) -> str | None:
-    """The first ORDERS argument of a ``grade`` command line, read before Typer parses it (None when there
-    is none, or the line is not a grade command). A guess: Typer's parse decides, and grade drops a
-    prefetch of any other file."""
-    if not args or args[0] != "grade":
-        return None
-    rest = iter(args[1:])
-    for arg in rest:
-        if arg == "--":
-            return next(rest, None)
-        if arg.startswith("-") and arg != "-":
-            # --opt=value and -oVALUE carry their value; other options but flags take the next argument.
-            if arg not in GRADE_FLAGS and "=" not in arg and (arg.startswith("--") or len(arg) == 2):
-                next(rest, None)
-            continue
-        return arg
-    return None
-
-
-def _start_early_prefetch() -> None:
-    """Start reading the first CSV input before Typer parses the command line: Typer and the pydantic it
-    imports take 0.1-0.15 s that the read can use too."""
-    first = first_grade_input(sys.argv[1:])
-    if first is None:
-        return
-    from custseg.input._csv_arrow import CsvPrefetch
-
-    if CsvPrefetch.wanted(first) and Path(first).is_file():
-        _EARLY_PREFETCH.append(CsvPrefetch(Path(first)))
-
-
 def main() -> None:
     """The console entry point. Once a command has finished and its output is flushed, the process ends
-    without tearing the interpreter down: freeing a large run's millions of objects one at a time took
-    0.15-0.2 s of the 1M-line benchmark, after every file was written and closed (mypy ends the same
-    way). Outputs are written atomically and the history commits its transactions, so nothing is left
-    to do. Any exit Python would report differently (a message as the code) goes the usual way."""
-    _start_early_prefetch()
+    without tearing the interpreter down: freeing a large run's millions of objects one at a time is
+    measurable after every file was written and closed (mypy ends the same way). Outputs are written
+    atomically and the history commits its transactions, so nothing is left to do. Any exit Python would
+    report differently (a message as the code) goes the usual way."""
     try:
         app()
         code: object = 0

@@ -56,8 +56,8 @@ STANDARD_COLUMNS = {
 def unknown_columns(rules: Rules, extra_columns: set[str] | frozenset[str] = frozenset()) -> list[str]:
     """Names in the conditions that are neither standard columns nor ``extra_columns`` (a master's)."""
     names: set[str] = set()
-    for rule in [*rules.tiers, *rules.tags]:
-        names |= parse_condition(rule.when).names
+    for when in [*(t.when for t in rules.tiers), *(t.when for t in rules.tags)]:
+        names |= parse_condition(when).names
     return sorted(names - STANDARD_COLUMNS - set(extra_columns))
 
 
@@ -74,8 +74,8 @@ def explain_rules(rules: Rules, orders: list[str]) -> Iterator[str]:
     yield "tiers (first match wins; the order ranks them):"
     for i, t in enumerate(rules.tiers, 1):
         yield f"  {i}. {t.key} ({t.label_zh} / {t.label_en}) when {t.when}; follow up every {t.follow_up_days} days"
-    for t in rules.tags:
-        yield f"tag {t.key} when {t.when}"
+    for tag in rules.tags:
+        yield f"tag {tag.key} when {tag.when}"
     gaps, overlaps = segment_coverage(rules.segments)
     grid = {cell: seg.key for seg in rules.segments for cell in seg.covers()}
     combos = {(r, f, m): grid[(r, fm_score(f, m))] for r in range(1, 6) for f in range(1, 6) for m in range(1, 6)}

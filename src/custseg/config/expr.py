@@ -70,6 +70,8 @@ def parse_condition(text: str) -> Condition:
 
 
 def _check(node: ast.AST, names: set[str]) -> None:
+    # The whitelist of the condition language, one branch per node kind it allows (anything else is
+    # refused at the end): kept in one function so that what user text may do is read in one place.
     if isinstance(node, ast.BoolOp):
         for v in node.values:
             _check(v, names)
@@ -153,10 +155,10 @@ def evaluate(cond: Condition, table: pd.DataFrame) -> pd.Series:
 def _eval(node: ast.AST, table: pd.DataFrame) -> Any:
     if isinstance(node, ast.BoolOp):
         values = [_as_bool(_eval(v, table), table) for v in node.values]
-        out = values[0]
+        joined = values[0]
         for v in values[1:]:
-            out = (out & v) if isinstance(node.op, ast.And) else (out | v)
-        return out
+            joined = (joined & v) if isinstance(node.op, ast.And) else (joined | v)
+        return joined
     if isinstance(node, ast.UnaryOp):
         v = _eval(node.operand, table)
         if isinstance(node.op, ast.Not):

@@ -259,7 +259,7 @@ class Rules(_Model):
     @model_validator(mode="after")
     def _consistent(self) -> Rules:
         if self.base_currency:
-            self.currency.base = CurrencyRules._iso(self.base_currency)  # type: ignore[call-arg]
+            self.currency.base = CurrencyRules._iso(self.base_currency)
             self.base_currency = None
         import pycountry
 

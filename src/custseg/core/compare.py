@@ -65,3 +65,24 @@ def migration_matrix(current: pd.DataFrame, gone: pd.DataFrame, tier_order: list
     counts["_p"] = counts["previous_tier"].map({k: i for i, k in enumerate(order)}).fillna(len(order))
     counts["_c"] = counts["tier"].map({k: i for i, k in enumerate(order)}).fillna(len(order))
     return counts.sort_values(["_p", "_c", "previous_tier", "tier"]).drop(columns=["_p", "_c"]).reset_index(drop=True)
+
+
+def compare_gradings(
+    before: pd.DataFrame, after: pd.DataFrame, tier_order: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Who moved between two gradings, and the migration matrix; returns (changes, migration).
+
+    ``before`` and ``after`` have customer_id, tier and segment (and optionally customer_name and monetary:
+    a grading without monetary counts zero revenue in the matrix). ``changes`` has customer_id,
+    previous_tier, tier and tier_change: the customers of ``after`` whose tier is up, down or new, in
+    ``after``'s order, then those of ``before`` that are gone (tier ""). ``migration`` is
+    :func:`migration_matrix`'s."""
+    current = after.set_index("customer_id")
+    if "monetary" not in current:
+        current["monetary"] = 0.0
+    table, gone, migration = compare_with_previous(current, before, tier_order)
+    columns = ["customer_id", "previous_tier", "tier", "tier_change"]
+    changes = table[table["tier_change"] != "same"].reset_index()[columns]
+    if len(gone):
+        changes = pd.concat([changes, gone.assign(tier="")[columns]], ignore_index=True)
+    return changes, migration

@@ -10,8 +10,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import os
 import sqlite3
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -67,7 +67,7 @@ def history_lock(path: Path) -> Iterator[None]:
     fh = open(lock_path, "a+")  # noqa: SIM115 - held for the block
     try:
         try:
-            if os.name == "nt":  # pragma: no cover
+            if sys.platform == "win32":  # pragma: no cover
                 import msvcrt
 
                 msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)

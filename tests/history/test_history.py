@@ -8,10 +8,10 @@ import sys
 import threading
 
 import pytest
+from conftest import invoke
 
 from custseg.errors import LockedError
 from custseg.history.store import connect, history_lock, list_snapshots
-from tests.conftest import invoke
 
 MONTH1 = """customer_id,customer_name,order_id,order_date,amount
 A,Alpha,1,2026-01-10,100

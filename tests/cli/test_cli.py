@@ -13,11 +13,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import CORE_AS_OF, CORE_CSV, invoke
 
 from custseg import __version__
-from tests.conftest import CORE_AS_OF, CORE_CSV, invoke
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 
 
 def test_version(runner):
@@ -325,40 +325,6 @@ def test_outputs_get_the_umask_mode_or_keep_the_replaced_files_mode(runner, core
         os.umask(old)
 
 
-def test_first_grade_input_is_guessed_from_the_command_line():
-    from custseg.cli.commands import first_grade_input
-
-    assert first_grade_input(["grade", "a.csv", "b.csv"]) == "a.csv"
-    assert first_grade_input(["grade", "-o", "out.xlsx", "--as-of", "2026-10-31", "a.csv"]) == "a.csv"
-    assert first_grade_input(["grade", "-q", "--dayfirst", "--rates=r.csv", "a.csv"]) == "a.csv"
-    assert first_grade_input(["grade", "-oout.csv", "--", "-odd.csv"]) == "-odd.csv"
-    assert first_grade_input(["grade", "-", "-o", "-"]) == "-"
-    assert first_grade_input(["grade", "--help"]) is None
-    assert first_grade_input(["rules", "check", "a.toml"]) is None and first_grade_input([]) is None
-
-
-def test_grade_flags_are_the_grade_options_without_a_value():
-    import typer.main
-
-    from custseg.cli.commands import GRADE_FLAGS, app
-
-    command = typer.main.get_command(app).commands["grade"]
-    flags = {name for p in command.params if getattr(p, "is_flag", False) for name in p.opts + p.secondary_opts}
-    assert flags | {"--help"} == GRADE_FLAGS
-
-
-def test_an_early_prefetch_of_another_file_is_dropped(runner, core_csv, tmp_path):
-    from custseg.cli import commands as cli
-    from custseg.input._csv_arrow import CsvPrefetch
-
-    other = tmp_path / "other.csv"
-    other.write_text("x,y\n1,2\n", encoding="utf-8")
-    cli._EARLY_PREFETCH.append(CsvPrefetch(other))
-    result = invoke(runner, ["grade", str(core_csv), "--as-of", CORE_AS_OF, "-o", "-"])
-    assert result.exit_code == 0 and result.stdout.splitlines()[1].startswith("A,Alpha Ltd,")
-    assert cli._EARLY_PREFETCH == []
-
-
 def test_subprocess_with_options_before_the_input(tmp_path):
     src = tmp_path / "orders.csv"
     src.write_text(CORE_CSV, encoding="utf-8")
@@ -370,3 +336,9 @@ def test_subprocess_with_options_before_the_input(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr.decode()
     assert proc.stdout.decode("utf-8").splitlines()[1].startswith("A,Alpha Ltd,美国,2026-03-01,2026-06-20,10,3,3000.0")
+
+
+def test_help_does_not_import_rich():
+    code = "import sys; from custseg.cli.commands import app; print('rich' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "False"

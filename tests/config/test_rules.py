@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import CORE_AS_OF, TODAY, invoke
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,7 +14,6 @@ from custseg.config.rules import Rules, default_rules_text, load_rules, rules_fr
 from custseg.core.classify import abc_classes, lifecycle, rfm_class, segments
 from custseg.core.scores import band_scores, quantile_scores
 from custseg.errors import RulesError
-from tests.conftest import CORE_AS_OF, TODAY, invoke
 
 
 def test_default_rules_file_is_the_default_model():

@@ -1,4 +1,5 @@
-"""Give freed memory back to the operating system between the stages of a large run."""
+"""Give freed memory back to the operating system between the stages of a large run: process-wide, so the
+command line's to do, at each stage change the library reports."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ def release_free_memory() -> None:
 
     Reading a large file creates and frees millions of strings and chunk-sized arrays; glibc keeps
     the freed heap for reuse, but the next stages allocate arrays big enough to be mapped anew, so
-    without this that memory would sit unused on top of the run's peak (about 0.7 GB per 5M lines).
+    without this that memory would sit unused on top of the run's peak.
     """
     arrow = sys.modules.get("pyarrow")
     if arrow is not None:  # pyarrow's own allocator (mimalloc or jemalloc) keeps freed blocks too
