@@ -8,7 +8,10 @@ import pandas as pd
 
 from custseg.config.expr import ExpressionError, check_names, evaluate, parse_condition
 from custseg.config.rules import Rules, fm_score
+from custseg.core.geo import geography
+from custseg.core.problems import customer_problems, problems
 from custseg.errors import RulesError
+from custseg.schema import REASONS
 
 # The Chinese 8-class RFM model: (R high, F high, M high) -> key. High = at or above the mean score.
 RFM_CLASSES: dict[tuple[bool, bool, bool], str] = {
@@ -204,3 +207,50 @@ def service_plan(table: pd.DataFrame, rules: Rules, as_of: pd.Timestamp, lang: s
         },
         index=table.index,
     )
+
+
+def classify(
+    table: pd.DataFrame, rules: Rules, as_of: pd.Timestamp, lang: str, lines: pd.DataFrame
+) -> tuple[pd.DataFrame, dict[str, float], list[pd.DataFrame]]:
+    """The classify stage. Takes the scored customer table (indexed by customer_id: the figures, the
+    r/f/m scores, country, tier_override when a master gave one) and adds rfm_class, segment, abc_class,
+    lifecycle, trade_stage, the geography columns, tier, tier_rule, tags, action, follow_up_days and
+    next_follow_up, in place. Returns (the table, the 8-class model's mean scores, problem rows:
+    unknown_country, which point at the customer's first line in ``lines`` (customer_id, file, sheet,
+    row), and bad_tier_override). ``lang`` is the language of the action texts."""
+    found: list[pd.DataFrame] = []
+    table["rfm_class"], means = rfm_class(table)
+    table["segment"] = segments(table, rules)
+    table["abc_class"] = abc_classes(table["monetary"], rules.abc.a, rules.abc.b)
+    table.loc[table["lifetime_frequency"] <= 0, "abc_class"] = ""
+    table["lifecycle"] = lifecycle(table, rules)
+    table["trade_stage"] = trade_stage(table)
+    geo = geography(table["country"], rules.home_country, blocs_file=rules.trade_blocs_file)
+    for c in geo.columns:
+        table[c] = geo[c].to_numpy()
+    unknown = _unknown_countries(table)
+    if unknown.any():
+        found.append(customer_problems(table.loc[unknown, "country"], lines, "country", "unknown_country"))
+    table["tier"], table["tier_rule"], bad_override = tiers(table, rules)
+    if bad_override.any():
+        overrides = table.loc[bad_override, "tier_override"]
+        reasons = REASONS["bad_tier_override"][0] + ": " + overrides.index.to_series().astype(str).to_numpy()
+        rows = np.zeros(len(overrides), dtype=np.int64)
+        found.append(
+            problems("customer master", "", rows, "tier_override", overrides.to_numpy(), "bad_tier_override", reasons)
+        )
+    table["tags"] = tags(table, rules)
+    plan = service_plan(table, rules, as_of, lang)
+    for c in plan.columns:
+        table[c] = plan[c]
+    return table, means, found
+
+
+def _unknown_countries(table: pd.DataFrame) -> pd.Series:
+    """Customers with a country text that is not a known country (country, country_code). Only the
+    customers without a country code can have one: their texts alone are trimmed."""
+    unknown = pd.Series(False, index=table.index)
+    no_code = (table["country_code"] == "").to_numpy(dtype=bool)
+    if no_code.any():
+        unknown[no_code] = (table.loc[no_code, "country"].astype(str).str.strip() != "").to_numpy(dtype=bool)
+    return unknown

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from custseg.core.money import currency_codes
+from custseg.config.rules import Rules
+from custseg.core.money import currency_codes, normalise_currency
+from custseg.core.problems import empty_problems, problems
 from custseg.core.values import (
     AmbiguousDates,
     DateOrder,
@@ -32,7 +34,7 @@ from custseg.core.values import (
 )
 from custseg.errors import InputError
 from custseg.input.read import Table
-from custseg.schema import CUSTOMER_KEY, DISPOSITIONS, PROBLEM_COLUMNS, REASONS, STATUS_KINDS
+from custseg.schema import CUSTOMER_KEY, DISPOSITIONS, STATUS_KINDS
 
 
 def customer_key_texts(keys: np.ndarray, lines_at: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -55,26 +57,25 @@ class LineOptions:
     yen: str = "CNY"
     status_map: dict[str, str] = field(default_factory=dict)
 
-
-def problem(
-    file: str, sheet: str, rows: np.ndarray | pd.Series, column: str, values: pd.Series | list[str], code: str
-) -> pd.DataFrame:
-    n = len(rows)
-    return pd.DataFrame(
-        {
-            "file": [file] * n,
-            "sheet": [sheet] * n,
-            "row": np.asarray(rows, dtype=np.int64),
-            "column": [column] * n,
-            "value": [str(v) for v in values],
-            "reason_code": [code] * n,
-            "reason": [REASONS[code][0]] * n,
-        }
-    )
-
-
-def empty_problems() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series([], dtype="int64" if c == "row" else object) for c in PROBLEM_COLUMNS})
+    @classmethod
+    def of(cls, rules: Rules, currency: str | None = None) -> LineOptions:
+        """The options of the rules' input settings, with ``currency`` the currency of files that have no
+        currency column (a code, symbol or word; an :class:`InputError` when it is not a currency)."""
+        declared = normalise_currency(currency, rules.currency.yen) if currency else None
+        if currency and not declared:
+            raise InputError(
+                f"the currency {currency!r} is not an ISO 4217 currency code",
+                hint="for example GBP",
+                code="bad_currency_option",
+                values={"currency": currency},
+            )
+        return cls(
+            date_order=None if rules.input.date_order == "auto" else rules.input.date_order,
+            decimal_comma=rules.input.decimal_comma,
+            currency=declared,
+            yen=rules.currency.yen,
+            status_map=dict(rules.input.status),
+        )
 
 
 def _blank_mask(columns: dict[str, Factorized], index: pd.Index) -> pd.Series:
@@ -156,7 +157,7 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
     index = table.index
     m = table.mapping.fields
     where = f"{table.file}" + (f" [{table.sheet}]" if table.sheet else "")
-    problems: list[pd.DataFrame] = []
+    found: list[pd.DataFrame] = []
 
     def col(name: str) -> pd.Series | None:
         return stripped(cols[m[name]]) if name in m else None
@@ -168,7 +169,7 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
                 values = cols[column].uniques.to_numpy(dtype=object)[cols[column].codes[where_true]]
             else:
                 values = [""] * int(where_true.sum())
-            problems.append(problem(table.file, table.sheet, table.rows[where_true], column, list(values), code))
+            found.append(problems(table.file, table.sheet, table.rows[where_true], column, list(values), code))
 
     n = len(index)
     lines = pd.DataFrame(index=index)
@@ -264,8 +265,8 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
     cur_col = m.get("currency") or m.get("amount") or m.get("unit_price", "")
     if bad_cur.any():
         where_bad = bad_cur.to_numpy()
-        problems.append(
-            problem(
+        found.append(
+            problems(
                 table.file,
                 table.sheet,
                 table.rows[where_bad],
@@ -316,9 +317,53 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
         # The ids as codes too: the per-customer groupbys take them instead of hashing every line's id text.
         lines[CUSTOMER_KEY] = id_codes
     duplicates = _duplicate_rows(cols, live.to_numpy()) if n else 0
-    probs = pd.concat(problems, ignore_index=True) if problems else empty_problems()
+    probs = pd.concat(found, ignore_index=True) if found else empty_problems()
     if len(probs):
         # Problems on rows that are cancelled or totals are not problems after all.
         keep_rows = set(table.rows[disposition == DISPOSITIONS.index("problem")].tolist())
         probs = probs[probs["row"].isin(keep_rows)]
     return lines.reset_index(drop=True), probs, duplicates
+
+
+def order_lines(
+    tables: list[Table], opts: LineOptions, source_names: list[str]
+) -> tuple[pd.DataFrame, list[pd.DataFrame], int]:
+    """The lines stage: (lines, problem rows per table, duplicate lines) of every order table, one frame of
+    lines (see :func:`table_lines` for its columns) with one customer numbering (customer_key) across the
+    tables. Each table's cells are let go once its lines are made. An :class:`InputError` when there is
+    no line at all (``source_names``: the inputs, for the message)."""
+    parts, problem_parts, duplicates = [], [], 0
+    for t in tables:
+        lines_t, probs_t, dup = table_lines(t, opts)
+        parts.append(lines_t)
+        problem_parts.append(probs_t)
+        duplicates += dup
+        t.release()  # the lines point to the distinct texts they use, not to the cells
+    if len(parts) > 1:
+        _unify_customer_keys(parts)
+    # One table (the usual case) is taken as it is: concatenating would copy every line once more.
+    lines = pd.DataFrame() if not parts else parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+    if lines.empty:
+        raise InputError(
+            f"{', '.join(source_names)}: the header is there but no order lines below it",
+            hint="check that the export is not empty (or that the right file was given)",
+        )
+    return lines, problem_parts, duplicates
+
+
+def _unify_customer_keys(parts: list[pd.DataFrame]) -> None:
+    """Each table numbers its own customer ids; lines from several tables get one numbering, by id text
+    (first come, first numbered). Tables without the codes (ids from names) leave them off everywhere."""
+    if not all(CUSTOMER_KEY in p for p in parts):
+        for p in parts:
+            p.drop(columns=CUSTOMER_KEY, errors="ignore", inplace=True)
+        return
+    numbers: dict[str, int] = {}
+    for p in parts:
+        keys = p[CUSTOMER_KEY].to_numpy()
+        if not len(keys):
+            continue
+        present, texts = customer_key_texts(keys, np.arange(len(keys)), p["customer_id"].to_numpy(dtype=object))
+        remap = np.zeros(int(keys.max()) + 1, dtype=np.int32)
+        remap[present] = [numbers.setdefault(t, len(numbers)) for t in texts]
+        p[CUSTOMER_KEY] = remap[keys]
