@@ -12,7 +12,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -90,7 +90,7 @@ class Factorized:
         return cls(codes, pd.Series(uniques, dtype=object), pd.RangeIndex(len(codes)) if index is None else index)
 
 
-Column = pd.Series | Factorized
+Column: TypeAlias = pd.Series | Factorized
 
 
 def factorized(raw: Column) -> Factorized:
