@@ -3,6 +3,8 @@ trade stage, tags and the service plan. Each function takes the customer table a
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -192,8 +194,12 @@ def tags(table: pd.DataFrame, rules: Rules) -> pd.Series:
 
 
 def service_plan(table: pd.DataFrame, rules: Rules, as_of: pd.Timestamp, lang: str) -> pd.DataFrame:
+    """Each customer's service plan from its tier (``tier``, and ``last_contact_date`` when a master gave
+    it): action_key, action (the tier's action text in ``lang``), follow_up_days and next_follow_up
+    (the last contact, else the as-of date, plus the days)."""
     actions = {t.key: (t.action_zh if lang == "zh" else t.action_en) or "" for t in rules.tiers}
     action = table["tier"].map(actions)
+    keys = {t.key: action_key(t.key) if (t.action_zh or t.action_en) else "" for t in rules.tiers}
     days = table["tier"].map({t.key: t.follow_up_days for t in rules.tiers}).astype("int64")
     base = pd.Series(as_of, index=table.index)
     if "last_contact_date" in table.columns:
@@ -201,12 +207,20 @@ def service_plan(table: pd.DataFrame, rules: Rules, as_of: pd.Timestamp, lang: s
         base = contact.where(contact.notna(), as_of)
     return pd.DataFrame(
         {
+            "action_key": table["tier"].map(keys).astype(object),
             "action": action.astype(object),
             "follow_up_days": days,
             "next_follow_up": (base + pd.to_timedelta(days, unit="D")).dt.normalize(),
         },
         index=table.index,
     )
+
+
+def action_key(tier_key: str) -> str:
+    """The stable key of a tier's action: the rules write each action as free text per language, so the key
+    is the tier's own key in snake_case (lower case, each run of other characters than letters and digits
+    as one "_"): "vip" for the default VIP tier, "key_account" for a tier keyed "Key Account"."""
+    return re.sub(r"[\W_]+", "_", tier_key.strip().casefold()).strip("_")
 
 
 def classify(
