@@ -29,7 +29,6 @@ from custseg.core.validate import after_as_of, as_of_date, future_dates, outside
 from custseg.input.inputs import InputInfo, read_inputs
 from custseg.input.rates import build_rates
 from custseg.input.sources import Source
-from custseg.memory import release_free_memory
 from custseg.schema import CHANGE_COLUMNS, COUNTED_DISPOSITIONS, OUTPUT_COLUMNS
 
 __all__ = ["GradeOptions", "GradeResult", "InputInfo", "Progress", "grade", "with_previous"]
@@ -119,26 +118,6 @@ def grade(
 ) -> GradeResult:
     """Grade the customers in ``orders`` (paths, bytes, file objects, DataFrames or :class:`Source`
     objects), with the customer master ``customers`` if given, against ``previous`` grades if given."""
-    # pandas 3 keeps inferred text in pyarrow arrays when pyarrow is installed (it comes with fastexcel).
-    # This pipeline's text is Python strings taken by code from distinct values; with pyarrow storage the
-    # 1M-line run's peak was about 90 MB higher (633 against 546 MB), so text stays in Python storage here.
-    with pd.option_context("mode.string_storage", "python"):
-        result = _grade(orders, customers, rules, as_of, previous, options, progress)
-    # The lines and their columns are gone now; their memory goes back before the outputs are written
-    # (the workbook holds its rendered rows in memory: 144 MB for the 1M-line benchmark).
-    release_free_memory()
-    return result
-
-
-def _grade(
-    orders: Sequence[str | Path | Source],
-    customers: str | Path | Source | None,
-    rules: Rules | None,
-    as_of: dt.date | str | None,
-    previous: pd.DataFrame | None,
-    options: GradeOptions | None,
-    progress: Progress,
-) -> GradeResult:
     opts = options or GradeOptions()
     rules = _effective_rules(rules or Rules(), opts)
     sources = [Source.of(o) for o in orders]
@@ -146,11 +125,9 @@ def _grade(
 
     progress("reading")
     inputs = read_inputs(sources, cust_source, opts.column_map, opts.encoding, opts.sheets, opts.max_unzipped_mb)
-    release_free_memory()
     progress("validating")
     line_opts = LineOptions.of(rules, opts.currency)
     lines, problems, duplicates = order_lines(inputs.order_tables, line_opts, [s.name for s in sources])
-    release_free_memory()
     progress("converting")
     today = pd.Timestamp(opts.today or dt.date.today())
     problems.append(future_dates(lines, today))
@@ -163,10 +140,8 @@ def _grade(
     outside_window(lines, start)
 
     progress("scoring")
-    release_free_memory()  # what the conversions above freed, before the largest arrays of the run
     counted = lines["disposition"].isin(COUNTED_DISPOSITIONS).to_numpy()
     table = customer_metrics(lines, as_of_ts, start, counted, money.currencies)
-    release_free_memory()
     table, master_problems, master_notes = with_master(table, lines, inputs.master_tables, line_opts.date_order)
     table, score_report = score_customers(table, rules.scores)
     notes = money.notes + master_notes + [Note("score_levels", c) for c in score_report.collapsed]
