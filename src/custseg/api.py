@@ -1,7 +1,11 @@
-"""The one flow: read -> lines -> money -> metrics -> scores -> classify -> compare.
+"""The one flow: read -> lines -> validate -> money -> metrics -> master -> scores -> classify -> reconcile
+(-> compare).
 
-:func:`grade` is the library's entry point and the only thing the CLI calls to compute a grading.
-It touches files only to read its inputs; writing is :mod:`custseg.output.tabular`'s job.
+:func:`grade` is the library's entry point and the only thing the CLI calls to compute a grading: a call
+per stage, each stage a function of its module (input.inputs, core.lines, core.validate, core.money,
+core.metrics, core.master, core.scores, core.classify, core.reconcile, core.compare). It touches files
+only to read its inputs; writing is :mod:`custseg.output.tabular`'s job. It changes nothing global in the
+process: pandas options and returning freed memory to the system are the caller's (the CLI's) to set.
 """
 
 from __future__ import annotations
@@ -184,6 +188,9 @@ def with_previous(result: GradeResult, previous: pd.DataFrame, source: str = "")
 
 
 def _order_columns(table: pd.DataFrame) -> pd.DataFrame:
+    """The customer table as the outputs show it: OUTPUT_COLUMNS first (missing ones empty), tier_override
+    after tier_rule, then the comparison columns, then the master's extra columns; the internal figures
+    left out; sorted by customer_id."""
     for c in OUTPUT_COLUMNS:
         if c not in table.columns:
             table[c] = pd.NA if c not in ("industry", "sales_owner") else ""
