@@ -182,3 +182,25 @@ def test_amounts_in_full_width_digits_are_read(tmp_path):
     r = grade([p], as_of="2026-03-01", options=GradeOptions(today=TODAY))
     assert r.problems.empty
     assert r.customers.set_index("customer_id")["monetary"].to_dict() == {"A": 133.5, "B": 7.0}
+
+
+def test_progress_names_the_stages_in_order(core_csv):
+    seen: list[str] = []
+    grade([core_csv], as_of=CORE_AS_OF, options=GradeOptions(today=TODAY), progress=seen.append)
+    assert seen == ["reading", "validating", "converting", "scoring", "classifying"]
+
+
+def test_grade_sets_no_pandas_option_and_gives_the_same_result_under_the_clis(core_csv):
+    """The CLI keeps pandas' inferred text in Python storage around its call; the library sets nothing."""
+    before = pd.get_option("mode.string_storage")
+    plain = grade([core_csv], as_of=CORE_AS_OF, options=GradeOptions(today=TODAY))
+    assert pd.get_option("mode.string_storage") == before
+    with pd.option_context("mode.string_storage", "python"):
+        in_python = grade([core_csv], as_of=CORE_AS_OF, options=GradeOptions(today=TODAY))
+    pd.testing.assert_frame_equal(
+        plain.customers, in_python.customers, check_dtype=False, check_column_type=False, check_index_type=False
+    )
+    pd.testing.assert_frame_equal(
+        plain.problems, in_python.problems, check_dtype=False, check_column_type=False, check_index_type=False
+    )
+    assert plain.reconciliation == in_python.reconciliation
