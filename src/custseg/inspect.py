@@ -12,6 +12,8 @@ from custseg.input.sources import Source
 def inspect_source(
     source: Source, overrides: dict[str, str], encoding: str | None, sheets: list[str] | None
 ) -> Iterator[str]:
+    """Lines of text on ``source`` as grade would read it: each table's encoding, header row and mapping,
+    and for order tables the dates, amounts, currencies, dispositions and problem counts."""
     report = read_source(source, overrides, encoding, sheets)
     yield f"{source.name}"
     for t in report.tables:

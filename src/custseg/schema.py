@@ -45,6 +45,7 @@ OUTPUT_COLUMNS = [
     "last_contact_date",
     "in_master",
     "tags",
+    "action_key",
     "action",
     "follow_up_days",
     "next_follow_up",

@@ -3,12 +3,17 @@ trade stage, tags and the service plan. Each function takes the customer table a
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
 from custseg.config.expr import ExpressionError, check_names, evaluate, parse_condition
 from custseg.config.rules import Rules, fm_score
+from custseg.core.geo import geography
+from custseg.core.problems import customer_problems, problems
 from custseg.errors import RulesError
+from custseg.schema import REASONS
 
 # The Chinese 8-class RFM model: (R high, F high, M high) -> key. High = at or above the mean score.
 RFM_CLASSES: dict[tuple[bool, bool, bool], str] = {
@@ -189,8 +194,12 @@ def tags(table: pd.DataFrame, rules: Rules) -> pd.Series:
 
 
 def service_plan(table: pd.DataFrame, rules: Rules, as_of: pd.Timestamp, lang: str) -> pd.DataFrame:
+    """Each customer's service plan from its tier (``tier``, and ``last_contact_date`` when a master gave
+    it): action_key, action (the tier's action text in ``lang``), follow_up_days and next_follow_up
+    (the last contact, else the as-of date, plus the days)."""
     actions = {t.key: (t.action_zh if lang == "zh" else t.action_en) or "" for t in rules.tiers}
     action = table["tier"].map(actions)
+    keys = {t.key: action_key(t.key) if (t.action_zh or t.action_en) else "" for t in rules.tiers}
     days = table["tier"].map({t.key: t.follow_up_days for t in rules.tiers}).astype("int64")
     base = pd.Series(as_of, index=table.index)
     if "last_contact_date" in table.columns:
@@ -198,9 +207,64 @@ def service_plan(table: pd.DataFrame, rules: Rules, as_of: pd.Timestamp, lang: s
         base = contact.where(contact.notna(), as_of)
     return pd.DataFrame(
         {
+            "action_key": table["tier"].map(keys).astype(object),
             "action": action.astype(object),
             "follow_up_days": days,
             "next_follow_up": (base + pd.to_timedelta(days, unit="D")).dt.normalize(),
         },
         index=table.index,
     )
+
+
+def action_key(tier_key: str) -> str:
+    """The stable key of a tier's action: the rules write each action as free text per language, so the key
+    is the tier's own key in snake_case (lower case, each run of other characters than letters and digits
+    as one "_"): "vip" for the default VIP tier, "key_account" for a tier keyed "Key Account"."""
+    return re.sub(r"[\W_]+", "_", tier_key.strip().casefold()).strip("_")
+
+
+def classify(
+    table: pd.DataFrame, rules: Rules, as_of: pd.Timestamp, lang: str, lines: pd.DataFrame
+) -> tuple[pd.DataFrame, dict[str, float], list[pd.DataFrame]]:
+    """The classify stage. Takes the scored customer table (indexed by customer_id: the figures, the
+    r/f/m scores, country, tier_override when a master gave one) and adds rfm_class, segment, abc_class,
+    lifecycle, trade_stage, the geography columns, tier, tier_rule, tags, action, follow_up_days and
+    next_follow_up, in place. Returns (the table, the 8-class model's mean scores, problem rows:
+    unknown_country, which point at the customer's first line in ``lines`` (customer_id, file, sheet,
+    row), and bad_tier_override). ``lang`` is the language of the action texts."""
+    found: list[pd.DataFrame] = []
+    table["rfm_class"], means = rfm_class(table)
+    table["segment"] = segments(table, rules)
+    table["abc_class"] = abc_classes(table["monetary"], rules.abc.a, rules.abc.b)
+    table.loc[table["lifetime_frequency"] <= 0, "abc_class"] = ""
+    table["lifecycle"] = lifecycle(table, rules)
+    table["trade_stage"] = trade_stage(table)
+    geo = geography(table["country"], rules.home_country, blocs_file=rules.trade_blocs_file)
+    for c in geo.columns:
+        table[c] = geo[c].to_numpy()
+    unknown = _unknown_countries(table)
+    if unknown.any():
+        found.append(customer_problems(table.loc[unknown, "country"], lines, "country", "unknown_country"))
+    table["tier"], table["tier_rule"], bad_override = tiers(table, rules)
+    if bad_override.any():
+        overrides = table.loc[bad_override, "tier_override"]
+        reasons = REASONS["bad_tier_override"][0] + ": " + overrides.index.to_series().astype(str).to_numpy()
+        rows = np.zeros(len(overrides), dtype=np.int64)
+        found.append(
+            problems("customer master", "", rows, "tier_override", overrides.to_numpy(), "bad_tier_override", reasons)
+        )
+    table["tags"] = tags(table, rules)
+    plan = service_plan(table, rules, as_of, lang)
+    for c in plan.columns:
+        table[c] = plan[c]
+    return table, means, found
+
+
+def _unknown_countries(table: pd.DataFrame) -> pd.Series:
+    """Customers with a country text that is not a known country (country, country_code). Only the
+    customers without a country code can have one: their texts alone are trimmed."""
+    unknown = pd.Series(False, index=table.index)
+    no_code = (table["country_code"] == "").to_numpy(dtype=bool)
+    if no_code.any():
+        unknown[no_code] = (table.loc[no_code, "country"].astype(str).str.strip() != "").to_numpy(dtype=bool)
+    return unknown

@@ -130,6 +130,8 @@ def _lookup_table() -> dict[str, str]:
     import pycountry
 
     table: dict[str, str] = {}
+    zh: gettext.NullTranslations
+    zh_tw: gettext.NullTranslations
     try:
         zh = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"])
         zh_tw = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_TW"])
@@ -185,21 +187,30 @@ def regions() -> dict[str, dict[str, str]]:
     return {r["country_code"]: r for r in _read_data_csv("regions.csv")}
 
 
-@functools.cache
 def trade_blocs(path: str | None = None) -> dict[str, list[str]]:
-    if path:
-        from custseg.errors import RulesError
+    """The trade blocs of each country code, sorted: from the user's ``path`` (bloc,country_code), read
+    anew on every call since the file may change between gradings, or from the bundled list."""
+    if not path:
+        return _bundled_trade_blocs()
+    from custseg.errors import RulesError
 
-        try:
-            text = Path(path).read_text(encoding="utf-8-sig")
-        except OSError as exc:
-            raise RulesError(f"trade_blocs_file {path}: cannot be read ({exc.strerror})") from None
-        lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
-        rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
-        if rows and not {"bloc", "country_code"} <= set(rows[0]):
-            raise RulesError(f"trade_blocs_file {path}: needs the columns bloc,country_code")
-    else:
-        rows = _read_data_csv("trade_blocs.csv")
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise RulesError(f"trade_blocs_file {path}: cannot be read ({exc.strerror})") from None
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
+    if rows and not {"bloc", "country_code"} <= set(rows[0]):
+        raise RulesError(f"trade_blocs_file {path}: needs the columns bloc,country_code")
+    return _blocs_by_country(rows)
+
+
+@functools.cache
+def _bundled_trade_blocs() -> dict[str, list[str]]:
+    return _blocs_by_country(_read_data_csv("trade_blocs.csv"))
+
+
+def _blocs_by_country(rows: list[dict[str, str]]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for r in rows:
         out.setdefault(r["country_code"].strip().upper(), []).append(r["bloc"].strip())

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from custseg.core.money import currency_codes
+from custseg.config.rules import Rules
+from custseg.core.money import currency_codes, normalise_currency
+from custseg.core.problems import empty_problems, problems
 from custseg.core.values import (
     AmbiguousDates,
     DateOrder,
@@ -32,7 +34,7 @@ from custseg.core.values import (
 )
 from custseg.errors import InputError
 from custseg.input.tables import Table
-from custseg.schema import CUSTOMER_KEY, DISPOSITIONS, PROBLEM_COLUMNS, REASONS, STATUS_KINDS
+from custseg.schema import CUSTOMER_KEY, DISPOSITIONS, STATUS_KINDS
 
 
 def customer_key_texts(keys: np.ndarray, lines_at: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -55,26 +57,25 @@ class LineOptions:
     yen: str = "CNY"
     status_map: dict[str, str] = field(default_factory=dict)
 
-
-def problem(
-    file: str, sheet: str, rows: np.ndarray | pd.Series, column: str, values: pd.Series | list[str], code: str
-) -> pd.DataFrame:
-    n = len(rows)
-    return pd.DataFrame(
-        {
-            "file": [file] * n,
-            "sheet": [sheet] * n,
-            "row": np.asarray(rows, dtype=np.int64),
-            "column": [column] * n,
-            "value": [str(v) for v in values],
-            "reason_code": [code] * n,
-            "reason": [REASONS[code][0]] * n,
-        }
-    )
-
-
-def empty_problems() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series([], dtype="int64" if c == "row" else object) for c in PROBLEM_COLUMNS})
+    @classmethod
+    def of(cls, rules: Rules, currency: str | None = None) -> LineOptions:
+        """The options of the rules' input settings, with ``currency`` the currency of files that have no
+        currency column (a code, symbol or word; an :class:`InputError` when it is not a currency)."""
+        declared = normalise_currency(currency, rules.currency.yen) if currency else None
+        if currency and not declared:
+            raise InputError(
+                f"the currency {currency!r} is not an ISO 4217 currency code",
+                hint="for example GBP",
+                code="bad_currency_option",
+                values={"currency": currency},
+            )
+        return cls(
+            date_order=None if rules.input.date_order == "auto" else rules.input.date_order,
+            decimal_comma=rules.input.decimal_comma,
+            currency=declared,
+            yen=rules.currency.yen,
+            status_map=dict(rules.input.status),
+        )
 
 
 def _blank_mask(columns: dict[str, Factorized], index: pd.Index) -> pd.Series:
@@ -149,176 +150,281 @@ def _either(column: Factorized, fallback: Factorized) -> Factorized:
     return Factorized.of(pair_codes, np.where(own == "", other, own), column.index)
 
 
-def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    """(lines, problems, duplicate_lines) for one order table; lines keep every row of the table."""
-    cols = table.columns
-    headers = table.headers
-    index = table.index
-    m = table.mapping.fields
-    where = f"{table.file}" + (f" [{table.sheet}]" if table.sheet else "")
-    problems: list[pd.DataFrame] = []
+@dataclass
+class _Cells:
+    """One order table being turned into lines: its cells, its mapping (field -> header), which rows are
+    live (neither blank nor a total), and the problem rows found so far."""
 
-    def col(name: str) -> pd.Series | None:
-        return stripped(cols[m[name]]) if name in m else None
+    table: Table
+    live: pd.Series
+    found: list[pd.DataFrame] = field(default_factory=list)
 
-    def flag(mask: pd.Series, column: str, code: str) -> None:
+    @property
+    def fields(self) -> dict[str, str]:
+        return self.table.mapping.fields
+
+    def column(self, name: str) -> Factorized:
+        """The cells of the column mapped to field ``name``."""
+        return self.table.columns[self.fields[name]]
+
+    def flag(self, mask: pd.Series, column: str, code: str) -> None:
+        """A problem row (``code``) for each row where ``mask`` holds, in ``column`` (a header)."""
+        if not mask.any():
+            return
+        where_true = mask.to_numpy()
+        cols = self.table.columns
+        if column in cols:  # the flagged cells' texts, without rebuilding the whole column
+            values = cols[column].uniques.to_numpy(dtype=object)[cols[column].codes[where_true]]
+        else:
+            values = [""] * int(where_true.sum())
+        self.found.append(
+            problems(self.table.file, self.table.sheet, self.table.rows[where_true], column, list(values), code)
+        )
+
+    def flag_values(self, mask: pd.Series, column: str, values: Factorized, code: str) -> None:
+        """As :meth:`flag`, with each flagged row's value taken from ``values`` instead of the cell."""
         if mask.any():
             where_true = mask.to_numpy()
-            if column in cols:  # the flagged cells' texts, without rebuilding the whole column
-                values = cols[column].uniques.to_numpy(dtype=object)[cols[column].codes[where_true]]
-            else:
-                values = [""] * int(where_true.sum())
-            problems.append(problem(table.file, table.sheet, table.rows[where_true], column, list(values), code))
+            texts = list(values.uniques.to_numpy(dtype=object)[values.codes[where_true]])
+            self.found.append(
+                problems(self.table.file, self.table.sheet, self.table.rows[where_true], column, texts, code)
+            )
 
+
+def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """(lines, problems, duplicate_lines) for one order table; lines keep every row of the table.
+
+    The lines' columns: file, sheet, row, customer_id, customer_name, order_date, currency (a categorical;
+    "" where none is known), currency_declared, status_kind, amount (negative for returns), order_id,
+    country, category, sample, disposition and, when the table has customer ids, customer_key. The
+    problems: PROBLEM_COLUMNS, one row per bad cell of the rows that end up as problems.
+    """
+    cols = table.columns
+    index = table.index
     n = len(index)
     lines = pd.DataFrame(index=index)
     # Columns of a few repeated words are categoricals: one byte a line instead of an 8-byte pointer.
     lines["file"] = pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[table.file])
     lines["sheet"] = pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[table.sheet])
     lines["row"] = table.rows
-    blank = _blank_mask(cols, index)
-    # A total row labels itself in the first column or the customer column (合计, Total, Grand Total).
-    label_cols = [c for c in (m.get("customer_id"), m.get("customer_name"), headers[0] if n else None) if c is not None]
-    total = pd.Series(False, index=index)
-    for c in dict.fromkeys(label_cols):
-        total |= is_total_label(cols[c])
-    total &= ~blank
-
-    if "customer_id" in m:
-        id_codes, id_texts = normalised_id_codes(cols[m["customer_id"]])
-        ids = pd.Series(id_texts[id_codes], index=index, dtype=object)
-        no_id = (id_texts == "")[id_codes]  # decided per distinct id
-    else:
-        names = col("customer_name")
-        assert names is not None
-        ids = names.str.replace(r"\s+", " ", regex=True)
-        no_id = (ids == "").to_numpy()
-    lines["customer_id"] = ids
-    lines["customer_name"] = trimmed_categorical(cols[m["customer_name"]]) if "customer_name" in m else ""
-    bad = pd.Series(False, index=index)
-    live = ~blank & ~total
-
-    missing_cust = live & no_id
-    flag(missing_cust, m.get("customer_id") or m["customer_name"], "missing_customer")
-    bad |= missing_cust
-
-    date_col = m["order_date"]
-    try:
-        dates, _order = parse_dates(cols[date_col], opts.date_order)
-    except AmbiguousDates as exc:
-        raise InputError(
-            f"{where}, column {date_col!r}: dates such as {exc.example!r} read equally well day-first and month-first",
-            hint="say which with date_order 'dayfirst' or 'monthfirst' (input.date_order in the rules file)",
-            code="ambiguous_dates",
-        ) from None
-    date_blank = pd.Series(blank_cells(cols[date_col]), index=index)
-    missing_date = live & date_blank
-    bad_date = live & ~date_blank & dates.isna()
-    flag(missing_date, date_col, "missing_date")
-    flag(bad_date, date_col, "bad_date")
-    bad |= missing_date | bad_date
-    lines["order_date"] = dates
-
-    token = Factorized.of(np.zeros(n, dtype=np.int32), [""], index)  # each line's currency token: none yet
-    if "amount" in m:
-        parsed = parse_amounts(cols[m["amount"]], opts.decimal_comma)
-        amount, token = parsed.value, parsed.tokens
-        amount_blank = pd.Series(blank_cells(cols[m["amount"]]), index=index)
-    else:
-        amount = pd.Series(np.nan, index=index)
-        amount_blank = pd.Series(True, index=index)
-    # Quantity x unit price stands in where the amount is blank (or there is no amount column).
-    if "quantity" in m and "unit_price" in m and amount_blank.any():
-        q = parse_amounts(cols[m["quantity"]], opts.decimal_comma)
-        p = parse_amounts(cols[m["unit_price"]], opts.decimal_comma)
-        fill = amount_blank
-        amount = amount.where(~fill, q.value * p.value)
-        texts = token.texts()
-        texts = np.where(fill.to_numpy() & (texts == ""), p.tokens.texts(), texts)
-        token = factorized(pd.Series(texts, index=index, dtype=object))
-        amount_col = m.get("amount") or m["unit_price"]
-        computed_bad = fill & (q.value.isna() | p.value.isna())
-        no_inputs = fill & blank_cells(cols[m["quantity"]]) & blank_cells(cols[m["unit_price"]])
-        flag(live & computed_bad & no_inputs, amount_col, "missing_amount")
-        qp_bad = live & computed_bad & ~no_inputs
-        if qp_bad.any():
-            which = m["quantity"] if q.value[qp_bad].isna().any() else m["unit_price"]
-            flag(qp_bad, which, "bad_amount")
-        bad |= live & computed_bad
-        if "amount" in m:
-            flag(live & ~fill & amount.isna(), m["amount"], "bad_amount")
-            bad |= live & ~fill & amount.isna()
-    else:
-        missing_amount = live & amount_blank
-        bad_amount = live & ~amount_blank & amount.isna()
-        flag(missing_amount, m["amount"], "missing_amount")
-        flag(bad_amount, m["amount"], "bad_amount")
-        bad |= missing_amount | bad_amount
-
-    # Currency: the currency column, else a symbol or code in the amount cell, else the declared one.
-    if "currency" in m:
-        token = _either(factorized(cols[m["currency"]]), token)
-    # Decided once per distinct token (a handful), and taken by code.
-    looked, bad_token = currency_codes(token, opts.yen)
-    bad_cur = live & bad_token[token.codes]
-    cur_col = m.get("currency") or m.get("amount") or m.get("unit_price", "")
-    if bad_cur.any():
-        where_bad = bad_cur.to_numpy()
-        problems.append(
-            problem(
-                table.file,
-                table.sheet,
-                table.rows[where_bad],
-                cur_col,
-                list(token.uniques.to_numpy(dtype=object)[token.codes[where_bad]]),
-                "unknown_currency",
-            )
-        )
-    bad |= bad_cur
-    none = looked == ""
-    # A categorical: the pipeline takes its codes instead of hashing a million currency texts again.
-    merged, names = pd.factorize(np.where(none, opts.currency or "", looked))
-    lines["currency"] = categorical_of_distinct(merged[token.codes], names)
-    lines["currency_declared"] = none[token.codes]
-
-    # Status kinds and dispositions as codes into their few names: compared and set as small integers.
-    kinds = (
-        status_kind_codes(cols[m["status"]], STATUS_KINDS, opts.status_map)
-        if "status" in m
-        else np.zeros(n, dtype=np.int8)
+    blank, total = _blank_and_total_rows(table)
+    cells = _Cells(table, ~blank & ~total)
+    lines["customer_id"], id_codes, bad = _customer_ids(cells)
+    lines["customer_name"] = (
+        trimmed_categorical(cells.column("customer_name")) if "customer_name" in cells.fields else ""
     )
+    lines["order_date"], bad_date = _order_dates(cells, opts)
+    amount, token, bad_amount = _amounts(cells, opts)
+    lines["currency"], lines["currency_declared"], bad_currency = _currencies(cells, token, opts)
+    kinds = _status_kinds(cells, opts)
     lines["status_kind"] = pd.Categorical.from_codes(kinds, categories=STATUS_KINDS)
     returned, cancelled = kinds == STATUS_KINDS.index("returned"), kinds == STATUS_KINDS.index("cancelled")
-    amount = amount.where(~returned, -amount.abs())
-    lines["amount"] = amount
-
-    # Text columns the per-customer groupbys read are categoricals (codes into the distinct texts).
-    lines["order_id"] = normalised_id_categorical(cols[m["order_id"]]) if "order_id" in m else ""
-    lines["country"] = trimmed_categorical(cols[m["country"]]) if "country" in m else ""
-    lines["category"] = trimmed_categorical(cols[m["category"]]) if "category" in m else ""
-    lines["sample"] = is_sample(cols[m["order_type"]]) if "order_type" in m else False
-
-    if table.overflow:
-        over = pd.Series(False, index=index)
-        over.iloc[table.overflow] = True
-        over &= live
-        flag(over, headers[-1], "extra_fields")
-        bad |= over
-
-    disposition = np.full(n, DISPOSITIONS.index("used"), dtype=np.int8)
-    disposition[bad.to_numpy()] = DISPOSITIONS.index("problem")
-    # A cancelled line counts for nothing, so its other defects do not matter.
-    disposition[live.to_numpy() & cancelled] = DISPOSITIONS.index("cancelled")
-    disposition[total.to_numpy()] = DISPOSITIONS.index("total")
-    disposition[blank.to_numpy()] = DISPOSITIONS.index("blank")
+    lines["amount"] = amount.where(~returned, -amount.abs())
+    _text_columns(lines, cells)
+    bad = bad | bad_date | bad_amount | bad_currency | _overflowing_rows(cells)
+    disposition = _dispositions(bad.to_numpy(), cells.live.to_numpy() & cancelled, total.to_numpy(), blank.to_numpy())
     lines["disposition"] = pd.Categorical.from_codes(disposition, categories=DISPOSITIONS)
-    if "customer_id" in m:
+    if id_codes is not None:
         # The ids as codes too: the per-customer groupbys take them instead of hashing every line's id text.
         lines[CUSTOMER_KEY] = id_codes
-    duplicates = _duplicate_rows(cols, live.to_numpy()) if n else 0
-    probs = pd.concat(problems, ignore_index=True) if problems else empty_problems()
+    duplicates = _duplicate_rows(cols, cells.live.to_numpy()) if n else 0
+    probs = pd.concat(cells.found, ignore_index=True) if cells.found else empty_problems()
     if len(probs):
         # Problems on rows that are cancelled or totals are not problems after all.
         keep_rows = set(table.rows[disposition == DISPOSITIONS.index("problem")].tolist())
         probs = probs[probs["row"].isin(keep_rows)]
     return lines.reset_index(drop=True), probs, duplicates
+
+
+def _blank_and_total_rows(table: Table) -> tuple[pd.Series, pd.Series]:
+    """(rows whose every cell is empty, rows that are not blank and label themselves a total in the first
+    column or the customer column: 合计, Total, Grand Total)."""
+    m = table.mapping.fields
+    blank = _blank_mask(table.columns, table.index)
+    label_cols = [m.get("customer_id"), m.get("customer_name"), table.headers[0] if table.n_rows else None]
+    total = pd.Series(False, index=table.index)
+    for c in dict.fromkeys(c for c in label_cols if c is not None):
+        total |= is_total_label(table.columns[c])
+    return blank, total & ~blank
+
+
+def _customer_ids(cells: _Cells) -> tuple[pd.Series, np.ndarray | None, pd.Series]:
+    """(each row's customer id: the normalised id, or without an id column the name with its spaces
+    folded; the ids' codes (one per distinct id) when there is an id column; live rows without one,
+    flagged missing_customer)."""
+    m, index = cells.fields, cells.table.index
+    id_codes = None
+    if "customer_id" in m:
+        id_codes, id_texts = normalised_id_codes(cells.column("customer_id"))
+        ids = pd.Series(id_texts[id_codes], index=index, dtype=object)
+        no_id = (id_texts == "")[id_codes]  # decided per distinct id
+    else:
+        ids = stripped(cells.column("customer_name")).str.replace(r"\s+", " ", regex=True)
+        no_id = (ids == "").to_numpy()
+    missing = cells.live & no_id
+    cells.flag(missing, m.get("customer_id") or m["customer_name"], "missing_customer")
+    return ids, id_codes, missing
+
+
+def _order_dates(cells: _Cells, opts: LineOptions) -> tuple[pd.Series, pd.Series]:
+    """(each row's order date, live rows without a readable one, flagged missing_date or bad_date). An
+    :class:`InputError` when the dates read equally well day-first and month-first."""
+    date_col = cells.fields["order_date"]
+    try:
+        dates, _order = parse_dates(cells.column("order_date"), opts.date_order)
+    except AmbiguousDates as exc:
+        t = cells.table
+        where = f"{t.file}" + (f" [{t.sheet}]" if t.sheet else "")
+        raise InputError(
+            f"{where}, column {date_col!r}: dates such as {exc.example!r} read equally well day-first and month-first",
+            hint="say which with date_order 'dayfirst' or 'monthfirst' (input.date_order in the rules file)",
+            code="ambiguous_dates",
+        ) from None
+    date_blank = pd.Series(blank_cells(cells.column("order_date")), index=cells.table.index)
+    missing_date = cells.live & date_blank
+    bad_date = cells.live & ~date_blank & dates.isna()
+    cells.flag(missing_date, date_col, "missing_date")
+    cells.flag(bad_date, date_col, "bad_date")
+    return dates, missing_date | bad_date
+
+
+def _amounts(cells: _Cells, opts: LineOptions) -> tuple[pd.Series, Factorized, pd.Series]:
+    """(each row's amount, the currency token written in its amount cell, live rows without a readable
+    amount, flagged missing_amount or bad_amount). Quantity x unit price stands in where the amount is
+    blank (or there is no amount column); its token is then the unit price's."""
+    m, index, live = cells.fields, cells.table.index, cells.live
+    token = Factorized.of(np.zeros(len(index), dtype=np.int32), [""], index)  # each line's currency token: none yet
+    if "amount" in m:
+        parsed = parse_amounts(cells.column("amount"), opts.decimal_comma)
+        amount, token = parsed.value, parsed.tokens
+        amount_blank = pd.Series(blank_cells(cells.column("amount")), index=index)
+    else:
+        amount = pd.Series(np.nan, index=index)
+        amount_blank = pd.Series(True, index=index)
+    if not ("quantity" in m and "unit_price" in m and amount_blank.any()):
+        missing_amount = live & amount_blank
+        bad_amount = live & ~amount_blank & amount.isna()
+        cells.flag(missing_amount, m["amount"], "missing_amount")
+        cells.flag(bad_amount, m["amount"], "bad_amount")
+        return amount, token, missing_amount | bad_amount
+    q = parse_amounts(cells.column("quantity"), opts.decimal_comma)
+    p = parse_amounts(cells.column("unit_price"), opts.decimal_comma)
+    fill = amount_blank
+    amount = amount.where(~fill, q.value * p.value)
+    texts = token.texts()
+    texts = np.where(fill.to_numpy() & (texts == ""), p.tokens.texts(), texts)
+    token = factorized(pd.Series(texts, index=index, dtype=object))
+    amount_col = m.get("amount") or m["unit_price"]
+    computed_bad = fill & (q.value.isna() | p.value.isna())
+    no_inputs = fill & blank_cells(cells.column("quantity")) & blank_cells(cells.column("unit_price"))
+    cells.flag(live & computed_bad & no_inputs, amount_col, "missing_amount")
+    qp_bad = live & computed_bad & ~no_inputs
+    if qp_bad.any():
+        which = m["quantity"] if q.value[qp_bad].isna().any() else m["unit_price"]
+        cells.flag(qp_bad, which, "bad_amount")
+    bad = live & computed_bad
+    if "amount" in m:
+        cells.flag(live & ~fill & amount.isna(), m["amount"], "bad_amount")
+        bad |= live & ~fill & amount.isna()
+    return amount, token, bad
+
+
+def _currencies(cells: _Cells, token: Factorized, opts: LineOptions) -> tuple[pd.Categorical, np.ndarray, pd.Series]:
+    """(each row's currency code as a categorical, "" where none is known; whether it was none, so the
+    declared currency (``opts.currency``) or the base one is assumed; live rows whose token is not a
+    currency, flagged unknown_currency). The currency is the currency column's, else a symbol or code in
+    the amount cell, else the declared one."""
+    m = cells.fields
+    if "currency" in m:
+        token = _either(factorized(cells.column("currency")), token)
+    # Decided once per distinct token (a handful), and taken by code.
+    looked, bad_token = currency_codes(token, opts.yen)
+    bad = cells.live & bad_token[token.codes]
+    cells.flag_values(bad, m.get("currency") or m.get("amount") or m.get("unit_price", ""), token, "unknown_currency")
+    none = looked == ""
+    # A categorical: the pipeline takes its codes instead of hashing a million currency texts again.
+    merged, names = pd.factorize(np.where(none, opts.currency or "", looked))
+    return categorical_of_distinct(merged[token.codes], names), none[token.codes], bad
+
+
+def _status_kinds(cells: _Cells, opts: LineOptions) -> np.ndarray:
+    """Each row's status kind as a code into STATUS_KINDS (order, cancelled, returned): compared and set
+    as small integers."""
+    if "status" not in cells.fields:
+        return np.zeros(cells.table.n_rows, dtype=np.int8)
+    return status_kind_codes(cells.column("status"), STATUS_KINDS, opts.status_map)
+
+
+def _text_columns(lines: pd.DataFrame, cells: _Cells) -> None:
+    """order_id, country, category and sample into ``lines``: the texts the per-customer groupbys read
+    are categoricals (codes into the distinct texts)."""
+    m = cells.fields
+    lines["order_id"] = normalised_id_categorical(cells.column("order_id")) if "order_id" in m else ""
+    lines["country"] = trimmed_categorical(cells.column("country")) if "country" in m else ""
+    lines["category"] = trimmed_categorical(cells.column("category")) if "category" in m else ""
+    lines["sample"] = is_sample(cells.column("order_type")) if "order_type" in m else False
+
+
+def _overflowing_rows(cells: _Cells) -> pd.Series:
+    """Live rows with more values than the header has columns, flagged extra_fields."""
+    over = pd.Series(False, index=cells.table.index)
+    if cells.table.overflow:
+        over.iloc[cells.table.overflow] = True
+        over &= cells.live
+        cells.flag(over, cells.table.headers[-1], "extra_fields")
+    return over
+
+
+def _dispositions(bad: np.ndarray, cancelled: np.ndarray, total: np.ndarray, blank: np.ndarray) -> np.ndarray:
+    """Each row's disposition as a code into DISPOSITIONS: blank over total over cancelled over problem
+    (``bad``) over used. A cancelled line counts for nothing, so its other defects do not matter."""
+    disposition = np.full(len(bad), DISPOSITIONS.index("used"), dtype=np.int8)
+    disposition[bad] = DISPOSITIONS.index("problem")
+    disposition[cancelled] = DISPOSITIONS.index("cancelled")
+    disposition[total] = DISPOSITIONS.index("total")
+    disposition[blank] = DISPOSITIONS.index("blank")
+    return disposition
+
+
+def order_lines(
+    tables: list[Table], opts: LineOptions, source_names: list[str]
+) -> tuple[pd.DataFrame, list[pd.DataFrame], int]:
+    """The lines stage: (lines, problem rows per table, duplicate lines) of every order table, one frame of
+    lines (see :func:`table_lines` for its columns) with one customer numbering (customer_key) across the
+    tables. Each table's cells are let go once its lines are made. An :class:`InputError` when there is
+    no line at all (``source_names``: the inputs, for the message)."""
+    parts, problem_parts, duplicates = [], [], 0
+    for t in tables:
+        lines_t, probs_t, dup = table_lines(t, opts)
+        parts.append(lines_t)
+        problem_parts.append(probs_t)
+        duplicates += dup
+        t.release()  # the lines point to the distinct texts they use, not to the cells
+    if len(parts) > 1:
+        _unify_customer_keys(parts)
+    # One table (the usual case) is taken as it is: concatenating would copy every line once more.
+    lines = pd.DataFrame() if not parts else parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+    if lines.empty:
+        raise InputError(
+            f"{', '.join(source_names)}: the header is there but no order lines below it",
+            hint="check that the export is not empty (or that the right file was given)",
+        )
+    return lines, problem_parts, duplicates
+
+
+def _unify_customer_keys(parts: list[pd.DataFrame]) -> None:
+    """Each table numbers its own customer ids; lines from several tables get one numbering, by id text
+    (first come, first numbered). Tables without the codes (ids from names) leave them off everywhere."""
+    if not all(CUSTOMER_KEY in p for p in parts):
+        for p in parts:
+            p.drop(columns=CUSTOMER_KEY, errors="ignore", inplace=True)
+        return
+    numbers: dict[str, int] = {}
+    for p in parts:
+        keys = p[CUSTOMER_KEY].to_numpy()
+        if not len(keys):
+            continue
+        present, texts = customer_key_texts(keys, np.arange(len(keys)), p["customer_id"].to_numpy(dtype=object))
+        remap = np.zeros(int(keys.max()) + 1, dtype=np.int32)
+        remap[present] = [numbers.setdefault(t, len(numbers)) for t in texts]
+        p[CUSTOMER_KEY] = remap[keys]

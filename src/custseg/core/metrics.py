@@ -148,9 +148,16 @@ def customer_metrics(
     rows: np.ndarray | None = None,
     currencies: CurrencyCodes | None = None,
 ) -> pd.DataFrame:
-    """One row per customer found in ``lines[rows]`` (the used and outside-window lines, amounts in base
-    currency). The lines are read a column at a time rather than copied as a frame: on millions of lines
-    that copy was the largest object of the run.
+    """The metrics stage: one row per customer found in ``lines[rows]`` (the used and outside-window
+    lines, amounts in base currency), indexed by customer_id, sorted.
+
+    Reads the lines' customer_id (and customer_key), order_id, order_date, amount_base, sample,
+    currency, category, customer_name and country; returns first_order_date, last_order_date,
+    lifetime_frequency, frequency, lifetime_monetary, monetary, refund_amount, avg_order_value,
+    recency_days, tenure_days, median_interval_days, last_gap_days, sample_orders,
+    orders_excluding_samples, currencies, categories, main_category, category_count, order_lines,
+    customer_name and country. The lines are read a column at a time rather than copied as a frame:
+    on millions of lines that copy was the largest object of the run.
 
     An order is a customer's order id, or without one the customer's lines on one day.
     Frequency counts orders whose lines net to a positive amount; monetary is the net sum, refunds
@@ -160,31 +167,42 @@ def customer_metrics(
     rows = np.ones(len(lines), dtype=bool) if rows is None else rows
     if not rows.any():
         return pd.DataFrame(columns=["customer_id"]).set_index("customer_id")
-
-    def col(name: str, dtype: object = None) -> np.ndarray:
-        return lines[name].to_numpy(dtype=dtype)[rows]  # type: ignore[arg-type]
-
-    n = int(rows.sum())
     if CUSTOMER_KEY in lines:
         cust, ids = _customer_codes(
-            col(CUSTOMER_KEY), np.flatnonzero(rows), lines["customer_id"].to_numpy(dtype=object)
+            lines[CUSTOMER_KEY].to_numpy()[rows], np.flatnonzero(rows), lines["customer_id"].to_numpy(dtype=object)
         )
     else:
-        cust, ids = pd.factorize(col("customer_id", object), sort=True)
+        cust, ids = pd.factorize(lines["customer_id"].to_numpy(dtype=object)[rows], sort=True)
     cust = cust.astype(np.int32)  # half the memory of the default codes in every per-line array below
-    everyone = pd.RangeIndex(len(ids))
-    dates = col("order_date")
-    in_window = (dates >= window_start.to_datetime64()) if window_start is not None else np.ones(n, dtype=bool)
+    dates = lines["order_date"].to_numpy()[rows]
+    in_window = (dates >= window_start.to_datetime64()) if window_start is not None else np.ones(len(cust), bool)
     data = pd.DataFrame(
         {
             "c": cust,
             "o": _order_keys(lines["order_id"], rows, dates),
             "date": dates,
-            "amount": col("amount_base", float),
-            "sample": col("sample", bool),
+            "amount": lines["amount_base"].to_numpy(dtype=float)[rows],
+            "sample": lines["sample"].to_numpy(dtype=bool)[rows],
             "in_window": in_window,
         }
     )
+    out = pd.DataFrame(index=pd.RangeIndex(len(ids)))
+    positive, lines_per_customer = _order_figures(out, data, as_of)
+    _purchase_rhythm(out, positive)
+    out["currencies"] = _currency_lists(lines, rows, cust, len(ids), currencies)
+    _category_figures(out, lines["category"], rows, cust, data["amount"].to_numpy())
+    out["order_lines"] = lines_per_customer
+    _latest_texts(out, lines, rows, cust, dates)
+    for c in ("currencies", "categories", "main_category", "customer_name", "country"):
+        out[c] = out[c].fillna("").astype(object)
+    out.index = pd.Index(ids, name="customer_id")
+    return out
+
+
+def _order_figures(out: pd.DataFrame, data: pd.DataFrame, as_of: pd.Timestamp) -> tuple[pd.DataFrame, pd.Series]:
+    """Into ``out`` (one row per customer code): the order dates, counts and sums, recency and tenure, from
+    the lines' customer code (c), order key (o), date, amount, sample and in_window. Returns (the orders
+    that net to a positive amount (c, net, date, sample, in_window), the number of lines per customer)."""
     # One integer per (customer, order) pair: grouping by it is the two-key groupby with half the hashing.
     low = int(data["o"].min())
     width = int(data["o"].max()) - low + 1
@@ -200,18 +218,18 @@ def customer_metrics(
     positive = orders[orders["net"] > 0.005]
     pos_by = positive.groupby("c")
 
-    out = pd.DataFrame(index=everyone)
     out["first_order_date"] = pos_by["date"].min()
     out["last_order_date"] = pos_by["date"].max()
     out["lifetime_frequency"] = pos_by.size()
     out["frequency"] = positive[positive["in_window"]].groupby("c").size()
-    by_customer = data.groupby("c")["amount"]  # its grouping is worked out once, for two figures
+    by_customer = data.groupby("c")["amount"]  # its grouping is worked out once, for three figures
     out["lifetime_monetary"] = by_customer.sum()
+    in_window = data["in_window"].to_numpy()
     # Without a look-back window every line is in it; otherwise only two columns of the lines in it are taken.
     out["monetary"] = (
         out["lifetime_monetary"]
         if in_window.all()
-        else pd.Series(data["amount"].to_numpy()[in_window]).groupby(cust[in_window]).sum()
+        else pd.Series(data["amount"].to_numpy()[in_window]).groupby(data["c"].to_numpy()[in_window]).sum()
     )
     out["refund_amount"] = -data[data["amount"] < 0].groupby("c")["amount"].sum()
     for c in ("lifetime_frequency", "frequency"):
@@ -221,8 +239,12 @@ def customer_metrics(
     out["avg_order_value"] = (out["monetary"] / out["frequency"].where(out["frequency"] > 0)).astype(float)
     out["recency_days"] = (as_of - out["last_order_date"]).dt.days.astype("Int64")
     out["tenure_days"] = (as_of - out["first_order_date"]).dt.days.astype("Int64")
+    return positive, by_customer.size()
 
-    # Purchase rhythm: gaps between consecutive positive orders on distinct days.
+
+def _purchase_rhythm(out: pd.DataFrame, positive: pd.DataFrame) -> None:
+    """Into ``out``: the gaps between consecutive positive orders on distinct days (median_interval_days,
+    last_gap_days) and the sample orders among them."""
     days = _order_days(positive["c"].to_numpy(), positive["date"].to_numpy())
     out["median_interval_days"] = days.groupby("c")["gap"].median()
     out["last_gap_days"] = days.groupby("c")["gap"].last()
@@ -230,22 +252,33 @@ def customer_metrics(
     out["sample_orders"] = out["sample_orders"].fillna(0).astype("int64")
     out["orders_excluding_samples"] = out["lifetime_frequency"] - out["sample_orders"]
 
+
+def _currency_lists(
+    lines: pd.DataFrame, rows: np.ndarray, cust: np.ndarray, n_customers: int, currencies: CurrencyCodes | None
+) -> pd.Series:
+    """Each customer's currencies, sorted and joined with ';'."""
     if currencies is None:
-        out["currencies"] = _join_sorted(pd.Series(col("currency", object)), pd.Series(cust), len(ids))
-    else:  # the codes in name order: the currencies' sorted codes without hashing a text a line again
-        order = np.argsort(currencies.names, kind="stable")
-        rank = np.empty(len(order), dtype=np.int64)
-        rank[order] = np.arange(len(order))
-        out["currencies"] = _join_sorted(
-            None, pd.Series(cust), len(ids), (rank[currencies.codes[rows]], currencies.names[order])
-        )
+        texts = pd.Series(lines["currency"].to_numpy(dtype=object)[rows])
+        return _join_sorted(texts, pd.Series(cust), n_customers)
+    # The codes in name order: the currencies' sorted codes without hashing a text a line again.
+    order = np.argsort(currencies.names, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    sorted_codes = (rank[currencies.codes[rows]], currencies.names[order])
+    return _join_sorted(None, pd.Series(cust), n_customers, sorted_codes)
+
+
+def _category_figures(
+    out: pd.DataFrame, category: pd.Series, rows: np.ndarray, cust: np.ndarray, amount: np.ndarray
+) -> None:
+    """Into ``out``: categories (sorted, joined with ';'), main_category and category_count."""
     # Categories as codes in name order: grouping and sorting integers, names looked up at the end.
-    cat_codes, cat_names = _sorted_text_codes(lines["category"], rows)
-    out["categories"] = _join_sorted(None, pd.Series(cust), len(ids), (cat_codes, cat_names))
+    cat_codes, cat_names = _sorted_text_codes(category, rows)
+    out["categories"] = _join_sorted(None, pd.Series(cust), len(out), (cat_codes, cat_names))
     has_cat = cat_names[cat_codes] != ""
     n_cats = max(len(cat_names), 1)
     pair = cust[has_cat].astype(np.int64) * n_cats + cat_codes[has_cat]  # sorts as (customer, category) does
-    cat = pd.Series(data["amount"].to_numpy()[has_cat]).groupby(pair).sum()
+    cat = pd.Series(amount[has_cat]).groupby(pair).sum()
     cat_cust, cat_code, cat_amount = cat.index.to_numpy() // n_cats, cat.index.to_numpy() % n_cats, cat.to_numpy()
     # Each customer's main category: the largest amount, the first name on a tie. The pairs come sorted by
     # customer, then category name (the groupby sorts its keys), so each customer's pairs are one run and the
@@ -257,26 +290,27 @@ def customer_metrics(
     out["main_category"] = pd.Series(cat_names[cat_code[top[first_top]]], index=firsts)
     out["category_count"] = pd.Series(counts, index=firsts)
     out["category_count"] = out["category_count"].fillna(0).astype("int64")
-    out["order_lines"] = by_customer.size()
 
-    # Name and country: the value on the latest line that has one (the master, when given, wins later).
+
+def _latest_texts(
+    out: pd.DataFrame, lines: pd.DataFrame, rows: np.ndarray, cust: np.ndarray, dates: np.ndarray
+) -> None:
+    """Into ``out``: customer_name and country, the value on the customer's latest line that has one (the
+    master, when given, wins later)."""
+    n = len(cust)
     day = dates.astype("datetime64[D]").astype("int64")
     recency_key = (day - day.min()) * (n + 1) + np.arange(n)
     every_line_latest = None  # each customer's latest line of all, when both fields are on every line
     for fld in ("customer_name", "country"):
         codes, texts = _text_codes(lines[fld], rows)
         given = ((texts != "") & pd.notna(texts))[codes] if len(texts) else np.zeros(n, dtype=bool)
+        if not given.any():
+            out[fld] = ""
+            continue
         if given.all():
             if every_line_latest is None:
                 every_line_latest = pd.Series(recency_key).groupby(cust).idxmax()
             latest = every_line_latest
-        elif given.any():
-            latest = pd.Series(recency_key[given]).groupby(cust[given]).idxmax()
-        if given.any():
-            out[fld] = pd.Series(texts[codes[given][latest.to_numpy()]], index=latest.index)
         else:
-            out[fld] = ""
-    for c in ("currencies", "categories", "main_category", "customer_name", "country"):
-        out[c] = out[c].fillna("").astype(object)
-    out.index = pd.Index(ids, name="customer_id")
-    return out
+            latest = pd.Series(recency_key[given]).groupby(cust[given]).idxmax()
+        out[fld] = pd.Series(texts[codes[given][latest.to_numpy()]], index=latest.index)

@@ -8,6 +8,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from custseg.core.notes import Note
+from custseg.core.problems import empty_problems, line_problems, set_aside
+from custseg.errors import CurrencyError
+
 if TYPE_CHECKING:
     from custseg.core.values import Factorized
 
@@ -200,3 +204,83 @@ class Rates:
             pd.Categorical.from_codes(rate.isna().to_numpy().astype(np.int8), ["", "missing_rate"]), index=amount.index
         )
         return amount * rate, reason
+
+
+@dataclass
+class Converted:
+    """What :func:`to_base_currency` found besides the amounts: each line's currency as codes, the notes
+    for the user and the problem rows of lines without a rate."""
+
+    currencies: CurrencyCodes
+    notes: list[Note]
+    problems: pd.DataFrame
+
+
+def to_base_currency(lines: pd.DataFrame, rates: Rates) -> Converted:
+    """The money stage: every used line's amount into the base currency ``rates.base``.
+
+    Takes the lines (file, sheet, row, order_date, amount, currency as a categorical where "" is a line
+    without one, disposition) and changes them in place: ``currency`` becomes texts with "" read as the
+    base currency (with an assumed_currency note when a used line had none), ``amount_base`` is added
+    (NaN for lines not used), and used lines without a rate for their currency and month become
+    problems (missing_rate). Raises :class:`CurrencyError` (no_rates) when used lines are in a foreign
+    currency and no rate at all was given.
+    """
+    base = rates.base
+    notes: list[Note] = []
+    valid = lines["disposition"].eq("used")
+    currencies = CurrencyCodes.of(lines["currency"])
+    declared = pd.Series(currencies.lines_in(""), index=lines.index)
+    if valid.any() and (declared & valid).any():
+        notes.append(Note("assumed_currency", {"n": int((declared & valid).sum()), "base": base}))
+    if declared.any():
+        currencies = currencies.renamed("", base)
+    lines["currency"] = pd.Series(currencies.texts(), index=lines.index, dtype=object)  # texts from here on
+    in_use = set(currencies.names[np.unique(currencies.codes[valid.to_numpy()])])
+    foreign = sorted(in_use - {base})
+    if foreign and not rates.fixed and rates.monthly is None and rates.daily is None:
+        raise CurrencyError(
+            f"the orders are in {', '.join([base] + foreign) if base in in_use else ', '.join(foreign)}"
+            f" but no exchange rates were given to put them into the base currency {base}",
+            hint=f"give exchange rates (columns currency,rate: 1 unit = rate {base}), or make {foreign[0]} the base "
+            "currency if that is the only currency",
+            code="no_rates",
+            values={"base": base, "currency": foreign[0]},
+        )
+    lines["amount_base"] = np.nan
+    found = empty_problems()
+    if valid.any():
+        converted, reason = rates.convert(
+            lines.loc[valid, "amount"],
+            lines.loc[valid, "currency"],
+            lines.loc[valid, "order_date"],
+            currencies.subset(valid.to_numpy()),
+        )
+        lines.loc[valid, "amount_base"] = converted
+        missing = reason.index[reason == "missing_rate"]
+        if len(missing):
+            found = _missing_rates(lines.loc[missing])
+            set_aside(lines, missing, "problem")
+    return Converted(currencies, notes, found)
+
+
+def _missing_rates(lines: pd.DataFrame) -> pd.DataFrame:
+    """The missing_rate problem rows of ``lines`` (currency as texts, order_date), naming currency and month."""
+    month = lines["order_date"].dt.strftime("%Y-%m")
+    reason = "no exchange rate for " + lines["currency"].to_numpy() + " in " + month.to_numpy()
+    return line_problems(lines, "currency", "missing_rate", lines["currency"] + " " + month, reason)
+
+
+def net_returns(lines: pd.DataFrame, returned: set[str]) -> int:
+    """Orders on a returns list net to zero, the sale and its refund: the used lines of those orders
+    (order_id) get ``amount_base`` 0, in place. Returns how many used lines were returned: those plus
+    the lines whose status says returned (status_kind)."""
+    if not len(lines):
+        return 0
+    valid = lines["disposition"].eq("used")
+    returned_lines = 0
+    if returned and valid.any():
+        hit = valid & lines["order_id"].isin(returned)
+        returned_lines = int(hit.sum())
+        lines.loc[hit, "amount_base"] = 0.0
+    return returned_lines + int((valid & lines["status_kind"].eq("returned")).sum())

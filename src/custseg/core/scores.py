@@ -9,6 +9,7 @@ each value, never from row order.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,7 +31,7 @@ def quantile_scores(values: pd.Series, higher_is_better: bool = True) -> pd.Seri
     return out
 
 
-def band_scores(values: pd.Series, bounds: list[float], higher_is_better: bool) -> pd.Series:
+def band_scores(values: pd.Series, bounds: Sequence[float], higher_is_better: bool) -> pd.Series:
     """Scores from fixed boundaries.
 
     higher_is_better: ``bounds`` are the lower bounds of scores 2..5 (value >= b).

@@ -12,7 +12,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -90,7 +90,7 @@ class Factorized:
         return cls(codes, pd.Series(uniques, dtype=object), pd.RangeIndex(len(codes)) if index is None else index)
 
 
-Column = pd.Series | Factorized
+Column: TypeAlias = pd.Series | Factorized
 
 
 def factorized(raw: Column) -> Factorized:
@@ -117,15 +117,10 @@ def trimmed_categorical(raw: Column) -> pd.Categorical:
 
 
 def categorical_of_distinct(codes: np.ndarray, texts: np.ndarray) -> pd.Categorical:
-    """A categorical of ``codes`` into ``texts``, which are distinct (a factorize made them). pandas would
-    hash every text again to check that: 0.09 s for the 300k order ids of the 1M-line benchmark. Its
-    unchecked constructor is private, so a pandas without it gets the checked one."""
-    categories = pd.Index(texts, dtype=object)
-    try:
-        dtype = pd.CategoricalDtype._from_fastpath(categories, ordered=False)
-    except (AttributeError, TypeError):
-        return pd.Categorical.from_codes(codes, categories=categories)
-    return pd.Categorical.from_codes(codes, dtype=dtype)
+    """A categorical of ``codes`` into ``texts``, which are distinct (a factorize made them). pandas hashes
+    the texts once more to check that they are distinct; its unchecked constructor is private and would
+    give wrong comparisons, silently, if they ever were not."""
+    return pd.Categorical.from_codes(codes, categories=pd.Index(texts, dtype=object))
 
 
 def blank_cells(raw: Column) -> np.ndarray:
@@ -140,6 +135,52 @@ def parse_dates(raw: Column, order: DateOrder | None = None) -> tuple[pd.Series,
     fz = factorized(raw)
     parsed, resolved = _parse_dates(fz.uniques, order)
     return fz.take(parsed), resolved
+
+
+def _date_order(text: pd.Series, a: pd.Series, b: pd.Series, year_last: pd.Series) -> DateOrder:
+    """Day-first or month-first for the a/b/yyyy dates (``year_last``) of a column, from their first
+    parts ``a`` and second parts ``b``; an :class:`AmbiguousDates` when nothing in them decides."""
+    first_big = (a[year_last] > 12).any()
+    second_big = (b[year_last] > 12).any()
+    if first_big and not second_big:
+        return "dayfirst"
+    if second_big and not first_big:
+        return "monthfirst"
+    if first_big and second_big:
+        # Both kinds in one column: go with the majority; the rest fail as bad dates and show.
+        return "dayfirst" if (a[year_last] > 12).sum() >= (b[year_last] > 12).sum() else "monthfirst"
+    if text[year_last].str.contains(".", regex=False).all():
+        return "dayfirst"  # 05.03.2025 is the European (German, Russian) day-first style
+    raise AmbiguousDates(str(text[year_last].iloc[0]))
+
+
+def _parse_other_forms(out: pd.Series, text: pd.Series, rest: pd.Series, order: DateOrder | None) -> None:
+    """Into ``out``, where ``rest`` holds: yyyymmdd, Excel serial numbers and dates with month names."""
+    compact = rest & text.str.fullmatch(r"\d{8}")
+    if compact.any():
+        out[compact] = pd.to_datetime(text[compact], format="%Y%m%d", errors="coerce")
+    serial = rest & ~compact & text.str.fullmatch(r"\d{5,7}(?:\.\d+)?")
+    if serial.any():
+        value = pd.to_numeric(text[serial], errors="coerce")
+        value = value.where(value.between(SERIAL_MIN, SERIAL_MAX))
+        days = np.floor(value.to_numpy(dtype=float))
+        dates = np.full(len(days), np.datetime64("NaT"), dtype="datetime64[D]")
+        good = ~np.isnan(days)
+        dates[good] = EXCEL_EPOCH + days[good].astype("int64")
+        out[serial] = pd.Series(dates, index=text[serial].index).astype("datetime64[s]")
+    worded = out.isna() & text.str.contains(r"[A-Za-z]{3}", regex=True) & (text != "")
+    if worded.any():
+        uniq = text[worded].unique()
+        parsed = {}
+        for u in uniq:  # month names are rare in exports; parse each distinct value once
+            try:
+                with warnings.catch_warnings():  # dateutil's guesses warn; a failure is a NaT here
+                    warnings.simplefilter("ignore")
+                    ts = pd.to_datetime(u, dayfirst=order == "dayfirst")
+                parsed[u] = pd.NaT if pd.isna(ts) else pd.Timestamp(ts).normalize()
+            except (ValueError, OverflowError, TypeError):
+                parsed[u] = pd.NaT
+        out[worded] = text[worded].map(parsed).astype("datetime64[s]")
 
 
 def _parse_dates(raw: pd.Series, order: DateOrder | None = None) -> tuple[pd.Series, DateOrder | None]:
@@ -168,21 +209,7 @@ def _parse_dates(raw: pd.Series, order: DateOrder | None = None) -> tuple[pd.Ser
     c = pd.to_numeric(parts[2], errors="coerce")
     year_first = has & (parts[0].str.len() == 4)
     year_last = has & ~year_first & (parts[2].str.len().isin([2, 4]))
-    resolved = order
-    if year_last.any() and resolved is None:
-        first_big = (a[year_last] > 12).any()
-        second_big = (b[year_last] > 12).any()
-        if first_big and not second_big:
-            resolved = "dayfirst"
-        elif second_big and not first_big:
-            resolved = "monthfirst"
-        elif first_big and second_big:
-            # Both kinds in one column: go with the majority; the rest fail as bad dates and show.
-            resolved = "dayfirst" if (a[year_last] > 12).sum() >= (b[year_last] > 12).sum() else "monthfirst"
-        elif text[year_last].str.contains(".", regex=False).all():
-            resolved = "dayfirst"  # 05.03.2025 is the European (German, Russian) day-first style
-        else:
-            raise AmbiguousDates(str(text[year_last].iloc[0]))
+    resolved = order if order is not None or not year_last.any() else _date_order(text, a, b, year_last)
     year = pd.Series(np.nan, index=raw.index)
     month = pd.Series(np.nan, index=raw.index)
     day = pd.Series(np.nan, index=raw.index)
@@ -202,31 +229,7 @@ def _parse_dates(raw: pd.Series, order: DateOrder | None = None) -> tuple[pd.Ser
         out[ok] = built
     rest = out.isna() & (text != "")
     if rest.any():
-        compact = rest & text.str.fullmatch(r"\d{8}")
-        if compact.any():
-            out[compact] = pd.to_datetime(text[compact], format="%Y%m%d", errors="coerce")
-        serial = rest & ~compact & text.str.fullmatch(r"\d{5,7}(?:\.\d+)?")
-        if serial.any():
-            value = pd.to_numeric(text[serial], errors="coerce")
-            value = value.where(value.between(SERIAL_MIN, SERIAL_MAX))
-            days = np.floor(value.to_numpy(dtype=float))
-            dates = np.full(len(days), np.datetime64("NaT"), dtype="datetime64[D]")
-            good = ~np.isnan(days)
-            dates[good] = EXCEL_EPOCH + days[good].astype("int64")
-            out[serial] = pd.Series(dates, index=text[serial].index).astype("datetime64[s]")
-        worded = out.isna() & text.str.contains(r"[A-Za-z]{3}", regex=True) & (text != "")
-        if worded.any():
-            uniq = text[worded].unique()
-            parsed = {}
-            for u in uniq:  # month names are rare in exports; parse each distinct value once
-                try:
-                    with warnings.catch_warnings():  # dateutil's guesses warn; a failure is a NaT here
-                        warnings.simplefilter("ignore")
-                        ts = pd.to_datetime(u, dayfirst=resolved == "dayfirst")
-                    parsed[u] = pd.NaT if pd.isna(ts) else pd.Timestamp(ts).normalize()
-                except (ValueError, OverflowError, TypeError):
-                    parsed[u] = pd.NaT
-            out[worded] = text[worded].map(parsed).astype("datetime64[s]")
+        _parse_other_forms(out, text, rest, resolved)
     return out.dt.normalize(), resolved
 
 

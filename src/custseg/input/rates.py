@@ -80,3 +80,15 @@ def load_rates_csv(path: Path | str, base: str) -> Rates:
             )
         rates.fixed = dict(zip(codes, rate.astype(float), strict=True))
     return rates
+
+
+def build_rates(base: str, rates_file: Path | str | None, fixed: dict[str, float]) -> Rates:
+    """The exchange rates of a run into ``base``: the rates file's (if given) and the rules' fixed
+    ``fixed`` rates for the currencies the file leaves out."""
+    if rates_file:
+        rates = load_rates_csv(rates_file, base)
+    else:
+        rates = Rates(base=base, source="rules" if fixed else "")
+    for code, rate in fixed.items():
+        rates.fixed.setdefault(code, rate)
+    return rates

@@ -164,37 +164,6 @@ def test_look_back_window_keeps_lifetime_figures(core_csv):
     assert r.reconciliation["used"] == 8
 
 
-def test_score_codes_and_tags_are_made_per_distinct_combination():
-    """The fast paths give what one string a customer gives: 'R' + 'F' + 'M', tags sorted and joined."""
-    import numpy as np
-
-    from custseg.config.rules import Rules, TagRule
-    from custseg.core.classify import tags
-    from custseg.core.scores import _score_codes
-
-    r = pd.Series([5, 1, pd.NA, 5, 3], dtype="Int64")
-    f = pd.Series([2, 1, pd.NA, 2, pd.NA], dtype="Int64")
-    m = pd.Series([4, 5, pd.NA, 4, 1], dtype="Int64")
-    scored = pd.Series([True, True, False, True, True])
-    old_way = (r.astype(str) + f.astype(str) + m.astype(str)).where(scored, "").astype(object)
-    got = _score_codes(r, f, m, scored)
-    assert got[:4].tolist() == ["524", "115", "", "524"]
-    assert got.equals(old_way)  # a scored customer missing a score (never made) as the string path has it
-    assert _score_codes(r[:0], f[:0], m[:0], scored[:0]).tolist() == []
-
-    table = pd.DataFrame({"frequency": [0, 1, 5, 9], "monetary": [0.0, 10.0, 500.0, 50.0]})
-    rules = Rules(
-        tags=[
-            TagRule(key="zeta", when="frequency >= 5"),
-            TagRule(key="alpha", when="monetary >= 50"),
-            TagRule(key="mid", when="frequency == 1"),
-        ]
-    )
-    assert tags(table, rules).tolist() == ["", "mid", "alpha;zeta", "alpha;zeta"]
-    assert tags(table, Rules(tags=[])).tolist() == [""] * 4
-    assert np.asarray(tags(table, rules)).dtype == object
-
-
 def test_inputs_are_named_with_size_and_sha256(core_csv):
     import hashlib
 
@@ -202,39 +171,6 @@ def test_inputs_are_named_with_size_and_sha256(core_csv):
     data = core_csv.read_bytes()
     (info,) = result.inputs
     assert (info.size, info.sha256) == (len(data), hashlib.sha256(data).hexdigest())
-    assert info.digest is None  # settled before the result is returned
-
-
-def test_rows_for_new_customers_are_the_reindexed_table():
-    """Customers with only cancelled lines are put in their sorted places by bisection: the same frame,
-    dtypes included, as reindexing on the union of the ids."""
-    import numpy as np
-
-    from custseg.api import _with_rows_for
-
-    rng = np.random.default_rng(1)
-    for _ in range(100):
-        ids = sorted({f"C{x:04d}" for x in rng.integers(0, 500, int(rng.integers(1, 60)))})
-        new = sorted({f"C{x:04d}" for x in rng.integers(0, 500, int(rng.integers(1, 8)))} - set(ids))
-        if not new:
-            continue
-        n = len(ids)
-        table = pd.DataFrame(
-            {
-                "i": np.arange(n),
-                "f": rng.random(n),
-                "b": rng.random(n) > 0.5,
-                "d": pd.to_datetime("2020-01-01") + pd.to_timedelta(np.arange(n), "D"),
-                "s": [f"x{i}" for i in range(n)],
-                "I": pd.array(np.arange(n), dtype="Int64"),
-            },
-            index=pd.Index(ids, name="customer_id"),
-        )
-        expected = table.reindex(table.index.union(pd.Index(new)))
-        expected.index.name = "customer_id"
-        got, at = _with_rows_for(table, pd.Index(new))
-        pd.testing.assert_frame_equal(got, expected)
-        assert got.index[at].tolist() == new
 
 
 def test_amounts_in_full_width_digits_are_read(tmp_path):
@@ -246,3 +182,25 @@ def test_amounts_in_full_width_digits_are_read(tmp_path):
     r = grade([p], as_of="2026-03-01", options=GradeOptions(today=TODAY))
     assert r.problems.empty
     assert r.customers.set_index("customer_id")["monetary"].to_dict() == {"A": 133.5, "B": 7.0}
+
+
+def test_progress_names_the_stages_in_order(core_csv):
+    seen: list[str] = []
+    grade([core_csv], as_of=CORE_AS_OF, options=GradeOptions(today=TODAY), progress=seen.append)
+    assert seen == ["reading", "validating", "converting", "scoring", "classifying"]
+
+
+def test_grade_sets_no_pandas_option_and_gives_the_same_result_under_the_clis(core_csv):
+    """The CLI keeps pandas' inferred text in Python storage around its call; the library sets nothing."""
+    before = pd.get_option("mode.string_storage")
+    plain = grade([core_csv], as_of=CORE_AS_OF, options=GradeOptions(today=TODAY))
+    assert pd.get_option("mode.string_storage") == before
+    with pd.option_context("mode.string_storage", "python"):
+        in_python = grade([core_csv], as_of=CORE_AS_OF, options=GradeOptions(today=TODAY))
+    pd.testing.assert_frame_equal(
+        plain.customers, in_python.customers, check_dtype=False, check_column_type=False, check_index_type=False
+    )
+    pd.testing.assert_frame_equal(
+        plain.problems, in_python.problems, check_dtype=False, check_column_type=False, check_index_type=False
+    )
+    assert plain.reconciliation == in_python.reconciliation

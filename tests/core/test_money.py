@@ -171,3 +171,69 @@ def test_jpy_workbook_has_no_decimals(orders, tmp_path, runner):
     col = header.index("购买金额 (JPY)") + 1
     assert ws.cell(2, col).number_format == "#,##0"
     assert pd.notna(ws.cell(2, col).value)
+
+
+def test_money_stage_converts_used_lines_and_sets_aside_a_missing_rate():
+    from custseg.core.money import Rates, to_base_currency
+    from custseg.schema import DISPOSITIONS
+
+    dispositions = ["used", "used", "used", "used", "cancelled"]
+    lines = pd.DataFrame(
+        {
+            "file": "o.csv",
+            "sheet": "",
+            "row": [2, 3, 4, 5, 6],
+            "order_date": pd.to_datetime(["2026-01-15", "2026-02-03", "2026-03-09", "2026-03-10", "2026-03-11"]),
+            "amount": [100.0, 50.0, 20.0, 7.0, 1000.0],
+            "currency": pd.Categorical(["EUR", "EUR", "EUR", "", "GBP"]),
+            "disposition": pd.Categorical(dispositions, categories=DISPOSITIONS),
+        }
+    )
+    monthly = pd.DataFrame(
+        {
+            "currency": ["EUR", "EUR"],
+            "month": pd.PeriodIndex(["2026-01", "2026-02"], freq="M"),
+            "rate": [1.1, 1.2],
+        }
+    )
+    got = to_base_currency(lines, Rates(base="USD", monthly=monthly))
+    assert lines["amount_base"].tolist()[:2] == [110.00000000000001, 60.0]
+    assert pd.isna(lines["amount_base"].iloc[2]) and pd.isna(lines["amount_base"].iloc[4])
+    assert lines["amount_base"].iloc[3] == 7.0  # no currency: the base one
+    assert lines["currency"].tolist() == ["EUR", "EUR", "EUR", "USD", "GBP"]
+    assert lines["disposition"].tolist() == ["used", "used", "problem", "used", "cancelled"]
+    assert got.problems[["row", "column", "value", "reason_code", "reason"]].values.tolist() == [
+        [4, "currency", "EUR 2026-03", "missing_rate", "no exchange rate for EUR in 2026-03"]
+    ]
+    assert [(n.code, n.values) for n in got.notes] == [("assumed_currency", {"n": 1, "base": "USD"})]
+
+
+def test_money_stage_without_any_rate_for_a_foreign_currency_stops():
+    from custseg.core.money import Rates, to_base_currency
+
+    lines = pd.DataFrame(
+        {
+            "order_date": pd.to_datetime(["2026-01-15"]),
+            "amount": [100.0],
+            "currency": pd.Categorical(["EUR"]),
+            "disposition": pd.Categorical(["used"]),
+        }
+    )
+    with pytest.raises(CurrencyError, match="the orders are in EUR but no exchange rates were given") as exc:
+        to_base_currency(lines, Rates(base="USD"))
+    assert exc.value.code == "no_rates"
+
+
+def test_returned_orders_net_to_zero():
+    from custseg.core.money import net_returns
+
+    lines = pd.DataFrame(
+        {
+            "order_id": ["O1", "O1", "O2", "O3", "O4"],
+            "status_kind": ["order", "order", "returned", "order", "order"],
+            "amount_base": [10.0, 5.0, -3.0, 8.0, 9.0],
+            "disposition": ["used", "used", "used", "used", "cancelled"],
+        }
+    )
+    assert net_returns(lines, {"O1", "O4"}) == 3  # two lines of O1 and the returned line of O2
+    assert lines["amount_base"].tolist() == [0.0, 0.0, -3.0, 8.0, 9.0]
