@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from custseg.errors import InputError, UsageError
+from custseg.errors import InputError
 
 # field -> aliases, in the order the README documents them.
 ORDER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -151,20 +151,6 @@ class ColumnMapping:
 
     def has(self, name: str) -> bool:
         return name in self.fields
-
-
-def parse_map_options(items: list[str] | None) -> dict[str, str]:
-    """``--map amount=成交金额`` -> {"amount": "成交金额"}."""
-    result: dict[str, str] = {}
-    known = set(ORDER_ALIASES) | set(MASTER_ALIASES)
-    for item in items or []:
-        if "=" not in item:
-            raise UsageError(f"--map {item!r} is not FIELD=HEADER", hint="for example --map amount=成交金额")
-        fld, header = (part.strip() for part in item.split("=", 1))
-        if fld not in known:
-            raise UsageError(f"--map names an unknown field {fld!r}", hint="fields are: " + ", ".join(sorted(known)))
-        result[fld] = header
-    return result
 
 
 def map_headers(
