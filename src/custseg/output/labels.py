@@ -57,6 +57,7 @@ HEADERS: dict[str, tuple[str, str]] = {
     "last_contact_date": ("最近联系日期", "Last contact"),
     "in_master": ("在客户档案中", "In master"),
     "tags": ("标签", "Tags"),
+    "action_key": ("服务代码", "Action key"),
     "action": ("建议服务", "Recommended action"),
     "follow_up_days": ("跟进周期(天)", "Follow-up (days)"),
     "next_follow_up": ("下次跟进日期", "Next follow-up"),
