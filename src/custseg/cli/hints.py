@@ -28,6 +28,11 @@ FLAG_TEXT: dict[str, tuple[str | None, str]] = {
     ),
     "ambiguous_dates": (None, "say which with --dayfirst or --monthfirst (or input.date_order in the rules file)"),
     "rates_into_other_base": (None, "pass --base-currency {rates_base} or a rates file into {base}"),
+    "output_is_input": (None, "choose another name with -o"),
+    "no_output_folder": (None, "create it first or choose another -o"),
+    "output_folder_denied": (None, "choose a folder you can write to with -o"),
+    "output_in_use": (None, "close it in Excel or WPS, or write to another name with -o"),
+    "too_many_rows_for_excel": (None, "write CSV instead: -o customers.csv"),
 }
 
 

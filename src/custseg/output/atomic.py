@@ -26,7 +26,9 @@ def check_not_an_input(output: Path, inputs: Sequence[str | Path]) -> None:
             same = False
         if same or output.resolve() == p.resolve():
             raise OutputError(
-                f"{output}: the output would overwrite the input {name}", hint="choose another name with -o"
+                f"{output}: the output would overwrite the input {name}",
+                hint="choose another name",
+                code="output_is_input",
             )
 
 
@@ -39,12 +41,18 @@ def atomic_path(target: Path) -> Iterator[Path]:
     target = Path(target)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.exists():
-        raise OutputError(f"{target}: the folder {folder} does not exist", hint="create it first or choose another -o")
+        raise OutputError(
+            f"{target}: the folder {folder} does not exist",
+            hint="create it first or choose another folder",
+            code="no_output_folder",
+        )
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except PermissionError:
         raise OutputError(
-            f"{target}: cannot write in {folder} (permission denied)", hint="choose a folder you can write to with -o"
+            f"{target}: cannot write in {folder} (permission denied)",
+            hint="choose a folder you can write to",
+            code="output_folder_denied",
         ) from None
     except OSError as exc:
         raise OutputError(f"{target}: cannot write in {folder} ({exc.strerror})") from None
@@ -60,7 +68,8 @@ def atomic_path(target: Path) -> Iterator[Path]:
         except PermissionError:
             raise OutputError(
                 f"{target}: cannot replace the file (permission denied or it is open in another program)",
-                hint="close it in Excel or WPS, or write to another name with -o",
+                hint="close it in Excel or WPS, or write to another name",
+                code="output_in_use",
             ) from None
     except OSError as exc:
         if isinstance(exc, OutputError):

@@ -222,6 +222,7 @@ def test_problem_sheet_past_excel_limit_keeps_first_rows_and_points_to_csv(core_
 
 
 def test_customer_table_past_excel_limit_is_an_error_suggesting_csv(core_csv, tmp_path, monkeypatch):
+    from custseg.cli.hints import cli_text
     from custseg.errors import OutputError
     from custseg.output.workbook import sheets as wbmod
 
@@ -229,7 +230,9 @@ def test_customer_table_past_excel_limit_is_an_error_suggesting_csv(core_csv, tm
     result = grade([core_csv], as_of=CORE_AS_OF, options=GradeOptions(today=TODAY))
     with pytest.raises(OutputError, match="do not fit in an Excel sheet") as err:
         write_workbook(result, tmp_path / "g.xlsx")
-    assert "-o customers.csv" in str(err.value)
+    # The library suggests CSV in its own words; the command line names the flag.
+    assert err.value.hint == "write CSV instead" and err.value.code == "too_many_rows_for_excel"
+    assert cli_text(err.value)[1] == "write CSV instead: -o customers.csv"
     assert not (tmp_path / "g.xlsx").exists()
 
 

@@ -612,7 +612,8 @@ def write_workbook(result: GradeResult, target: Path, lang: str = "zh", problems
     if len(result.customers) > EXCEL_MAX_ROWS - 1:
         raise OutputError(
             f"{target}: {len(result.customers):,} customers do not fit in an Excel sheet (1,048,575 rows at most)",
-            hint="write CSV instead: -o customers.csv",
+            hint="write CSV instead",
+            code="too_many_rows_for_excel",
         )
     with atomic_path(Path(target)) as tmp:
         wb = xlsxwriter.Workbook(
