@@ -6,10 +6,10 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from conftest import CORE_AS_OF, TODAY
 
 from custseg.api import GradeOptions, grade
 from custseg.schema import OUTPUT_COLUMNS
-from tests.conftest import CORE_AS_OF, TODAY
 
 
 @pytest.fixture
@@ -204,3 +204,14 @@ def test_grade_sets_no_pandas_option_and_gives_the_same_result_under_the_clis(co
         plain.problems, in_python.problems, check_dtype=False, check_column_type=False, check_index_type=False
     )
     assert plain.reconciliation == in_python.reconciliation
+
+
+def test_one_input_need_not_be_a_list(core_csv):
+    """A path, bytes or a DataFrame given alone is one input (not a sequence of characters or columns)."""
+    expected = grade([core_csv], as_of=CORE_AS_OF, options=GradeOptions(today=TODAY)).customers
+    frame = pd.read_csv(core_csv, dtype=str, keep_default_na=False)
+    for one in (str(core_csv), core_csv.read_bytes(), frame):
+        got = grade(one, as_of=CORE_AS_OF, options=GradeOptions(today=TODAY)).customers
+        assert got[["customer_id", "frequency", "monetary"]].equals(expected[["customer_id", "frequency", "monetary"]])
+    alpha = expected.set_index("customer_id").loc["A"]
+    assert (alpha["frequency"], alpha["monetary"]) == (3, 3000.0)

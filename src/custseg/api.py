@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -112,19 +112,20 @@ def _effective_rules(rules: Rules, opts: GradeOptions) -> Rules:
 
 
 def grade(
-    orders: Sequence[str | Path | Source],
-    customers: str | Path | Source | None = None,
+    orders: object,
+    customers: object | None = None,
     rules: Rules | None = None,
     as_of: dt.date | str | None = None,
     previous: pd.DataFrame | None = None,
     options: GradeOptions | None = None,
     progress: Progress = _noop,
 ) -> GradeResult:
-    """Grade the customers in ``orders`` (paths, bytes, file objects, DataFrames or :class:`Source`
-    objects), with the customer master ``customers`` if given, against ``previous`` grades if given."""
+    """Grade the customers in ``orders``: one input or a list of them, each a path, bytes, a file object, a
+    pandas DataFrame or a :class:`Source` (see :meth:`Source.of`); with the customer master ``customers``
+    (one such input) if given, against ``previous`` grades if given."""
     opts = options or GradeOptions()
     rules = _effective_rules(rules or Rules(), opts)
-    sources = [Source.of(o) for o in orders]
+    sources = [Source.of(o) for o in _inputs(orders)]
     cust_source = None if customers is None else Source.of(customers)
 
     progress("reading")
@@ -169,6 +170,12 @@ def grade(
         revenue_by_currency=revenue_by_currency(lines, money.currencies),
     )
     return with_previous(result, previous) if previous is not None else result
+
+
+def _inputs(orders: object) -> list[object]:
+    """``orders`` as a list of inputs: a list or tuple is several, anything else one (a DataFrame or bytes
+    are one input, not a sequence of columns or bytes)."""
+    return list(orders) if isinstance(orders, list | tuple) else [orders]
 
 
 def with_previous(result: GradeResult, previous: pd.DataFrame, source: str = "") -> GradeResult:

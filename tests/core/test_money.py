@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import TODAY, invoke
 
 from custseg.api import GradeOptions, grade
 from custseg.core.money import normalise_currency
 from custseg.errors import CurrencyError
-from tests.conftest import TODAY, invoke
 
 ORDERS = """customer_id,order_id,order_date,amount,currency
 A,1,2026-01-10,100,USD

@@ -6,8 +6,7 @@ import gzip
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import invoke
+from conftest import invoke
 
 BAD = Path(__file__).parents[1] / "data" / "bad"
 

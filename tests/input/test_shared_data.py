@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import shared
 
 from custseg.api import GradeOptions, grade
 from custseg.schema import WARNING_CODES
-from tests.conftest import shared
 
 TODAY = dt.date(2026, 11, 23)
 
