@@ -315,9 +315,9 @@ def rules_check(
     customers: opt.Customers = None,
 ) -> None:
     """Validate a rules file and explain it: tiers in order, the segment map, and (with --orders) the cut-offs."""
-    from custseg.config.explain import explain_rules, unknown_columns
     from custseg.config.rules import load_rules
     from custseg.errors import RulesError
+    from custseg.explain import explain_rules, unknown_columns
 
     rules = load_rules(path)
     extra: set[str] = set()
