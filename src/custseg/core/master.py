@@ -98,8 +98,8 @@ def _add_cancelled_only(table: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFram
 
 def _with_rows_for(table: pd.DataFrame, ids: pd.Index) -> tuple[pd.DataFrame, np.ndarray]:
     """``table.reindex(table.index.union(ids))`` (``ids`` not in the table) and where the new rows are. The
-    customers come sorted by id, so the few new rows are put in their places by bisection: hashing and
-    reindexing every customer took 75 ms for 81k."""
+    customers come sorted by id, so the few new rows are put in their places by bisection instead of hashing and
+    reindexing every customer."""
     if not (table.index.is_monotonic_increasing and table.index.is_unique and ids.is_monotonic_increasing):
         everyone = table.index.union(ids)
         out = table.reindex(everyone)

@@ -123,7 +123,7 @@ def _order_keys(order_ids: pd.Series, rows: np.ndarray, dates: np.ndarray) -> np
 def _order_days(cust: np.ndarray, dates: np.ndarray) -> pd.DataFrame:
     """Each customer's distinct order days in order, with the gap in days since the one before (NaN for
     the first): what ``drop_duplicates``, ``sort_values`` and a grouped ``diff`` give, from one sort of a
-    (customer, day) integer when the dates are whole days (as parsed): 57 -> 20 ms for 310k orders."""
+    (customer, day) integer when the dates are whole days (as parsed), faster than those three."""
     days = dates.astype("datetime64[D]")
     if not len(dates) or pd.isna(dates).any() or not (days == dates).all():
         frame = pd.DataFrame({"c": cust, "date": dates}).drop_duplicates().sort_values(["c", "date"])

@@ -106,7 +106,7 @@ def currency_codes(tokens: Factorized, yen: str = "CNY") -> tuple[np.ndarray, np
 @dataclass
 class CurrencyCodes:
     """Each line's currency as a code into the few distinct ones, made once and read by every step that
-    compares, groups or counts currencies: each of those cost 0.03-0.05 s on a million currency texts."""
+    compares, groups or counts currencies, instead of hashing a million currency texts each time."""
 
     codes: np.ndarray
     names: np.ndarray  # object: the distinct currencies, in order of first appearance

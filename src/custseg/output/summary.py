@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def _columns(customers: pd.DataFrame, *names: str) -> pd.DataFrame:
-    """Only the columns a table reads: filtering the rows of all 45 columns cost 15 ms a table."""
+    """Only the columns a table reads: filtering the rows of all 45 columns for every table is wasted work."""
     return customers[list(dict.fromkeys(names))]
 
 
