@@ -164,9 +164,9 @@ def _parse_other_forms(out: pd.Series, text: pd.Series, rest: pd.Series, order: 
         value = pd.to_numeric(text[serial], errors="coerce")
         value = value.where(value.between(SERIAL_MIN, SERIAL_MAX))
         days = np.floor(value.to_numpy(dtype=float))
-        dates = np.full(len(days), np.datetime64("NaT"), dtype="datetime64[D]")
+        dates = np.full(len(days), np.datetime64("NaT", "D"), dtype="datetime64[D]")
         good = ~np.isnan(days)
-        dates[good] = EXCEL_EPOCH + days[good].astype("int64")
+        dates[good] = EXCEL_EPOCH + days[good].astype("int64").astype("timedelta64[D]")
         out[serial] = pd.Series(dates, index=text[serial].index).astype("datetime64[s]")
     worded = out.isna() & text.str.contains(r"[A-Za-z]{3}", regex=True) & (text != "")
     if worded.any():
