@@ -146,5 +146,8 @@ def test_history_survives_a_failed_snapshot(tmp_path, core_csv, monkeypatch):
     with pytest.raises(sqlite3.OperationalError):
         history.save_snapshot(broken, result.as_of, result.customers, "r2", [], "test")
     broken.close()
-    snaps = history.list_snapshots(history.connect(db))
+    con.close()
+    con = history.connect(db)
+    snaps = history.list_snapshots(con)
+    con.close()
     assert snaps["rules_digest"].tolist() == ["r1"] and snaps["customers"].tolist() == [6]

@@ -349,9 +349,8 @@ def history_cmd(
     from custseg.history.store import connect, customer_history, list_snapshots
 
     history = history or HISTORY_DB
-    con = connect(history, create=False)
-    frame = customer_history(con, customer_id) if customer_id else list_snapshots(con)
-    con.close()
+    with contextlib.closing(connect(history, create=False)) as con:
+        frame = customer_history(con, customer_id) if customer_id else list_snapshots(con)
     if customer_id and frame.empty:
         from custseg.errors import InputError
 
@@ -377,9 +376,8 @@ def compare_cmd(
     if history:
         from custseg.history.store import connect, snapshot_by_date
 
-        con = connect(history, create=False)
-        a, b = snapshot_by_date(con, before), snapshot_by_date(con, after)
-        con.close()
+        with contextlib.closing(connect(history, create=False)) as con:
+            a, b = snapshot_by_date(con, before), snapshot_by_date(con, after)
     else:
         a, b = read_previous(Path(before), rules), read_previous(Path(after), rules)
     changes, migration = compare_gradings(a, b, rules.tier_order)

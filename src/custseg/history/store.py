@@ -92,11 +92,12 @@ def connect(path: Path, create: bool = True) -> sqlite3.Connection:
             hint="a history is made by the first grading saved into it",
             code="no_history",
         )
+    con = sqlite3.connect(str(path))
     try:
-        con = sqlite3.connect(str(path))
         con.execute("PRAGMA foreign_keys = ON")
         _migrate(con)
     except sqlite3.DatabaseError as exc:
+        con.close()
         raise InputError(f"{path}: not a custseg history database ({exc})") from None
     return con
 
