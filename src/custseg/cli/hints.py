@@ -28,6 +28,7 @@ FLAG_TEXT: dict[str, tuple[str | None, str]] = {
     ),
     "ambiguous_dates": (None, "say which with --dayfirst or --monthfirst (or input.date_order in the rules file)"),
     "rates_into_other_base": (None, "pass --base-currency {rates_base} or a rates file into {base}"),
+    "unknown_mapped_header": (None, "check the spelling of --map {field}={header} against the headers found"),
     "output_is_input": (None, "choose another name with -o"),
     "no_output_folder": (None, "create it first or choose another -o"),
     "output_folder_denied": (None, "choose a folder you can write to with -o"),

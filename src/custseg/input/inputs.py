@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from custseg.core.values import normalise_ids
+from custseg.errors import UsageError
+from custseg.input.headers import normalise_header
 from custseg.input.read import read_source
 from custseg.input.sources import Source
 from custseg.input.tables import Table
@@ -45,8 +47,10 @@ def read_inputs(
     """Read every order source (its order, master and returns tables) and the customer master source, if
     any; each source's bytes are let go once read and hashed."""
     found = Inputs()
+    tables: list[Table] = []
     for src in sources:
         report = read_source(src, column_map, encoding, sheets, max_unzipped_mb)
+        tables += report.tables
         info = _info(src)
         for t in report.tables:
             info.tables.append(f"{t.sheet or '-'}: {t.kind}, {t.n_rows} rows, header row {t.header_row}")
@@ -63,8 +67,26 @@ def read_inputs(
         info = _info(customers)
         info.tables = [f"{t.sheet or '-'}: customer master, {t.n_rows} rows" for t in report.tables]
         found.infos.append(info)
+        tables += report.tables
         found.master_tables += [t for t in report.tables if t.kind == "master"]
+    _check_mapped_headers(column_map, tables)
     return found
+
+
+def _check_mapped_headers(column_map: dict[str, str], tables: Sequence[Table]) -> None:
+    """Every header the column map names is a header of some table read (compared as the aliases are):
+    a misspelt one would otherwise leave its field unmapped, or its alias's column in its place, quietly."""
+    seen = {normalise_header(h) for t in tables for h in t.headers}
+    for fld, header in column_map.items():
+        if normalise_header(header) not in seen:
+            headers = ", ".join(dict.fromkeys(h for t in tables for h in t.headers)) or "(none)"
+            raise UsageError(
+                f"the column map names the header {header!r} for {fld}, but no table read has it; "
+                f"headers found: {headers}",
+                hint="check its spelling against the headers found",
+                code="unknown_mapped_header",
+                values={"field": fld, "header": header},
+            )
 
 
 def _info(source: Source) -> InputInfo:
