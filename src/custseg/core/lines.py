@@ -36,6 +36,10 @@ from custseg.errors import InputError
 from custseg.input.tables import Table
 from custseg.schema import CUSTOMER_KEY, DISPOSITIONS, STATUS_KINDS
 
+# Customer-master fields an order export may carry on its lines (a CRM's invoice owner, say): each
+# customer gets the value of its latest line that has one, and a customer master given too wins.
+ORDER_LINE_MASTER_FIELDS = ("sales_owner", "industry")
+
 
 def customer_key_texts(keys: np.ndarray, lines_at: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct customer keys among ``keys`` (ascending) and the id each stands for, read from any one
@@ -356,13 +360,17 @@ def _status_kinds(cells: _Cells, opts: LineOptions) -> np.ndarray:
 
 
 def _text_columns(lines: pd.DataFrame, cells: _Cells) -> None:
-    """order_id, country, category and sample into ``lines``: the texts the per-customer groupbys read
-    are categoricals (codes into the distinct texts)."""
+    """order_id, country, category and sample into ``lines`` (and sales_owner and industry where the
+    export has them, as a CRM's invoices do): the texts the per-customer groupbys read are categoricals
+    (codes into the distinct texts)."""
     m = cells.fields
     lines["order_id"] = normalised_id_categorical(cells.column("order_id")) if "order_id" in m else ""
     lines["country"] = trimmed_categorical(cells.column("country")) if "country" in m else ""
     lines["category"] = trimmed_categorical(cells.column("category")) if "category" in m else ""
     lines["sample"] = is_sample(cells.column("order_type")) if "order_type" in m else False
+    for master_field in ORDER_LINE_MASTER_FIELDS:
+        if master_field in m:
+            lines[master_field] = trimmed_categorical(cells.column(master_field))
 
 
 def _overflowing_rows(cells: _Cells) -> pd.Series:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from custseg.core.lines import ORDER_LINE_MASTER_FIELDS
 from custseg.core.notes import Note
 from custseg.core.problems import customer_problems, problems
 from custseg.core.values import AmbiguousDates, DateOrder, normalise_ids, parse_dates
@@ -128,7 +129,7 @@ def _merge_master(
     table["in_master"] = table.index.isin(master.index)
     for c in master.columns:
         values = master[c].reindex(table.index)
-        if c in ("customer_name", "country") and c in table.columns:
+        if c in ("customer_name", "country", *ORDER_LINE_MASTER_FIELDS) and c in table.columns:
             given = values.fillna("").astype(str) != ""
             table[c] = table[c].where(~given, values)  # the master wins over the orders
         else:

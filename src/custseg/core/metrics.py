@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from custseg.core.lines import customer_key_texts
+from custseg.core.lines import ORDER_LINE_MASTER_FIELDS, customer_key_texts
 from custseg.core.money import CurrencyCodes
 from custseg.schema import CUSTOMER_KEY
 
@@ -151,12 +151,13 @@ def customer_metrics(
     lines, amounts in base currency), indexed by customer_id, sorted.
 
     Reads the lines' customer_id (and customer_key), order_id, order_date, amount_base, sample,
-    currency, category, customer_name and country; returns first_order_date, last_order_date,
-    lifetime_frequency, frequency, lifetime_monetary, monetary, refund_amount, avg_order_value,
-    recency_days, tenure_days, median_interval_days, last_gap_days, sample_orders,
-    orders_excluding_samples, currencies, categories, main_category, category_count, order_lines,
-    customer_name and country. The lines are read a column at a time rather than copied as a frame:
-    on millions of lines that copy was the largest object of the run.
+    currency, category, customer_name, country (and sales_owner, industry where present); returns
+    first_order_date, last_order_date, lifetime_frequency, frequency, lifetime_monetary, monetary,
+    refund_amount, avg_order_value, recency_days, tenure_days, median_interval_days, last_gap_days,
+    sample_orders, orders_excluding_samples, currencies, categories, main_category, category_count,
+    order_lines, customer_name and country (and sales_owner, industry). The lines are read a column at
+    a time rather than copied as a frame: on millions of lines that copy was the largest object of the
+    run.
 
     An order is a customer's order id, or without one the customer's lines on one day.
     Frequency counts orders whose lines net to a positive amount; monetary is the net sum, refunds
@@ -191,8 +192,9 @@ def customer_metrics(
     out["currencies"] = _currency_lists(lines, rows, cust, len(ids), currencies)
     _category_figures(out, lines["category"], rows, cust, data["amount"].to_numpy())
     out["order_lines"] = lines_per_customer
-    _latest_texts(out, lines, rows, cust, dates)
-    for c in ("currencies", "categories", "main_category", "customer_name", "country"):
+    texts = ("customer_name", "country", *(f for f in ORDER_LINE_MASTER_FIELDS if f in lines))
+    _latest_texts(out, lines, rows, cust, dates, texts)
+    for c in ("currencies", "categories", "main_category", *texts):
         out[c] = out[c].fillna("").astype(object)
     out.index = pd.Index(ids, name="customer_id")
     return out
@@ -292,15 +294,20 @@ def _category_figures(
 
 
 def _latest_texts(
-    out: pd.DataFrame, lines: pd.DataFrame, rows: np.ndarray, cust: np.ndarray, dates: np.ndarray
+    out: pd.DataFrame,
+    lines: pd.DataFrame,
+    rows: np.ndarray,
+    cust: np.ndarray,
+    dates: np.ndarray,
+    fields: tuple[str, ...] = ("customer_name", "country"),
 ) -> None:
-    """Into ``out``: customer_name and country, the value on the customer's latest line that has one (the
-    master, when given, wins later)."""
+    """Into ``out``: each of ``fields`` (customer_name, country, and a master field the lines carry), the
+    value on the customer's latest line that has one (the master, when given, wins later)."""
     n = len(cust)
     day = dates.astype("datetime64[D]").astype("int64")
     recency_key = (day - day.min()) * (n + 1) + np.arange(n)
     every_line_latest = None  # each customer's latest line of all, when both fields are on every line
-    for fld in ("customer_name", "country"):
+    for fld in fields:
         codes, texts = _text_codes(lines[fld], rows)
         given = ((texts != "") & pd.notna(texts))[codes] if len(texts) else np.zeros(n, dtype=bool)
         if not given.any():
