@@ -27,7 +27,7 @@ from custseg.core.metrics import customer_metrics
 from custseg.core.money import net_returns, to_base_currency
 from custseg.core.notes import Note
 from custseg.core.problems import all_problems
-from custseg.core.reconcile import reconciliation, revenue_by_currency, warning_counts
+from custseg.core.reconcile import reconciliation, require_usable_lines, revenue_by_currency, warning_counts
 from custseg.core.scores import ScoreReport, score_customers
 from custseg.core.validate import after_as_of, as_of_date, future_dates, outside_window, window_start
 from custseg.input.inputs import InputInfo, read_inputs
@@ -143,6 +143,7 @@ def grade(
     returned_lines = net_returns(lines, inputs.returned)
     start = window_start(as_of_ts, rules.lookback_months)
     outside_window(lines, start)
+    require_usable_lines(lines, problems, [s.name for s in sources])
 
     progress("scoring")
     counted = lines["disposition"].isin(COUNTED_DISPOSITIONS).to_numpy()

@@ -29,6 +29,12 @@ FLAG_TEXT: dict[str, tuple[str | None, str]] = {
     "ambiguous_dates": (None, "say which with --dayfirst or --monthfirst (or input.date_order in the rules file)"),
     "rates_into_other_base": (None, "pass --base-currency {rates_base} or a rates file into {base}"),
     "unknown_mapped_header": (None, "check the spelling of --map {field}={header} against the headers found"),
+    "nothing_usable": (
+        None,
+        "fix those cells, or name the right columns with --map FIELD=HEADER (`custseg inspect FILE` shows how "
+        "each is read)",
+    ),
+    "nothing_usable_set_aside": (None, "check --as-of and the statuses (`--status TEXT=KIND` treats one otherwise)"),
     "output_is_input": (None, "choose another name with -o"),
     "no_output_folder": (None, "create it first or choose another -o"),
     "output_folder_denied": (None, "choose a folder you can write to with -o"),

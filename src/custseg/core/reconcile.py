@@ -3,10 +3,23 @@ currency."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from custseg.core.money import CurrencyCodes
-from custseg.schema import COUNTED_DISPOSITIONS, DISPOSITIONS, WARNING_CODES
+from custseg.core.problems import all_problems
+from custseg.errors import InputError
+from custseg.schema import COUNTED_DISPOSITIONS, DISPOSITIONS, REASONS, WARNING_CODES
+
+# How the error for a run with nothing usable names each disposition that set lines aside.
+_SET_ASIDE = {
+    "cancelled": "cancelled",
+    "after_as_of": "after the as-of date",
+    "blank": "blank",
+    "total": "total rows",
+    "problem": "problem rows",
+}
 
 
 def reconciliation(lines: pd.DataFrame) -> dict[str, int]:
@@ -17,6 +30,37 @@ def reconciliation(lines: pd.DataFrame) -> dict[str, int]:
         counts[d] = int((lines["disposition"] == d).sum()) if len(lines) else 0
     assert counts["rows_read"] == sum(counts[d] for d in DISPOSITIONS)
     return counts
+
+
+def require_usable_lines(lines: pd.DataFrame, problems: Sequence[pd.DataFrame], names: Sequence[str]) -> None:
+    """An InputError when no line is counted (no disposition ``used`` or ``outside_window``): a grading of
+    nobody is not a result. The message says where every line went and, for the problem rows, each
+    reason's count and its first cell, so that the fix can start from it."""
+    counts = reconciliation(lines)
+    if any(counts[d] for d in COUNTED_DISPOSITIONS):
+        return
+    went = ", ".join(f"{counts[d]:,} {label}" for d, label in _SET_ASIDE.items() if counts[d])
+    message = f"{', '.join(names)}: none of the {counts['rows_read']:,} rows read could be used ({went})"
+    found = all_problems(problems)
+    found = found[~found["reason_code"].isin(WARNING_CODES)]
+    if len(found):
+        reasons = []
+        for code, rows in found.groupby("reason_code", sort=False):
+            first = rows.iloc[0]
+            sheet = f" [{first['sheet']}]" if first["sheet"] else ""
+            reasons.append(
+                f"{REASONS[str(code)][0]}: {len(rows):,} (first {first['file']}{sheet} row {first['row']}, "
+                f"column {first['column']}: {first['value']!r})"
+            )
+        message += "; " + "; ".join(reasons)
+        raise InputError(
+            message,
+            hint="fix those cells, or name the right columns in column_map (inspect_source shows how each is read)",
+            code="nothing_usable",
+        )
+    raise InputError(
+        message, hint="check the as-of date and what the status column says", code="nothing_usable_set_aside"
+    )
 
 
 def warning_counts(problems: pd.DataFrame, duplicate_lines: int, returned_lines: int) -> dict[str, int]:
