@@ -342,3 +342,26 @@ def test_help_does_not_import_rich():
     code = "import sys; from custseg.cli.commands import app; print('rich' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "False"
+
+
+def test_library_warnings_never_reach_stderr_and_quiet_prints_nothing(tmp_path):
+    """A warning a library raises while grading (here one planted in the reader) is not shown: -q prints
+    nothing at all on a clean run, and the outputs are written."""
+    src = tmp_path / "orders.csv"
+    src.write_text(CORE_CSV, encoding="utf-8")
+    plant = (
+        "import warnings, custseg.input.read as r; real = r.read_source\n"
+        "def noisy(*a, **k):\n"
+        "    warnings.warn('ParserWarning: a library speaking', UserWarning)\n"
+        "    return real(*a, **k)\n"
+        "r.read_source = noisy\n"
+        "import custseg.input.inputs as i; i.read_source = noisy\n"
+        "from custseg.cli import main; main()\n"
+    )
+    out = tmp_path / "g.csv"
+    args = ["grade", str(src), "--as-of", CORE_AS_OF, "-o", str(out), "-q"]
+    proc = subprocess.run(
+        [sys.executable, "-c", plant, *args], capture_output=True, env={**os.environ, "NO_COLOR": "1"}, timeout=120
+    )
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, b"", b"")
+    assert out.read_text(encoding="utf-8").splitlines()[1].startswith("A,Alpha Ltd,")

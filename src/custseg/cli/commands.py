@@ -7,6 +7,7 @@ import contextlib
 import functools
 import os
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -419,7 +420,12 @@ def main() -> None:
     without tearing the interpreter down: freeing a large run's millions of objects one at a time is
     measurable after every file was written and closed (mypy ends the same way). Outputs are written
     atomically and the history commits its transactions, so nothing is left to do. Any exit Python would
-    report differently (a message as the code) goes the usual way."""
+    report differently (a message as the code) goes the usual way.
+
+    Warnings of the libraries underneath (pandas' ParserWarning, a deprecation) are not shown: they speak
+    to a developer, not to the clerk reading stderr, and whatever they say about the data custseg reports
+    itself as a problem row, a note or an error. The tests run with warnings as errors to catch them."""
+    warnings.simplefilter("ignore")
     try:
         app()
         code: object = 0
