@@ -24,7 +24,7 @@ from custseg.core.classify import classify
 from custseg.core.lines import LineOptions, order_lines
 from custseg.core.master import with_master
 from custseg.core.metrics import customer_metrics
-from custseg.core.money import net_returns, to_base_currency
+from custseg.core.money import base_from_orders, net_returns, to_base_currency
 from custseg.core.notes import Note
 from custseg.core.problems import all_problems
 from custseg.core.reconcile import reconciliation, require_usable_lines, revenue_by_currency, warning_counts
@@ -111,6 +111,13 @@ def _effective_rules(rules: Rules, opts: GradeOptions) -> Rules:
     return Rules.model_validate(update.model_dump())
 
 
+def _with_base(rules: Rules, base: str) -> Rules:
+    """``rules`` with the base currency ``base`` (the same object when it is the base already)."""
+    if base == rules.currency.base:
+        return rules
+    return rules.model_copy(update={"currency": rules.currency.model_copy(update={"base": base})})
+
+
 def grade(
     orders: object,
     customers: object | None = None,
@@ -124,7 +131,11 @@ def grade(
     pandas DataFrame or a :class:`Source` (see :meth:`Source.of`); with the customer master ``customers``
     (one such input) if given, against ``previous`` grades if given."""
     opts = options or GradeOptions()
-    rules = _effective_rules(rules or Rules(), opts)
+    rules = rules or Rules()
+    # The orders choose the base currency only where nobody did: no base given, no rates to convert with.
+    base_chosen = bool(opts.base_currency or "base" in rules.currency.model_fields_set)
+    rates_given = bool(opts.rates_file or rules.currency.rates)
+    rules = _effective_rules(rules, opts)
     sources = [Source.of(o) for o in _inputs(orders)]
     cust_source = None if customers is None else Source.of(customers)
 
@@ -138,6 +149,10 @@ def grade(
     problems.append(future_dates(lines, today))
     as_of_ts, as_of_source = as_of_date(lines, as_of, today)
     after_as_of(lines, as_of_ts)
+    base_notes: list[Note] = []
+    if not (base_chosen or rates_given):
+        base, base_notes = base_from_orders(lines, rules.currency.base)
+        rules = _with_base(rules, base)
     money = to_base_currency(lines, build_rates(rules.currency.base, opts.rates_file, rules.currency.rates))
     problems.append(money.problems)
     returned_lines = net_returns(lines, inputs.returned)
@@ -150,7 +165,7 @@ def grade(
     table = customer_metrics(lines, as_of_ts, start, counted, money.currencies)
     table, master_problems, master_notes = with_master(table, lines, inputs.master_tables, line_opts.date_order)
     table, score_report = score_customers(table, rules.scores)
-    notes = money.notes + master_notes + [Note("score_levels", c) for c in score_report.collapsed]
+    notes = base_notes + money.notes + master_notes + [Note("score_levels", c) for c in score_report.collapsed]
 
     progress("classifying")
     table, means, class_problems = classify(table, rules, as_of_ts, opts.lang, lines)

@@ -125,8 +125,12 @@ def test_declared_currency_and_base_currency(tmp_path):
     r = grade([p], options=GradeOptions(today=TODAY))
     assert r.customers.loc[0, "currencies"] == "USD" and "taken as USD" in r.notes[0].text("en")
     assert r.notes[0].text("zh") == "1 行订单没有币种，按本位币 USD 计算；如不是，请用 --currency 指定"
+    # Issue 18: a file in one declared currency, with no base or rates given, is graded in that currency
+    # (it stopped and asked for --base-currency before).
+    r = grade([p], options=GradeOptions(today=TODAY, currency="GBP"))
+    assert r.rules.currency.base == "GBP" and r.customers.loc[0, "monetary"] == 10.0
     with pytest.raises(CurrencyError):
-        grade([p], options=GradeOptions(today=TODAY, currency="GBP"))
+        grade([p], options=GradeOptions(today=TODAY, currency="GBP", base_currency="USD"))
     r = grade([p], options=GradeOptions(today=TODAY, currency="GBP", base_currency="GBP"))
     assert r.customers.loc[0, "currencies"] == "GBP" and not any(n.code == "assumed_currency" for n in r.notes)
 
@@ -237,3 +241,47 @@ def test_returned_orders_net_to_zero():
     )
     assert net_returns(lines, {"O1", "O4"}) == 3  # two lines of O1 and the returned line of O2
     assert lines["amount_base"].tolist() == [0.0, 0.0, -3.0, 8.0, 9.0]
+
+
+ZAR_SHOP = (
+    "customer_id,order_date,amount,currency\nA,2026-01-05,1200.50,ZAR\nA,2026-02-01,799.50,ZAR\nB,2026-02-03,300,\n"
+)
+
+
+def test_orders_in_one_currency_are_graded_in_it_when_no_base_or_rates_were_given(tmp_path, runner):
+    """A's 1,200.50 + 799.50 = 2,000.00 ZAR; B's line names no currency and is taken as the base, ZAR."""
+    path = tmp_path / "shop.csv"
+    path.write_text(ZAR_SHOP, encoding="utf-8")
+    result = grade(path, options=GradeOptions(today=TODAY))
+    assert result.rules.currency.base == "ZAR"
+    assert result.customers.set_index("customer_id")["monetary"].to_dict() == {"A": 2000.0, "B": 300.0}
+    assert [(n.code, n.values) for n in result.notes[:2]] == [
+        ("base_from_orders", {"base": "ZAR"}),
+        ("assumed_currency", {"n": 1, "base": "ZAR"}),
+    ]
+    assert result.notes[0].text("en") == "no base currency was given and every order is in ZAR: the figures are in ZAR"
+    cli = invoke(
+        runner, ["grade", str(path), "-o", str(tmp_path / "g.csv"), "--summary-json", str(tmp_path / "s.json")]
+    )
+    assert cli.exit_code == 0
+    assert '"base_currency": "ZAR"' in (tmp_path / "s.json").read_text(encoding="utf-8")
+
+
+def test_a_base_currency_given_or_set_in_the_rules_is_kept(tmp_path):
+    path = tmp_path / "shop.csv"
+    path.write_text(ZAR_SHOP, encoding="utf-8")
+    with pytest.raises(CurrencyError) as err:
+        grade(path, options=GradeOptions(today=TODAY, base_currency="USD"))
+    assert err.value.code == "no_rates" and err.value.values == {"base": "USD", "currency": "ZAR"}
+    from custseg.config.rules import rules_from_text
+
+    with pytest.raises(CurrencyError):
+        grade(path, rules=rules_from_text('[currency]\nbase = "USD"\n'), options=GradeOptions(today=TODAY))
+
+
+def test_the_declared_currency_of_a_file_without_one_is_its_base(tmp_path):
+    """Online Retail's case: no currency column, --currency GBP, no base: graded in GBP."""
+    path = tmp_path / "invoices.csv"
+    path.write_text("customer_id,order_date,amount\nA,2026-01-05,10.25\nA,2026-01-09,4.75\n", encoding="utf-8")
+    result = grade(path, options=GradeOptions(today=TODAY, currency="GBP"))
+    assert result.rules.currency.base == "GBP" and result.customers.loc[0, "monetary"] == 15.0

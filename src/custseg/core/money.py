@@ -216,6 +216,21 @@ class Converted:
     problems: pd.DataFrame
 
 
+def base_from_orders(lines: pd.DataFrame, base: str) -> tuple[str, list[Note]]:
+    """The base currency for a run that was given neither a base currency nor rates: the one currency the
+    used lines name (lines without one aside) when they name exactly one, with a base_from_orders note;
+    else ``base`` as it is. A ZAR shop's export is graded in ZAR, not stopped for want of ZAR->USD rates.
+
+    Reads the lines' currency (a categorical where "" is a line without one) and disposition."""
+    used = lines["disposition"].eq("used").to_numpy()
+    currencies = CurrencyCodes.of(lines["currency"])
+    named = set(currencies.names[np.unique(currencies.codes[used])]) - {""}
+    if len(named) != 1 or named == {base}:
+        return base, []
+    only = named.pop()
+    return only, [Note("base_from_orders", {"base": only})]
+
+
 def to_base_currency(lines: pd.DataFrame, rates: Rates) -> Converted:
     """The money stage: every used line's amount into the base currency ``rates.base``.
 

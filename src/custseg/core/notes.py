@@ -14,6 +14,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{n} 行订单没有币种，按本位币 {base} 计算；如不是，请用 --currency 指定",
         "{n} order lines have no currency; they are taken as {base} (the base currency); say otherwise with --currency",
     ),
+    "base_from_orders": (
+        "未指定本位币，订单全部为 {base}，金额按 {base} 计算",
+        "no base currency was given and every order is in {base}: the figures are in {base}",
+    ),
     "score_levels": (
         "{score} 在本数据上只用到 5 档中的 {levels} 档（{method}）",
         "{score} uses {levels} of 5 levels on this data ({method})",
