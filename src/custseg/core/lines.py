@@ -241,14 +241,26 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
 
 
 def _blank_and_total_rows(table: Table) -> tuple[pd.Series, pd.Series]:
-    """(rows whose every cell is empty, rows that are not blank and label themselves a total in the first
-    column or the customer column: 合计, Total, Grand Total)."""
+    """(rows whose every cell is empty, rows that are not blank and label themselves a total: 合计, 小计,
+    月合计, Subtotal, Grand Total in the first column or the customer column, or in any other column (the
+    product, the order number) of a row with no customer and no date)."""
     m = table.mapping.fields
     blank = _blank_mask(table.columns, table.index)
     label_cols = [m.get("customer_id"), m.get("customer_name"), table.headers[0] if table.n_rows else None]
+    label_cols = list(dict.fromkeys(c for c in label_cols if c is not None))
     total = pd.Series(False, index=table.index)
-    for c in dict.fromkeys(c for c in label_cols if c is not None):
+    for c in label_cols:
         total |= is_total_label(table.columns[c])
+    # A subtotal labelled elsewhere in the row: only rows without a customer and a date can be one, and
+    # most exports have none, so the other columns are searched only when there are such rows.
+    unnamed = ~blank & ~total
+    for fld in ("customer_id", "customer_name", "order_date"):
+        if fld in m:
+            unnamed &= table.columns[m[fld]].blank[table.columns[m[fld]].codes]
+    if unnamed.any():
+        for c in table.headers:
+            if c not in label_cols:
+                total |= unnamed & is_total_label(table.columns[c])
     return blank, total & ~blank
 
 

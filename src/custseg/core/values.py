@@ -449,13 +449,22 @@ _TOTAL_EXACT = {
     "totals",
     "grandtotal",
     "subtotal",
+    "subtotals",
+    "pagetotal",
+    "monthlytotal",
     "sum",
     "sumtotal",
 }
 
 
+# 合计, 小计 and 总计 with a unit or a colon after them (合计：, 小计(USD)), or a period or a page before them
+# (月合计, 本页合计, 本月小计, 年度总计).
+_TOTAL_PREFIX = r"^(?:本页|当页|本月|当月|月度?|本年|年度?|季度?|总|全部)?(?:合计|总计|小计)"
+
+
 def is_total_label(raw: Column) -> pd.Series:
-    """Cells that label a total row: 合计/总计/小计/Total/Grand Total (with or without a colon or unit)."""
+    """Cells that label a total row: 合计/总计/小计/月合计/本页合计/Total/Subtotal/Grand Total (with or
+    without a colon or unit)."""
     fz = factorized(raw)
     trimmed = fz.trimmed.tolist()
     # Most columns hold no total word at all: one search over their distinct texts joined says so (no word
@@ -470,5 +479,5 @@ def is_total_label(raw: Column) -> pd.Series:
     if candidate.any():
         sub = text[candidate]
         folded = sub.str.replace(r"[\s\W_]+", "", regex=True)
-        label[candidate] = (folded.isin(_TOTAL_EXACT) | sub.str.match(r"^(合计|总计|小计)")).to_numpy(dtype=bool)
+        label[candidate] = (folded.isin(_TOTAL_EXACT) | sub.str.match(_TOTAL_PREFIX)).to_numpy(dtype=bool)
     return fz.take(pd.Series(label))
