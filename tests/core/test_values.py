@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 
@@ -121,3 +123,47 @@ def test_normalised_ids_keep_the_column_codes_when_every_id_is_normal():
     mixed = Factorized.of(np.array([0, 1, 2, 3]), ["17850", " 17850.0 ", "A 1", "A  1"])
     codes, texts = normalised_id_codes(mixed)
     assert texts[codes].tolist() == ["17850", "17850", "A 1", "A 1"] and codes.tolist() == [0, 0, 1, 1]
+
+
+def test_dates_as_exports_write_them_keep_their_own_day():
+    """ISO date-times with fractions and zones (Shopify, Stripe), RFC 2822 and JavaScript date strings, a
+    zone name: the day is the one written, in the export's own zone, not the day in UTC."""
+    from custseg.core.values import parse_dates
+
+    texts = [
+        "2025-08-07T00:20:29.832Z",
+        "2025-08-07 00:20:29.832+00:00",
+        "2025-08-06T23:50:00-05:00",  # 04:50 on the 7th in UTC, but the export's day is the 6th
+        "Thu Aug 07 2025 12:10:50 GMT+0600 (Bangladesh Standard Time)",
+        "2021-04-20 07:49:50 +0100",
+        "20 Apr, 2021 07:49:50",
+        "2024-03-01 23:30:00 UTC",
+        "Sat, 09 Aug 2025 23:59:00 -0700",
+        "2025/8/7 12:00:01.5",
+    ]
+    days = parse_dates(pd.Series(texts))[0].dt.strftime("%Y-%m-%d").tolist()
+    assert days == [
+        "2025-08-07", "2025-08-07", "2025-08-06", "2025-08-07", "2021-04-20", "2021-04-20", "2024-03-01",
+        "2025-08-09", "2025-08-07",
+    ]  # fmt: skip
+
+
+def test_a_column_of_zoned_date_strings_grades_instead_of_failing(tmp_path):
+    """Dates with a zone name went down a path that stopped the run with a traceback."""
+    from conftest import TODAY
+
+    from custseg.api import GradeOptions, grade
+
+    path = tmp_path / "payments.csv"
+    path.write_text(
+        "customer_id,order_date,amount\n"
+        "A,Thu Aug 07 2025 12:10:50 GMT+0600 (Bangladesh Standard Time),10\n"
+        "A,2025-09-01 08:00:00 UTC,5\n",
+        encoding="utf-8",
+    )
+    got = grade(path, options=GradeOptions(today=TODAY, base_currency="USD")).customers.iloc[0]
+    assert (got["first_order_date"].date(), got["last_order_date"].date(), got["monetary"]) == (
+        dt.date(2025, 8, 7),
+        dt.date(2025, 9, 1),
+        15.0,
+    )

@@ -173,14 +173,28 @@ def _parse_other_forms(out: pd.Series, text: pd.Series, rest: pd.Series, order: 
         uniq = text[worded].unique()
         parsed = {}
         for u in uniq:  # month names are rare in exports; parse each distinct value once
-            try:
-                with warnings.catch_warnings():  # dateutil's guesses warn; a failure is a NaT here
-                    warnings.simplefilter("ignore")
-                    ts = pd.to_datetime(u, dayfirst=order == "dayfirst")
-                parsed[u] = pd.NaT if pd.isna(ts) else pd.Timestamp(ts).normalize()
-            except (ValueError, OverflowError, TypeError):
-                parsed[u] = pd.NaT
+            parsed[u] = _worded_date(u, order)
         out[worded] = text[worded].map(parsed).astype("datetime64[s]")
+
+
+# A JavaScript date string ends in the zone's name: "Thu Aug 07 2025 12:10:50 GMT+0600 (Bangladesh Standard Time)".
+_ZONE_NAME = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def _worded_date(text: str, order: DateOrder | None) -> pd.Timestamp:
+    """The day of a date written with words (month names, weekdays, a zone such as UTC or GMT+0600), as
+    written: a date-time with a zone keeps its own wall-clock day, the export's, not the day in UTC. NaT
+    where it cannot be read."""
+    try:
+        with warnings.catch_warnings():  # dateutil's guesses warn; a failure is a NaT here
+            warnings.simplefilter("ignore")
+            ts = pd.to_datetime(_ZONE_NAME.sub("", text), dayfirst=order == "dayfirst")
+    except (ValueError, OverflowError, TypeError):
+        return pd.NaT
+    if pd.isna(ts):
+        return pd.NaT
+    ts = pd.Timestamp(ts)
+    return (ts.tz_localize(None) if ts.tzinfo is not None else ts).normalize()
 
 
 def _parse_dates(raw: pd.Series, order: DateOrder | None = None) -> tuple[pd.Series, DateOrder | None]:
@@ -200,7 +214,8 @@ def _parse_dates(raw: pd.Series, order: DateOrder | None = None) -> tuple[pd.Ser
         text.str.replace("年", "-", regex=False)
         .str.replace("月", "-", regex=False)
         .str.replace("日", "", regex=False)
-        .str.replace(r"[/.]", "-", regex=True)
+        # Only the date's own separators: a time's fraction of a second keeps its point (00:20:29.832Z).
+        .str.replace(r"^(\d{1,4})[/.](\d{1,2})[/.](\d{1,4})", r"\1-\2-\3", regex=True)
     )
     parts = norm.str.extract(_NUMERIC_DATE)
     has = parts[0].notna()
