@@ -52,8 +52,16 @@ TRADE_STAGE_LABELS = {
 }
 
 
+# A score that takes one level for every scored customer says nothing about who is above the others: it
+# counts as high only from the middle of the 1-5 scale up. When every customer ordered once, F is 1 for
+# all, and a one-time buyer is not an important-value customer (重要价值客户) for being as frequent as all.
+SCALE_MIDDLE = 3
+
+
 def rfm_class(table: pd.DataFrame) -> tuple[pd.Series, dict[str, float]]:
-    """The 8-class key for scored customers; the population means it used (scored customers only)."""
+    """The 8-class key for scored customers: each of R, F and M is high at or above its mean over the
+    scored customers, or, for a score with one level only, at or above :data:`SCALE_MIDDLE`. Returns the
+    keys and the means (scored customers only)."""
     scored = table["r_score"].notna()
     means = {
         s: float(table.loc[scored, s].astype(float).mean()) if scored.any() else float("nan")
@@ -61,7 +69,11 @@ def rfm_class(table: pd.DataFrame) -> tuple[pd.Series, dict[str, float]]:
     }
     out = pd.Series("", index=table.index, dtype=object)
     if scored.any():
-        hi = {s: (table.loc[scored, s].astype(float) >= means[s]).to_numpy() for s in means}
+        hi = {}
+        for s, mean in means.items():
+            values = table.loc[scored, s].astype(float)
+            cut = SCALE_MIDDLE if values.nunique() == 1 else mean
+            hi[s] = (values >= cut).to_numpy()
         # The eight classes as a table indexed by the three bits: no Python step per customer.
         classes = np.array([RFM_CLASSES[(bool(k & 4), bool(k & 2), bool(k & 1))] for k in range(8)], dtype=object)
         out[scored] = classes[hi["r_score"] * 4 + hi["f_score"] * 2 + hi["m_score"]]

@@ -246,8 +246,8 @@ def _blank_and_total_rows(table: Table) -> tuple[pd.Series, pd.Series]:
     product, the order number) of a row with no customer and no date)."""
     m = table.mapping.fields
     blank = _blank_mask(table.columns, table.index)
-    label_cols = [m.get("customer_id"), m.get("customer_name"), table.headers[0] if table.n_rows else None]
-    label_cols = list(dict.fromkeys(c for c in label_cols if c is not None))
+    candidates = [m.get("customer_id"), m.get("customer_name"), table.headers[0] if table.n_rows else None]
+    label_cols = list(dict.fromkeys(c for c in candidates if c is not None))
     total = pd.Series(False, index=table.index)
     for c in label_cols:
         total |= is_total_label(table.columns[c])
