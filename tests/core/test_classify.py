@@ -80,3 +80,31 @@ def test_machine_output_is_the_same_in_either_language_but_the_action_text(runne
     assert (zh["action_key"] != "").all()
     assert (zh["action"] != en["action"]).all()
     pd.testing.assert_frame_equal(zh.drop(columns="action"), en.drop(columns="action"))
+
+
+def test_a_score_with_one_level_is_high_only_from_the_middle_of_the_scale():
+    """Every customer ordered once (f_score 1 for all): nobody is high on F, so the recent big buyer is an
+    important-development customer (R and M high), not an important-value one. Means: R 3, M 3."""
+    from custseg.core.classify import rfm_class
+
+    table = pd.DataFrame(
+        {"r_score": [5, 1, 3], "f_score": [1, 1, 1], "m_score": [5, 1, 3]}, index=pd.Index(["A", "B", "C"])
+    )
+    classes, means = rfm_class(table)
+    assert classes.to_dict() == {"A": "important_development", "B": "general_winback", "C": "important_development"}
+    assert means == {"r_score": 3.0, "f_score": 1.0, "m_score": 3.0}
+    # A single level at or above the middle of the scale counts as high: all at f_score 4.
+    classes, _ = rfm_class(table.assign(f_score=4))
+    assert classes.to_dict() == {"A": "important_value", "B": "general_retention", "C": "important_value"}
+
+
+def test_one_time_buyers_graded_end_to_end_are_never_important_value(tmp_path):
+    from conftest import TODAY
+
+    from custseg.api import GradeOptions, grade
+
+    path = tmp_path / "orders.csv"
+    rows = [f"C{i},2026-0{i % 9 + 1}-1{i % 9},{100 * (i + 1)}" for i in range(12)]
+    path.write_text("customer_id,order_date,amount\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    got = grade(path, options=GradeOptions(today=TODAY, base_currency="USD")).customers
+    assert set(got["f_score"]) == {1} and "important_value" not in set(got["rfm_class"])
