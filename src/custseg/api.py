@@ -27,9 +27,16 @@ from custseg.core.metrics import customer_metrics
 from custseg.core.money import base_from_orders, net_returns, to_base_currency
 from custseg.core.notes import Note
 from custseg.core.problems import all_problems
-from custseg.core.reconcile import reconciliation, require_usable_lines, revenue_by_currency, warning_counts
+from custseg.core.reconcile import (
+    reconciliation,
+    require_usable_lines,
+    revenue_by_currency,
+    status_table,
+    warning_counts,
+)
 from custseg.core.scores import ScoreReport, score_customers
 from custseg.core.validate import after_as_of, as_of_date, future_dates, outside_window, window_start
+from custseg.core.values import status_vocabulary
 from custseg.input.inputs import InputInfo, read_inputs
 from custseg.input.rates import build_rates
 from custseg.input.sources import Source
@@ -74,6 +81,7 @@ class GradeResult:
     notes: list[Note]  # things the user should know (assumed currency, collapsed scores, ...)
     warnings: dict[str, int]  # duplicate_lines, returned_lines, ...
     revenue_by_currency: pd.DataFrame  # currency, amount, amount_base
+    statuses: pd.DataFrame = field(default_factory=pd.DataFrame)  # status, rows, kind, known
     gone: pd.DataFrame = field(default_factory=pd.DataFrame)  # graded last time, absent now
     migration: pd.DataFrame = field(default_factory=pd.DataFrame)
     previous_source: str = ""
@@ -165,7 +173,14 @@ def grade(
     table = customer_metrics(lines, as_of_ts, start, counted, money.currencies)
     table, master_problems, master_notes = with_master(table, lines, inputs.master_tables, line_opts.date_order)
     table, score_report = score_customers(table, rules.scores)
-    notes = base_notes + money.notes + master_notes + [Note("score_levels", c) for c in score_report.collapsed]
+    statuses, status_notes = status_table(lines, status_vocabulary(rules.input.status))
+    notes = (
+        base_notes
+        + status_notes
+        + money.notes
+        + master_notes
+        + [Note("score_levels", c) for c in score_report.collapsed]
+    )
 
     progress("classifying")
     table, means, class_problems = classify(table, rules, as_of_ts, opts.lang, lines)
@@ -184,6 +199,7 @@ def grade(
         notes=notes,
         warnings=warning_counts(problems_df, duplicates, returned_lines),
         revenue_by_currency=revenue_by_currency(lines, money.currencies),
+        statuses=statuses,
     )
     return with_previous(result, previous) if previous is not None else result
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from custseg.core.lines import LineOptions, table_lines
+from custseg.core.reconcile import status_table
 from custseg.input.read import read_source
 from custseg.input.sources import Source
 
@@ -28,7 +29,7 @@ def inspect_source(
             yield f"    not used: {', '.join(t.mapping.unmapped)}"
         if t.kind != "orders":
             continue
-        from custseg.core.values import AmbiguousDates, parse_amounts, parse_dates
+        from custseg.core.values import AmbiguousDates, parse_amounts, parse_dates, status_vocabulary
 
         date_col = t.columns[t.mapping.fields["order_date"]]
         try:
@@ -52,6 +53,10 @@ def inspect_source(
             yield "    rows: " + ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items())) + f"; duplicates {dups:,}"
             for code, n in problems["reason_code"].value_counts().items():
                 yield f"    problem {code}: {n:,}"
+            statuses, _ = status_table(lines, status_vocabulary())
+            for s in statuses.itertuples():
+                unknown = "" if s.known else ", not known: counted as orders unless --status says otherwise"
+                yield f"    status {s.status!r}: {s.rows:,} rows, treated as {s.kind}{unknown}"
         except Exception as exc:  # inspect shows what it can; grade reports the error properly
             yield f"    cannot read the rows: {exc}"
     for _file, sheet, why in report.skipped_sheets:

@@ -101,3 +101,47 @@ def test_lines_after_the_as_of_date_alone_are_nothing_to_grade(tmp_path):
         grade(path, as_of="2026-02-01", options=GradeOptions(today=dt.date(2026, 11, 23)))
     assert err.value.message == f"{path}: none of the 1 rows read could be used (1 after the as-of date)"
     assert err.value.code == "nothing_usable_set_aside"
+
+
+PAYMENTS = """customer_id,order_id,order_date,amount,status
+A,P1,2026-03-01,100,Paid
+A,P2,2026-03-02,50,Failed
+A,P3,2026-03-03,20,requires_payment_method
+A,P4,2026-03-04,30,On Hold
+B,P5,2026-03-05,70,待付款
+B,P6,2026-03-06,10,交易成功
+"""
+
+
+def test_payments_that_did_not_happen_are_not_revenue_and_every_status_is_accounted_for(tmp_path, runner):
+    """A: Paid 100 and the unknown On Hold 30 count (130, 2 orders); Failed and requires_payment_method do
+    not. B: 待付款 does not, 交易成功 10 does."""
+    from conftest import TODAY, invoke
+
+    from custseg.api import GradeOptions, grade
+
+    path = tmp_path / "payments.csv"
+    path.write_text(PAYMENTS, encoding="utf-8")
+    result = grade(path, options=GradeOptions(today=TODAY, base_currency="USD"))
+    got = result.customers.set_index("customer_id")
+    assert got[["frequency", "monetary"]].to_dict("index") == {
+        "A": {"frequency": 2, "monetary": 130.0},
+        "B": {"frequency": 1, "monetary": 10.0},
+    }
+    assert (result.reconciliation["used"], result.reconciliation["cancelled"]) == (3, 3)
+    assert result.statuses.values.tolist() == [
+        ["Failed", 1, "cancelled", True],
+        ["On Hold", 1, "order", False],
+        ["Paid", 1, "order", True],
+        ["requires_payment_method", 1, "cancelled", True],
+        ["交易成功", 1, "order", True],
+        ["待付款", 1, "cancelled", True],
+    ]
+    unknown = [n for n in result.notes if n.code == "unknown_status"]
+    assert [n.text("en") for n in unknown] == [
+        "the status 'On Hold' (1 lines) is not one custseg knows: counted as orders; say otherwise with "
+        '--status "On Hold=cancelled" (or =returned)'
+    ]
+    cli = invoke(runner, ["grade", str(path), "-o", str(tmp_path / "g.csv"), "--status", "On Hold=cancelled"])
+    assert cli.exit_code == 0 and "On Hold" not in cli.stdout
+    assert pd.read_csv(tmp_path / "g.csv").set_index("customer_id").loc["A", "monetary"] == 100.0

@@ -222,6 +222,8 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
     lines["currency"], lines["currency_declared"], bad_currency = _currencies(cells, token, opts)
     kinds = _status_kinds(cells, opts)
     lines["status_kind"] = pd.Categorical.from_codes(kinds, categories=STATUS_KINDS)
+    if "status" in cells.fields:  # the texts too, for the run's table of statuses
+        lines["status"] = trimmed_categorical(cells.column("status"))
     returned, cancelled = kinds == STATUS_KINDS.index("returned"), kinds == STATUS_KINDS.index("cancelled")
     lines["amount"] = amount.where(~returned, -amount.abs())
     _text_columns(lines, cells)

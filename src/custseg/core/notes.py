@@ -18,6 +18,12 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "未指定本位币，订单全部为 {base}，金额按 {base} 计算",
         "no base currency was given and every order is in {base}: the figures are in {base}",
     ),
+    "unknown_status": (
+        "订单状态“{status}”（{rows} 行）未能识别，已按订单计算；"
+        '如不是，请用 --status "{status}=cancelled"（或 =returned）指定',
+        "the status {status!r} ({rows} lines) is not one custseg knows: counted as orders; say otherwise with "
+        '--status "{status}=cancelled" (or =returned)',
+    ),
     "score_levels": (
         "{score} 在本数据上只用到 5 档中的 {levels} 档（{method}）",
         "{score} uses {levels} of 5 levels on this data ({method})",

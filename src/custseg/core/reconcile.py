@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from custseg.core.money import CurrencyCodes
+from custseg.core.notes import Note
 from custseg.core.problems import all_problems
 from custseg.errors import InputError
 from custseg.schema import COUNTED_DISPOSITIONS, DISPOSITIONS, REASONS, WARNING_CODES
@@ -61,6 +62,34 @@ def require_usable_lines(lines: pd.DataFrame, problems: Sequence[pd.DataFrame], 
     raise InputError(
         message, hint="check the as-of date and what the status column says", code="nothing_usable_set_aside"
     )
+
+
+STATUS_COLUMNS = ["status", "rows", "kind", "known"]
+
+
+def status_table(lines: pd.DataFrame, vocabulary: dict[str, str]) -> tuple[pd.DataFrame, list[Note]]:
+    """Every status text the lines carry (their ``status`` and ``status_kind``), with its number of rows,
+    the kind it was treated as (order, cancelled, returned) and whether custseg knows it (``vocabulary``,
+    case-folded, or a blank status), most rows first; and an unknown_status note for each unknown one,
+    which was counted as an order. Empty (no note) when the lines have no status column."""
+    if "status" not in lines:
+        return pd.DataFrame(columns=STATUS_COLUMNS), []
+    seen = lines[["status", "status_kind"]].astype(object).value_counts(sort=False).reset_index(name="rows")
+    table = pd.DataFrame(
+        {
+            "status": seen["status"].astype(str),
+            "rows": seen["rows"].astype("int64"),
+            "kind": seen["status_kind"].astype(str),
+        }
+    )
+    table["known"] = [s == "" or s.casefold() in vocabulary for s in table["status"]]
+    table = table.sort_values(["rows", "status"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    notes = [
+        Note("unknown_status", {"status": s, "rows": int(n)})
+        for s, n in zip(table["status"], table["rows"], strict=True)
+        if s not in set(table.loc[table["known"], "status"])
+    ]
+    return table, notes
 
 
 def warning_counts(problems: pd.DataFrame, duplicate_lines: int, returned_lines: int) -> dict[str, int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import operator
 import re
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal, TypeAlias
@@ -415,6 +416,58 @@ def _normalise_id(x: object) -> str:
 
 
 CANCELLED_WORDS = ("cancelled", "canceled", "cancel", "void", "voided", "已取消", "取消", "作废", "已作废", "撤销")
+# Payments that did not happen: not revenue, set aside as cancelled lines are (shops' and payment
+# platforms' words for a failed, declined, expired or not yet captured payment).
+NOT_A_SALE_WORDS = (
+    "failed",
+    "declined",
+    "expired",
+    "unpaid",
+    "pending",
+    "pending payment",
+    "authorized",
+    "uncaptured",
+    "requires_payment_method",
+    "requires_confirmation",
+    "requires_action",
+    "incomplete",
+    "待付款",
+    "未付款",
+    "待支付",
+    "等待买家付款",
+    "支付失败",
+    "付款失败",
+    "交易关闭",
+    "已关闭",
+)
+# Statuses of an order that stands: known, so that only the unknown ones are named in a run's notes.
+ORDER_WORDS = (
+    "paid",
+    "completed",
+    "complete",
+    "shipped",
+    "delivered",
+    "fulfilled",
+    "processing",
+    "in process",
+    "resolved",
+    "succeeded",
+    "approved",
+    "invoiced",
+    "closed won",
+    "已发货",
+    "已完成",
+    "已付款",
+    "已支付",
+    "待发货",
+    "已签收",
+    "已收货",
+    "交易成功",
+    "卖家已发货",
+    "买家已付款",
+    "已审核",
+    "已出库",
+)
 RETURNED_WORDS = (
     "returned",
     "return",
@@ -437,11 +490,18 @@ def status_kind_codes(raw: Column, kinds: tuple[str, ...], extra: dict[str, str]
     return pd.Categorical(_distinct_status_kinds(fz, extra), categories=kinds).codes[fz.codes]
 
 
-def _distinct_status_kinds(fz: Factorized, extra: dict[str, str] | None) -> pd.Series:
-    table = {w.casefold(): "cancelled" for w in CANCELLED_WORDS}
+def status_vocabulary(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Every status text custseg knows (case-folded) -> its kind: order, cancelled (a cancellation, or a
+    payment that did not happen) or returned; ``extra`` (the rules' and --status's) wins."""
+    table = {w.casefold(): "order" for w in ORDER_WORDS}
+    table.update({w.casefold(): "cancelled" for w in CANCELLED_WORDS + NOT_A_SALE_WORDS})
     table.update({w.casefold(): "returned" for w in RETURNED_WORDS})
     table.update({k.strip().casefold(): v for k, v in (extra or {}).items()})
-    return fz.trimmed.str.casefold().map(table).fillna("order").astype(object)
+    return table
+
+
+def _distinct_status_kinds(fz: Factorized, extra: dict[str, str] | None) -> pd.Series:
+    return fz.trimmed.str.casefold().map(status_vocabulary(extra)).fillna("order").astype(object)
 
 
 SAMPLE_WORDS = ("样品单", "样单", "样品", "打样", "sample", "samples", "sample order", "trial order", "试单")

@@ -139,6 +139,8 @@ def summary_payload(result: GradeResult) -> dict[str, Any]:
         },
         "version": result.version,
     }
+    if len(result.statuses):
+        payload["statuses"] = rows(result.statuses)
     if "tier_change" in data.columns:
         counts = data["tier_change"].value_counts()
         payload["tier_changes"] = {k: int(counts.get(k, 0)) for k in ("up", "down", "same", "new")}
