@@ -7,49 +7,17 @@ from collections.abc import Iterator
 from custseg.config.expr import parse_condition
 from custseg.config.rules import Rules, fm_score, segment_coverage
 from custseg.core.notes import Note
+from custseg.schema import OUTPUT_COLUMNS
 
-# Columns every grading has; conditions may also name customer-master columns.
-STANDARD_COLUMNS = {
-    "recency_days",
-    "frequency",
-    "monetary",
-    "avg_order_value",
-    "r_score",
-    "f_score",
-    "m_score",
-    "rfm_score",
-    "rfm_class",
-    "segment",
-    "tier",
-    "abc_class",
-    "lifecycle",
-    "trade_stage",
-    "lifetime_frequency",
-    "lifetime_monetary",
-    "refund_amount",
-    "currencies",
-    "country",
-    "country_code",
-    "country_name",
-    "region",
-    "sub_region",
-    "trade_blocs",
-    "is_domestic",
-    "industry",
-    "main_category",
-    "category_count",
-    "categories",
-    "sales_owner",
-    "created_date",
-    "last_contact_date",
-    "first_order_date",
-    "last_order_date",
+# Columns a condition may name: the output columns but those made from the conditions themselves (the
+# tier's rule, tags, the service plan), and three per-customer figures that are not output; conditions
+# may also name customer-master columns.
+STANDARD_COLUMNS = (
+    set(OUTPUT_COLUMNS) - {"tier_rule", "tags", "action_key", "action", "follow_up_days", "next_follow_up"}
+) | {
     "tenure_days",
     "median_interval_days",
     "sample_orders",
-    "customer_id",
-    "customer_name",
-    "in_master",
 }
 
 
