@@ -93,6 +93,13 @@ RECONCILIATION = {
     "problem": ("问题数据", "Problem rows"),
 }
 
+# How a status kind is shown: a "cancelled" status may also be a payment that did not happen.
+STATUS_KINDS = {
+    "order": ("订单", "order"),
+    "cancelled": ("不计收入（取消/未付款）", "not revenue (cancelled or unpaid)"),
+    "returned": ("退货退款", "returned"),
+}
+
 TEXT = {
     "as_of": ("评估日期", "As-of date"),
     "base_currency": ("本位币", "Base currency"),
@@ -120,6 +127,11 @@ TEXT = {
     "version": ("custseg 版本", "custseg version"),
     "inputs": ("输入文件", "Inputs"),
     "notes": ("提示", "Notes"),
+    "statuses": ("订单状态", "Order statuses"),
+    "status": ("状态", "Status"),
+    "rows": ("行数", "Rows"),
+    "treated_as": ("处理方式", "Treated as"),
+    "known": ("已识别", "Known"),
     "warnings": ("警告", "Warnings"),
     "rules": ("规则", "Rules in force"),
     "cutoffs": ("评分分界", "Score cut-offs"),

@@ -255,3 +255,30 @@ def test_rich_text_shaped_input_stays_text_in_every_sheet(runner, tmp_path):
         for name in z.namelist():
             if name.startswith("xl/worksheets/"):
                 assert b"<f>" not in z.read(name), name
+
+
+def test_run_info_lists_every_status_with_its_rows_and_treatment(tmp_path, runner):
+    """Paid and the unknown =HOLD() count as orders (=HOLD() stays text), Failed is not revenue; the blank
+    status of the last line is listed too. Most rows first, then by text."""
+    src = tmp_path / "payments.csv"
+    src.write_text(
+        "customer_id,order_date,amount,status\nA,2026-03-01,100,Paid\nA,2026-03-02,50,Failed\n"
+        "B,2026-03-03,20,Paid\nB,2026-03-04,30,=HOLD()\nC,2026-03-05,5,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "g.xlsx"
+    assert (
+        invoke(runner, ["grade", str(src), "-o", str(out), "--base-currency", "USD", "--lang", "en", "-q"]).exit_code
+        == 0
+    )
+    rows = [list(r[:5]) for r in openpyxl.load_workbook(out)["Run info"].iter_rows(values_only=True)]
+    at = rows.index(["Order statuses", None, None, None, None])
+    assert rows[at + 1 : at + 6] == [
+        [None, "Status", "Rows", "Treated as", "Known"],
+        [None, "Paid", 2, "order", "yes"],
+        [None, "(blank)", 1, "order", "yes"],
+        [None, "=HOLD()", 1, "order", "no"],
+        [None, "Failed", 1, "not revenue (cancelled or unpaid)", "yes"],
+    ]
+    with zipfile.ZipFile(out) as z:
+        assert all(b"<f>" not in z.read(n) for n in z.namelist() if n.endswith(".xml"))

@@ -512,8 +512,24 @@ class _Writer:
 
     # ------------------------------------------------------------------ run info
 
+    def statuses(self, ws: Any, r: int) -> int:
+        """Every order status seen, its rows, how it was treated and whether custseg knows it, from row
+        ``r`` of the run-info sheet; returns the row after it. The table starts in the second column: the
+        first holds the sheet's own labels (a status 已取消 beside the reconciliation's 已取消 would read as
+        one of them)."""
+        ws.write_string(r, 0, self.t("statuses"), self.f["title"])
+        for j, key in enumerate(("status", "rows", "treated_as", "known"), start=1):
+            ws.write_string(r + 1, j, self.t(key), self.f["header"])
+        r += 2
+        for row in _status_rows(self.r.statuses, self.i):
+            for j, v in enumerate(row, start=1):
+                self.cell(ws, r, j, v, self.f["int"] if j == 2 else None)
+            r += 1
+        return r
+
     def run_info(self) -> None:
-        """The run's facts: version, as-of date, inputs, reconciliation, notes, score cut-offs and the rules."""
+        """The run's facts: version, as-of date, inputs, reconciliation, notes, statuses, score cut-offs and
+        the rules."""
         ws = self.wb.add_worksheet(L.SHEETS["run_info"][self.i])
         ws.set_column(0, 0, 34)
         ws.set_column(1, 1, 70)
@@ -555,6 +571,8 @@ class _Writer:
             r += 1
             for note in self.r.notes:
                 kv("", note.text(self.lang))
+        if len(self.r.statuses):
+            r = self.statuses(ws, r + 1)
         r += 1
         ws.write_string(r, 0, self.t("cutoffs"), self.f["title"])
         r += 1
@@ -578,6 +596,16 @@ class _Writer:
                 if not isinstance(value, str)
                 else value,
             )
+
+
+def _status_rows(statuses: Any, lang_index: int) -> list[list[Any]]:
+    """The statuses table as the run-info sheet shows it: status (a blank one named so), rows, how it was
+    treated, known."""
+    blank = ("（空）", "(blank)")[lang_index]
+    return [
+        [s.status or blank, int(s.rows), L.STATUS_KINDS[s.kind][lang_index], bool(s.known)]
+        for s in statuses.itertuples(index=False)
+    ]
 
 
 def _print_setup(ws: Any, repeat_header: bool = False, fit_width: bool = False) -> None:
