@@ -37,9 +37,9 @@ def require_usable_lines(lines: pd.DataFrame, problems: Sequence[pd.DataFrame], 
     """An InputError when no line is counted (no disposition ``used`` or ``outside_window``): a grading of
     nobody is not a result. The message says where every line went and, for the problem rows, each
     reason's count and its first cell, so that the fix can start from it."""
-    counts = reconciliation(lines)
-    if any(counts[d] for d in COUNTED_DISPOSITIONS):
+    if lines["disposition"].isin(COUNTED_DISPOSITIONS).any():
         return
+    counts = reconciliation(lines)  # only for the message: counting every disposition is a pass per one
     went = ", ".join(f"{counts[d]:,} {label}" for d, label in _SET_ASIDE.items() if counts[d])
     message = f"{', '.join(names)}: none of the {counts['rows_read']:,} rows read could be used ({went})"
     found = all_problems(problems)
@@ -86,8 +86,8 @@ def status_table(lines: pd.DataFrame, vocabulary: dict[str, str]) -> tuple[pd.Da
     table = table.sort_values(["rows", "status"], ascending=[False, True], kind="stable").reset_index(drop=True)
     notes = [
         Note("unknown_status", {"status": s, "rows": int(n)})
-        for s, n in zip(table["status"], table["rows"], strict=True)
-        if s not in set(table.loc[table["known"], "status"])
+        for s, n, known in zip(table["status"], table["rows"], table["known"], strict=True)
+        if not known
     ]
     return table, notes
 
