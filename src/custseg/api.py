@@ -21,7 +21,7 @@ import pandas as pd
 from custseg import __version__
 from custseg.config.rules import Rules
 from custseg.core.classify import classify
-from custseg.core.lines import LineOptions, order_lines
+from custseg.core.lines import LineOptions, layout_notes, order_lines
 from custseg.core.master import with_master
 from custseg.core.metrics import customer_metrics
 from custseg.core.money import base_from_orders, net_returns, to_base_currency
@@ -36,7 +36,7 @@ from custseg.core.reconcile import (
 )
 from custseg.core.scores import ScoreReport, score_customers
 from custseg.core.validate import after_as_of, as_of_date, future_dates, outside_window, window_start
-from custseg.core.values import status_vocabulary
+from custseg.input.headers import column_map
 from custseg.input.inputs import InputInfo, read_inputs
 from custseg.input.rates import build_rates
 from custseg.input.sources import Source
@@ -50,6 +50,7 @@ class GradeOptions:
     """Everything about reading and grading that is not in the rules file (the CLI's options)."""
 
     column_map: dict[str, str] = field(default_factory=dict)
+    profile: str | None = None  # an export profile's name, or "generic"; None: recognised from the headers
     encoding: str | None = None
     sheets: list[str] | None = None
     date_order: str | None = None  # "dayfirst" | "monthfirst"; None: the rules' input.date_order
@@ -148,10 +149,11 @@ def grade(
     cust_source = None if customers is None else Source.of(customers)
 
     progress("reading")
-    inputs = read_inputs(sources, cust_source, opts.column_map, opts.encoding, opts.sheets, opts.max_unzipped_mb)
+    columns = column_map(rules.input.columns | opts.column_map, opts.profile or rules.input.profile)
+    inputs = read_inputs(sources, cust_source, columns, opts.encoding, opts.sheets, opts.max_unzipped_mb)
     progress("validating")
     line_opts = LineOptions.of(rules, opts.currency)
-    lines, problems, duplicates = order_lines(inputs.order_tables, line_opts, [s.name for s in sources])
+    lines, problems, duplicates, facts = order_lines(inputs.order_tables, line_opts, [s.name for s in sources])
     progress("converting")
     today = pd.Timestamp(opts.today or dt.date.today())
     problems.append(future_dates(lines, today))
@@ -173,9 +175,10 @@ def grade(
     table = customer_metrics(lines, as_of_ts, start, counted, money.currencies)
     table, master_problems, master_notes = with_master(table, lines, inputs.master_tables, line_opts.date_order)
     table, score_report = score_customers(table, rules.scores)
-    statuses, status_notes = status_table(lines, status_vocabulary(rules.input.status))
+    statuses, status_notes = status_table(lines)
     notes = (
         base_notes
+        + layout_notes(facts)
         + status_notes
         + money.notes
         + master_notes

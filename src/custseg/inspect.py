@@ -23,13 +23,16 @@ def inspect_source(
             delim = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(t.delimiter, repr(t.delimiter))
             where += f": encoding {t.encoding}, delimiter {delim}"
         yield f"{where}; {t.kind}; header on row {t.header_row}; {t.n_rows:,} data rows"
+        if t.kind == "orders":
+            p = t.mapping.profile
+            yield f"    export profile: {p.name} ({p.title})" if p else "    export profile: generic (by the aliases)"
         for fld, header in t.mapping.fields.items():
             yield f"    {header!r:30} -> {fld}"
         if t.mapping.unmapped:
             yield f"    not used: {', '.join(t.mapping.unmapped)}"
         if t.kind != "orders":
             continue
-        from custseg.core.values import AmbiguousDates, parse_amounts, parse_dates, status_vocabulary
+        from custseg.core.values import AmbiguousDates, parse_amounts, parse_dates
 
         date_col = t.columns[t.mapping.fields["order_date"]]
         try:
@@ -46,14 +49,19 @@ def inspect_source(
                 f"{int(amounts.value.isna().sum()):,} unreadable or blank"
             )
         try:
-            lines, problems, dups = table_lines(t, LineOptions())
+            lines, problems, dups, facts = table_lines(t, LineOptions())
+            if facts.order_layout:
+                how = "on each order's first line" if facts.order_layout == "first_line" else "repeated on its lines"
+                yield f"    amounts: order totals {how}, counted once per order"
+            for key, n in facts.key_sources.items():
+                yield f"    customer: {n:,} used rows keyed by their {'e-mail' if key == 'email' else 'name'} (no id)"
             counts = {k: v for k, v in lines["disposition"].value_counts().to_dict().items() if v}
             cur = sorted(set(lines["currency"]) - {""})
             yield f"    currencies found: {', '.join(cur) if cur else 'none (the base or --currency applies)'}"
             yield "    rows: " + ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items())) + f"; duplicates {dups:,}"
             for code, n in problems["reason_code"].value_counts().items():
                 yield f"    problem {code}: {n:,}"
-            statuses, _ = status_table(lines, status_vocabulary())
+            statuses, _ = status_table(lines)
             for s in statuses.itertuples():
                 unknown = "" if s.known else ", not known: counted as orders unless --status says otherwise"
                 yield f"    status {s.status!r}: {s.rows:,} rows, treated as {s.kind}{unknown}"

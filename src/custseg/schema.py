@@ -59,7 +59,7 @@ DISPOSITIONS = ("used", "outside_window", "cancelled", "after_as_of", "blank", "
 # The lines whose amounts count in the per-customer figures (outside_window ones in the lifetime ones).
 COUNTED_DISPOSITIONS = ["used", "outside_window"]
 
-STATUS_KINDS = ("order", "cancelled", "returned")
+STATUS_KINDS = ("order", "cancelled", "returned", "refund")
 # A line column beside customer_id: the same ids as int32 codes, one per distinct id (within a frame of lines).
 CUSTOMER_KEY = "customer_key"
 
@@ -76,6 +76,10 @@ REASONS: dict[str, tuple[str, str]] = {
     "unknown_currency": ("not a known currency", "无法识别的币种"),
     "missing_rate": ("no exchange rate for this currency and month", "缺少该币种该月份的汇率"),
     "extra_fields": ("more values than the header has columns", "数据列数多于表头"),
+    "conflicting_order_total": (
+        "the order's total differs from the one on its first line",
+        "同一订单各行的订单总额不一致",
+    ),
     # Warnings: the customer is graded, the row is counted as used.
     "unknown_country": (
         "unknown country; the customer is graded with region left empty",

@@ -45,7 +45,7 @@ def test_status_map():
         opt.parse_status_map(["On Hold"])
     assert caught.value.message == "--status 'On Hold' is not TEXT=KIND"
     assert caught.value.hint == 'e.g. --status "On Hold=cancelled"'
-    with pytest.raises(UsageError, match=r"^--status 'x=lost': the kind must be order, cancelled or returned$"):
+    with pytest.raises(UsageError, match=r"^--status 'x=lost': the kind must be order, cancelled, returned or refund$"):
         opt.parse_status_map(["x=lost"])
 
 
@@ -62,7 +62,9 @@ def test_map_options():
     with pytest.raises(UsageError) as caught:
         opt.parse_map_options(["amont=x"])
     assert caught.value.message == "--map names an unknown field 'amont'"
-    assert caught.value.hint.startswith("fields are: amount, category, country, created_date, currency, customer_id,")
+    assert caught.value.hint.startswith(
+        "fields are: amount, cancelled_date, category, country, created_date, currency, customer_email, customer_id,"
+    )
 
 
 def test_output_format_from_option_extension_or_default():

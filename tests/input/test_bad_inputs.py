@@ -23,7 +23,7 @@ BAD = Path(__file__).parents[1] / "data" / "bad"
         ("billion_laughs.xlsx", "the sheet cannot be read"),
         (
             "no_order_columns.csv",
-            "no header row with the required order columns; missing customer_id (or "
+            "no header row with the required order columns; missing customer_id (or customer_email or "
             "customer_name), order_date, amount (or quantity and unit_price); headers found: name, colour",
         ),
         ("two_amount_columns.csv", "the columns '金额', '成交金额' all look like the field 'amount'"),

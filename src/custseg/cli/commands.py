@@ -94,6 +94,7 @@ def grade(
     customers: opt.Customers = None,
     rules_file: opt.RulesFile = None,
     column_map: opt.ColumnMap = None,
+    profile: opt.Profile = None,
     encoding: opt.Encoding = None,
     sheet: opt.Sheet = None,
     dayfirst: opt.DayFirst = False,
@@ -143,6 +144,7 @@ def grade(
     sources = _sources(orders, prefetch)
     options = GradeOptions(
         column_map=column_fields,
+        profile=profile,
         encoding=encoding,
         sheets=sheet or None,
         date_order=date_order,
@@ -275,14 +277,17 @@ def _console(stderr: bool, quiet: bool) -> Console:
 def inspect(
     files: Annotated[list[str], typer.Argument(help="Files to look at, as `grade` would read them.")],
     column_map: opt.ColumnMap = None,
+    profile: opt.Profile = None,
     encoding: opt.Encoding = None,
     sheet: opt.Sheet = None,
 ) -> None:
-    """Show what custseg sees in a file before grading: encoding, sheets, header, column mapping, values."""
+    """Show what custseg sees in a file before grading: encoding, sheets, header, export profile, column
+    mapping, values."""
+    from custseg.input.headers import column_map as user_columns
     from custseg.input.sources import Source
     from custseg.inspect import inspect_source
 
-    column_fields = opt.parse_map_options(column_map)
+    column_fields = user_columns(opt.parse_map_options(column_map), profile)
     stdin_bytes = sys.stdin.buffer.read() if "-" in files else None
     for f in files:
         for line in inspect_source(Source.from_arg(f, stdin_bytes), column_fields, encoding, sheet):

@@ -40,6 +40,12 @@ FLAG_TEXT: dict[str, tuple[str | None, str]] = {
     "output_folder_denied": (None, "choose a folder you can write to with -o"),
     "output_in_use": (None, "close it in Excel or WPS, or write to another name with -o"),
     "too_many_rows_for_excel": (None, "write CSV instead: -o customers.csv"),
+    "currency_column_needed": (
+        None,
+        "export it again with the currency column (currency_id), or say --currency CODE if every order is in "
+        "that one currency",
+    ),
+    "unknown_profile": (None, "choose one of: {profiles} (or --profile generic for none)"),
 }
 
 

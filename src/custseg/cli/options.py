@@ -49,6 +49,15 @@ ColumnMap = Annotated[
     list[str] | None,
     typer.Option("--map", metavar="FIELD=HEADER", help="FIELD=HEADER, e.g. --map amount=成交金额 (repeatable)."),
 ]
+Profile = Annotated[
+    str | None,
+    typer.Option(
+        "--profile",
+        metavar="NAME",
+        help="Read the orders as this export layout (shopify_orders, stripe_payments, zoho_invoices ...; "
+        "`generic` for none). Default: recognised from the header row; `custseg inspect` names it.",
+    ),
+]
 Encoding = Annotated[
     str | None,
     typer.Option(
@@ -213,8 +222,8 @@ def parse_status_map(items: list[str] | None) -> dict[str, str]:
         if "=" not in item:
             raise UsageError(f"--status {item!r} is not TEXT=KIND", hint='e.g. --status "On Hold=cancelled"')
         text, kind = (p.strip() for p in item.rsplit("=", 1))
-        if kind not in ("order", "cancelled", "returned"):
-            raise UsageError(f"--status {item!r}: the kind must be order, cancelled or returned")
+        if kind not in ("order", "cancelled", "returned", "refund"):
+            raise UsageError(f"--status {item!r}: the kind must be order, cancelled, returned or refund")
         out[text] = kind
     return out
 

@@ -138,8 +138,34 @@ class AbcRules(_Model):
 class InputRules(_Model):
     date_order: Literal["auto", "dayfirst", "monthfirst"] = "auto"
     decimal_comma: bool | None = None
-    # Status text -> "order", "cancelled" or "returned", on top of the built-in words.
-    status: dict[str, Literal["order", "cancelled", "returned"]] = Field(default_factory=dict)
+    # Status text -> "order", "cancelled", "returned" (a sale refunded afterwards) or "refund" (a refund
+    # document), on top of the built-in words.
+    status: dict[str, Literal["order", "cancelled", "returned", "refund"]] = Field(default_factory=dict)
+    # FIELD = "header": the user's own column mapping, as --map gives it (the command line wins).
+    columns: dict[str, str] = Field(default_factory=dict)
+    # The export layout to read the orders as (a name from `custseg profiles`, or "generic" for none);
+    # unset: recognised from the header row.
+    profile: str | None = None
+
+    @field_validator("columns")
+    @classmethod
+    def _known_fields(cls, v: dict[str, str]) -> dict[str, str]:
+        from custseg.input.headers import MASTER_ALIASES, ORDER_ALIASES
+
+        known = set(ORDER_ALIASES) | set(MASTER_ALIASES)
+        unknown = sorted(set(v) - known)
+        if unknown:
+            raise ValueError(f"unknown field {unknown[0]!r}; fields are: {', '.join(sorted(known))}")
+        return v
+
+    @field_validator("profile")
+    @classmethod
+    def _known_profile(cls, v: str | None) -> str | None:
+        from custseg.input.profiles import BY_NAME
+
+        if v is not None and v != "generic" and v not in BY_NAME:
+            raise ValueError(f"unknown export profile {v!r}; profiles are: generic, {', '.join(BY_NAME)}")
+        return v
 
 
 class CurrencyRules(_Model):

@@ -14,6 +14,7 @@ import pandas as pd
 
 from custseg.config.rules import Rules
 from custseg.core.money import currency_codes, normalise_currency
+from custseg.core.notes import Note
 from custseg.core.problems import empty_problems, problems
 from custseg.core.values import (
     AmbiguousDates,
@@ -22,6 +23,7 @@ from custseg.core.values import (
     blank_cells,
     categorical_of_distinct,
     factorized,
+    is_refund_document,
     is_sample,
     is_total_label,
     normalised_id_categorical,
@@ -162,14 +164,17 @@ class _Cells:
     table: Table
     live: pd.Series
     found: list[pd.DataFrame] = field(default_factory=list)
+    # Order fields filled in on an order's item lines from the line that carries them (order-level exports).
+    filled: dict[str, Factorized] = field(default_factory=dict)
 
     @property
     def fields(self) -> dict[str, str]:
         return self.table.mapping.fields
 
     def column(self, name: str) -> Factorized:
-        """The cells of the column mapped to field ``name``."""
-        return self.table.columns[self.fields[name]]
+        """The cells of the column mapped to field ``name`` (filled in from the order's line, where the
+        export writes the order's fields once per order)."""
+        return self.filled[name] if name in self.filled else self.table.columns[self.fields[name]]
 
     def flag(self, mask: pd.Series, column: str, code: str) -> None:
         """A problem row (``code``) for each row where ``mask`` holds, in ``column`` (a header)."""
@@ -195,17 +200,20 @@ class _Cells:
             )
 
 
-def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    """(lines, problems, duplicate_lines) for one order table; lines keep every row of the table.
+def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataFrame, int, LineFacts]:
+    """(lines, problems, duplicate_lines, facts) for one order table; lines keep every row of the table.
 
     The lines' columns: file, sheet, row, customer_id, customer_name, order_date, currency (a categorical;
-    "" where none is known), currency_declared, status_kind, amount (negative for returns), order_id,
-    country, category, sample, disposition and, when the table has customer ids, customer_key. The
+    "" where none is known), currency_declared, status_kind (and status, status_known where the export
+    has a status column), amount (net of refunds; negative for refund documents), refunded (where any
+    line was refunded), order_id, country, category, sample, disposition and, when the table has
+    customer ids or e-mails, customer_key. The
     problems: PROBLEM_COLUMNS, one row per bad cell of the rows that end up as problems.
     """
     cols = table.columns
     index = table.index
     n = len(index)
+    profile = table.mapping.profile
     lines = pd.DataFrame(index=index)
     # Columns of a few repeated words are categoricals: one byte a line instead of an 8-byte pointer.
     lines["file"] = pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[table.file])
@@ -213,21 +221,27 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
     lines["row"] = table.rows
     blank, total = _blank_and_total_rows(table)
     cells = _Cells(table, ~blank & ~total)
-    lines["customer_id"], id_codes, bad = _customer_ids(cells)
+    orders = _order_level(cells)
+    lines["customer_id"], id_codes, bad, key_sources = _customer_ids(cells)
     lines["customer_name"] = (
         trimmed_categorical(cells.column("customer_name")) if "customer_name" in cells.fields else ""
     )
     lines["order_date"], bad_date = _order_dates(cells, opts)
-    amount, token, bad_amount = _amounts(cells, opts)
-    lines["currency"], lines["currency_declared"], bad_currency = _currencies(cells, token, opts)
-    kinds = _status_kinds(cells, opts)
+    amount, token, bad_amount = _amounts(cells, opts, orders)
+    declared = opts.currency or (profile.currency if profile else None)
+    lines["currency"], lines["currency_declared"], bad_currency = _currencies(cells, token, declared, opts.yen)
+    kinds, known = _status_kinds(cells, opts)
     lines["status_kind"] = pd.Categorical.from_codes(kinds, categories=STATUS_KINDS)
     if "status" in cells.fields:  # the texts too, for the run's table of statuses
         lines["status"] = trimmed_categorical(cells.column("status"))
-    returned, cancelled = kinds == STATUS_KINDS.index("returned"), kinds == STATUS_KINDS.index("cancelled")
-    lines["amount"] = amount.where(~returned, -amount.abs())
+        lines["status_known"] = known
+    refunded, bad_refunded = _refunds(cells, opts, kinds, amount, orders)
+    lines["amount"] = np.where(kinds == STATUS_KINDS.index("refund"), -amount.abs(), amount - refunded)
+    if refunded.any():
+        lines["refunded"] = refunded
     _text_columns(lines, cells)
-    bad = bad | bad_date | bad_amount | bad_currency | _overflowing_rows(cells)
+    bad = bad | bad_date | bad_amount | bad_currency | bad_refunded | _overflowing_rows(cells)
+    cancelled = kinds == STATUS_KINDS.index("cancelled")
     disposition = _dispositions(bad.to_numpy(), cells.live.to_numpy() & cancelled, total.to_numpy(), blank.to_numpy())
     lines["disposition"] = pd.Categorical.from_codes(disposition, categories=DISPOSITIONS)
     if id_codes is not None:
@@ -239,7 +253,132 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
         # Problems on rows that are cancelled or totals are not problems after all.
         keep_rows = set(table.rows[disposition == DISPOSITIONS.index("problem")].tolist())
         probs = probs[probs["row"].isin(keep_rows)]
-    return lines.reset_index(drop=True), probs, duplicates
+    used = disposition == DISPOSITIONS.index("used")
+    facts = LineFacts(
+        {k: int((v & used).sum()) for k, v in key_sources.items()},
+        orders.layout if orders else "",
+        int(orders.carriers[used].sum()) if orders else 0,
+        int((orders.items & used).sum()) if orders else 0,
+    )
+    return lines.reset_index(drop=True), probs, duplicates, facts
+
+
+@dataclass
+class LineFacts:
+    """What reading one table decided that the user should be told: how many used lines took their
+    customer from the e-mail or the name instead of the id, and the amount layout (``order_layout``:
+    "first_line" or "repeated" when the amounts are the orders' totals, with the lines that carry them and
+    the item lines that do not)."""
+
+    key_sources: dict[str, int] = field(default_factory=dict)  # "email", "name" -> used lines
+    order_layout: str = ""
+    order_lines: int = 0
+    item_lines: int = 0
+
+
+@dataclass
+class _OrderLevel:
+    """An export whose amount is the order's total: which live lines carry it (the first line of each
+    order with an amount), which are the order's other lines, and how the export wrote it."""
+
+    layout: str  # "first_line": on one line of the order, blank on the others; "repeated": on each line
+    carriers: np.ndarray  # bool per row
+    items: np.ndarray  # bool per row: lines of an order that are not its carrier
+    conflicting: np.ndarray  # bool per row: an item line whose amount differs from the order's
+
+
+# Order fields an order-level export may write only on the order's first line.
+ORDER_FIELDS = (
+    "customer_id",
+    "customer_email",
+    "customer_name",
+    "order_date",
+    "currency",
+    "status",
+    "cancelled_date",
+    "country",
+    "order_type",
+    *ORDER_LINE_MASTER_FIELDS,
+)
+
+
+def _order_level(cells: _Cells) -> _OrderLevel | None:
+    """Whether the table's amounts are its orders' totals, and if so which line of each order carries it.
+
+    A profile says so (Shopify, WooCommerce) or says the amounts are the lines'; otherwise it is read from
+    the file: with an order id and an amount column, every order of several lines has its amount on one
+    line and blank on the others ("first_line"), or the same amount on every line ("repeated", seen on at
+    least two orders). On an order-level export the order's fields that are blank on its item lines are
+    filled in from its other lines (``cells.filled``)."""
+    profile = cells.table.mapping.profile
+    level = profile.amount_level if profile else "auto"
+    m = cells.fields
+    if level == "line" or "order_id" not in m or "amount" not in m:
+        return None
+    order_codes, order_texts = normalised_id_codes(cells.column("order_id"))
+    amount = cells.column("amount")
+    n_orders = len(order_texts)
+    live = cells.live.to_numpy() & (order_texts != "")[order_codes]
+    rows = np.flatnonzero(live)
+    if not len(rows):
+        return None
+    o = order_codes[rows]
+    given = ~amount.blank[amount.codes[rows]]
+    lines_per_order = np.bincount(o, minlength=n_orders)
+    given_per_order = np.bincount(o[given], minlength=n_orders)
+    distinct = np.bincount(
+        np.unique(o[given].astype(np.int64) * (len(amount.uniques) + 1) + amount.codes[rows][given])
+        // (len(amount.uniques) + 1),
+        minlength=n_orders,
+    )
+    several = lines_per_order >= 2
+    first_line = several & (given_per_order <= 1)
+    repeated = several & (given_per_order == lines_per_order) & (distinct == 1)
+    if level == "auto":
+        if not several.any():
+            return None
+        if first_line[several].all() and (first_line & (given_per_order == 1)).any():
+            layout = "first_line"
+        elif repeated[several].all() and int(repeated.sum()) >= 2:
+            layout = "repeated"
+        else:
+            return None
+    else:
+        layout = "repeated" if int(repeated.sum()) > int((first_line & (given_per_order == 1)).sum()) else "first_line"
+    # The carrier: each order's first live line with an amount (or its first line when none has one).
+    carrier_row = np.full(n_orders, -1, dtype=np.int64)
+    with_amount = rows[given][::-1]
+    carrier_row[order_codes[with_amount]] = with_amount  # assigned in reverse: the first line wins
+    no_amount = rows[::-1]
+    fallback = np.full(n_orders, -1, dtype=np.int64)
+    fallback[order_codes[no_amount]] = no_amount
+    carrier_row = np.where(carrier_row >= 0, carrier_row, fallback)
+    carriers = np.zeros(len(live), dtype=bool)
+    carriers[carrier_row[carrier_row >= 0]] = True
+    items = live & ~carriers
+    carrier_code = np.full(n_orders, -1, dtype=np.int64)
+    carrier_code[order_codes[carrier_row[carrier_row >= 0]]] = amount.codes[carrier_row[carrier_row >= 0]]
+    item_given = items & ~amount.blank[amount.codes]
+    conflicting = item_given & (amount.codes != carrier_code[order_codes])
+    for fld in ORDER_FIELDS:
+        if fld in m:
+            cells.filled[fld] = _filled_from_order(cells.column(fld), order_codes, live, n_orders)
+    return _OrderLevel(layout, carriers, items, conflicting)
+
+
+def _filled_from_order(column: Factorized, order_codes: np.ndarray, live: np.ndarray, n_orders: int) -> Factorized:
+    """``column`` with each blank cell of a live line taken from the first line of its order that has one."""
+    blank = column.blank[column.codes]
+    need = np.flatnonzero(live & blank)
+    if not len(need):
+        return column
+    give = np.flatnonzero(live & ~blank)[::-1]
+    first = np.full(n_orders, -1, dtype=np.int64)
+    first[order_codes[give]] = column.codes[give]  # assigned in reverse: the first line wins
+    source = first[order_codes[need]]
+    codes = column.codes.copy()
+    codes[need[source >= 0]] = source[source >= 0]
+    return Factorized.of(codes, column.uniques.to_numpy(dtype=object), column.index)
 
 
 def _blank_and_total_rows(table: Table) -> tuple[pd.Series, pd.Series]:
@@ -266,22 +405,56 @@ def _blank_and_total_rows(table: Table) -> tuple[pd.Series, pd.Series]:
     return blank, total & ~blank
 
 
-def _customer_ids(cells: _Cells) -> tuple[pd.Series, np.ndarray | None, pd.Series]:
-    """(each row's customer id: the normalised id, or without an id column the name with its spaces
-    folded; the ids' codes (one per distinct id) when there is an id column; live rows without one,
-    flagged missing_customer)."""
+# Customer ids that stand for "no customer": a shop's guest checkout writes one of these.
+GUEST_IDS = frozenset({"0", "guest", "-", "--", "n/a", "none", "null", "游客", "匿名"})
+
+
+def _customer_ids(cells: _Cells) -> tuple[pd.Series, np.ndarray | None, pd.Series, dict[str, np.ndarray]]:
+    """(each row's customer: its id, or where the id is blank or a guest id (0, guest, -) its e-mail
+    lower-cased, or else its name with its spaces folded; the customers' codes (one per distinct customer);
+    live rows with none of the three, flagged missing_customer; which rows took the e-mail and which the
+    name ("email", "name" -> bool per row)).
+
+    Without a customer id or e-mail column the name is the customer, as it always was; codes are made
+    only where there is an id or e-mail column."""
     m, index = cells.fields, cells.table.index
-    id_codes = None
-    if "customer_id" in m:
-        id_codes, id_texts = normalised_id_codes(cells.column("customer_id"))
-        ids = pd.Series(id_texts[id_codes], index=index, dtype=object)
-        no_id = (id_texts == "")[id_codes]  # decided per distinct id
-    else:
+    sources: dict[str, np.ndarray] = {}
+    if "customer_id" not in m and "customer_email" not in m:
         ids = stripped(cells.column("customer_name")).str.replace(r"\s+", " ", regex=True)
         no_id = (ids == "").to_numpy()
-    missing = cells.live & no_id
-    cells.flag(missing, m.get("customer_id") or m["customer_name"], "missing_customer")
-    return ids, id_codes, missing
+        missing = cells.live & no_id
+        cells.flag(missing, m["customer_name"], "missing_customer")
+        return ids, None, missing, sources
+    id_codes, id_texts = (
+        normalised_id_codes(cells.column("customer_id"))
+        if "customer_id" in m
+        else (np.zeros(len(index), dtype=np.int32), np.array([""], dtype=object))
+    )
+    guest = np.array([t.casefold() in GUEST_IDS for t in id_texts], dtype=bool)
+    if guest.any():
+        id_texts = np.where(guest, "", id_texts)
+    blank_id = (id_texts == "")[id_codes]
+    keys = id_texts[id_codes]
+    for fld, source, fold in (("customer_email", "email", True), ("customer_name", "name", False)):
+        if fld not in m or not blank_id.any():
+            continue
+        col = cells.column(fld)
+        texts = col.trimmed.str.replace(r"\s+", " ", regex=True)
+        texts = texts.str.casefold() if fold else texts
+        distinct = texts.to_numpy(dtype=object)
+        here = blank_id & (distinct != "")[col.codes]
+        if here.any():
+            keys = np.where(here, distinct[col.codes], keys)
+            sources[source] = here
+            blank_id = blank_id & ~here
+    if sources:
+        id_codes, distinct_keys = pd.factorize(keys)
+        id_codes = id_codes.astype(np.int32)
+        id_texts = np.asarray(distinct_keys, dtype=object)
+    ids = pd.Series(keys, index=index, dtype=object)
+    missing = cells.live & blank_id
+    cells.flag(missing, m.get("customer_id") or m.get("customer_email") or m["customer_name"], "missing_customer")
+    return ids, id_codes, missing, sources
 
 
 def _order_dates(cells: _Cells, opts: LineOptions) -> tuple[pd.Series, pd.Series]:
@@ -306,71 +479,123 @@ def _order_dates(cells: _Cells, opts: LineOptions) -> tuple[pd.Series, pd.Series
     return dates, missing_date | bad_date
 
 
-def _amounts(cells: _Cells, opts: LineOptions) -> tuple[pd.Series, Factorized, pd.Series]:
+def _amounts(cells: _Cells, opts: LineOptions, orders: _OrderLevel | None) -> tuple[pd.Series, Factorized, pd.Series]:
     """(each row's amount, the currency token written in its amount cell, live rows without a readable
-    amount, flagged missing_amount or bad_amount). Quantity x unit price stands in where the amount is
-    blank (or there is no amount column); its token is then the unit price's."""
+    amount, flagged missing_amount or bad_amount). Without an amount column, quantity x unit price is the
+    amount (its token the unit price's). In an order-level export (``orders``) the order's total counts
+    once, on the line that carries it: the order's other lines are 0, neither money nor problems, unless
+    they give a different total (conflicting_order_total)."""
     m, index, live = cells.fields, cells.table.index, cells.live
-    token = Factorized.of(np.zeros(len(index), dtype=np.int32), [""], index)  # each line's currency token: none yet
-    if "amount" in m:
-        parsed = parse_amounts(cells.column("amount"), opts.decimal_comma)
-        amount, token = parsed.value, parsed.tokens
-        amount_blank = pd.Series(blank_cells(cells.column("amount")), index=index)
+    if "amount" not in m:
+        return _quantity_times_price(cells, opts)
+    parsed = parse_amounts(cells.column("amount"), opts.decimal_comma)
+    amount, token = parsed.value, parsed.tokens
+    amount_blank = pd.Series(blank_cells(cells.column("amount")), index=index)
+    if orders is not None:
+        items = pd.Series(orders.items, index=index)
+        conflicting = pd.Series(orders.conflicting, index=index) & live
+        cells.flag(conflicting, m["amount"], "conflicting_order_total")
+        amount = amount.where(~items, 0.0)
+        live = live & ~items
     else:
-        amount = pd.Series(np.nan, index=index)
-        amount_blank = pd.Series(True, index=index)
-    if not ("quantity" in m and "unit_price" in m and amount_blank.any()):
-        missing_amount = live & amount_blank
-        bad_amount = live & ~amount_blank & amount.isna()
-        cells.flag(missing_amount, m["amount"], "missing_amount")
-        cells.flag(bad_amount, m["amount"], "bad_amount")
-        return amount, token, missing_amount | bad_amount
+        conflicting = pd.Series(False, index=index)
+    missing_amount = live & amount_blank
+    bad_amount = live & ~amount_blank & amount.isna()
+    cells.flag(missing_amount, m["amount"], "missing_amount")
+    cells.flag(bad_amount, m["amount"], "bad_amount")
+    return amount, token, missing_amount | bad_amount | conflicting
+
+
+def _quantity_times_price(cells: _Cells, opts: LineOptions) -> tuple[pd.Series, Factorized, pd.Series]:
+    """(quantity x unit price per row, the unit price's currency token, live rows where either is missing
+    or unreadable, flagged missing_amount or bad_amount): the amount of an export with no amount column."""
+    m, index, live = cells.fields, cells.table.index, cells.live
     q = parse_amounts(cells.column("quantity"), opts.decimal_comma)
     p = parse_amounts(cells.column("unit_price"), opts.decimal_comma)
-    fill = amount_blank
-    amount = amount.where(~fill, q.value * p.value)
-    texts = token.texts()
-    texts = np.where(fill.to_numpy() & (texts == ""), p.tokens.texts(), texts)
-    token = factorized(pd.Series(texts, index=index, dtype=object))
-    amount_col = m.get("amount") or m["unit_price"]
-    computed_bad = fill & (q.value.isna() | p.value.isna())
-    no_inputs = fill & blank_cells(cells.column("quantity")) & blank_cells(cells.column("unit_price"))
-    cells.flag(live & computed_bad & no_inputs, amount_col, "missing_amount")
+    amount = q.value * p.value
+    computed_bad = amount.isna()
+    no_inputs = pd.Series(blank_cells(cells.column("quantity")) & blank_cells(cells.column("unit_price")), index=index)
+    cells.flag(live & computed_bad & no_inputs, m["unit_price"], "missing_amount")
     qp_bad = live & computed_bad & ~no_inputs
     if qp_bad.any():
         which = m["quantity"] if q.value[qp_bad].isna().any() else m["unit_price"]
         cells.flag(qp_bad, which, "bad_amount")
-    bad = live & computed_bad
-    if "amount" in m:
-        cells.flag(live & ~fill & amount.isna(), m["amount"], "bad_amount")
-        bad |= live & ~fill & amount.isna()
-    return amount, token, bad
+    return amount, p.tokens, live & computed_bad
 
 
-def _currencies(cells: _Cells, token: Factorized, opts: LineOptions) -> tuple[pd.Categorical, np.ndarray, pd.Series]:
+def _currencies(
+    cells: _Cells, token: Factorized, declared: str | None, yen: str
+) -> tuple[pd.Categorical, np.ndarray, pd.Series]:
     """(each row's currency code as a categorical, "" where none is known; whether it was none, so the
-    declared currency (``opts.currency``) or the base one is assumed; live rows whose token is not a
-    currency, flagged unknown_currency). The currency is the currency column's, else a symbol or code in
-    the amount cell, else the declared one."""
+    ``declared`` currency (the user's, or the export profile's) or the base one is assumed; live rows
+    whose token is not a currency, flagged unknown_currency). The currency is the currency column's, else
+    a symbol or code in the amount cell, else the declared one."""
     m = cells.fields
     if "currency" in m:
         token = _either(factorized(cells.column("currency")), token)
     # Decided once per distinct token (a handful), and taken by code.
-    looked, bad_token = currency_codes(token, opts.yen)
+    looked, bad_token = currency_codes(token, yen)
     bad = cells.live & bad_token[token.codes]
     cells.flag_values(bad, m.get("currency") or m.get("amount") or m.get("unit_price", ""), token, "unknown_currency")
     none = looked == ""
     # A categorical: the pipeline takes its codes instead of hashing a million currency texts again.
-    merged, names = pd.factorize(np.where(none, opts.currency or "", looked))
+    merged, names = pd.factorize(np.where(none, declared or "", looked))
     return categorical_of_distinct(merged[token.codes], names), none[token.codes], bad
 
 
-def _status_kinds(cells: _Cells, opts: LineOptions) -> np.ndarray:
-    """Each row's status kind as a code into STATUS_KINDS (order, cancelled, returned): compared and set
-    as small integers."""
-    if "status" not in cells.fields:
-        return np.zeros(cells.table.n_rows, dtype=np.int8)
-    return status_kind_codes(cells.column("status"), STATUS_KINDS, opts.status_map)
+def _status_kinds(cells: _Cells, opts: LineOptions) -> tuple[np.ndarray, np.ndarray]:
+    """(each row's status kind as a code into STATUS_KINDS (order, cancelled, returned, refund), whether
+    custseg knows its status text): compared and set as small integers. The export profile's words count
+    on top of the built-in ones; a line with a cancellation date (Shopify's ``Cancelled at``) is cancelled
+    whatever its status; a line whose document type is a refund document (退货单, credit note) is a
+    refund."""
+    n = cells.table.n_rows
+    profile = cells.table.mapping.profile
+    if "status" in cells.fields:
+        kinds, known = status_kind_codes(
+            cells.column("status"),
+            STATUS_KINDS,
+            opts.status_map,
+            profile.statuses if profile else None,
+            profile.other_statuses if profile else None,
+        )
+        kinds = kinds.astype(np.int8)
+    else:
+        kinds, known = np.zeros(n, dtype=np.int8), np.ones(n, dtype=bool)
+    if "order_type" in cells.fields:
+        refund_doc = is_refund_document(cells.column("order_type"))
+        kinds[refund_doc & (kinds == STATUS_KINDS.index("order"))] = STATUS_KINDS.index("refund")
+    if "cancelled_date" in cells.fields:
+        kinds[~blank_cells(cells.column("cancelled_date"))] = STATUS_KINDS.index("cancelled")
+    return kinds, known
+
+
+def _refunds(
+    cells: _Cells, opts: LineOptions, kinds: np.ndarray, amount: pd.Series, orders: _OrderLevel | None
+) -> tuple[np.ndarray, pd.Series]:
+    """(each row's refunded amount, in its currency, 0 where none; live rows whose refunded amount cannot
+    be read, flagged bad_amount).
+
+    A sale refunded afterwards (a returned status, or a refunded-amount column such as Shopify's
+    ``Refunded Amount`` or Stripe's ``Amount Refunded`` above 0) stays the sale, netted by its refund: by
+    the refunded-amount column where the export has one and the row gives it, else by the whole amount. A
+    returned row with a negative amount is a refund document already and nets as written."""
+    index = cells.table.index
+    returned = (kinds == STATUS_KINDS.index("returned")) & (amount.to_numpy() > 0)
+    refunded = np.where(returned, amount.to_numpy(), 0.0)
+    bad = pd.Series(False, index=index)
+    if "refunded_amount" in cells.fields:
+        column = cells.column("refunded_amount")
+        parsed = parse_amounts(column, opts.decimal_comma).value.abs()
+        given = ~blank_cells(column)
+        if orders is not None:
+            given &= ~orders.items  # the order's refund is written once, with its total
+        bad = cells.live & pd.Series(given, index=index) & parsed.isna()
+        cells.flag(bad, cells.fields["refunded_amount"], "bad_amount")
+        sale = np.isin(kinds, [STATUS_KINDS.index("order"), STATUS_KINDS.index("returned")]) & (amount.to_numpy() > 0)
+        from_column = given & sale & ~bad.to_numpy()
+        refunded = np.where(from_column, parsed.fillna(0.0).to_numpy(), refunded)
+    return np.nan_to_num(refunded), bad
 
 
 def _text_columns(lines: pd.DataFrame, cells: _Cells) -> None:
@@ -410,14 +635,16 @@ def _dispositions(bad: np.ndarray, cancelled: np.ndarray, total: np.ndarray, bla
 
 def order_lines(
     tables: list[Table], opts: LineOptions, source_names: list[str]
-) -> tuple[pd.DataFrame, list[pd.DataFrame], int]:
+) -> tuple[pd.DataFrame, list[pd.DataFrame], int, list[LineFacts]]:
     """The lines stage: (lines, problem rows per table, duplicate lines) of every order table, one frame of
     lines (see :func:`table_lines` for its columns) with one customer numbering (customer_key) across the
     tables. Each table's cells are let go once its lines are made. An :class:`InputError` when there is
     no line at all (``source_names``: the inputs, for the message)."""
-    parts, problem_parts, duplicates = [], [], 0
+    parts, problem_parts, duplicates, facts = [], [], 0, []
     for t in tables:
-        lines_t, probs_t, dup = table_lines(t, opts)
+        _needs_currency(t, opts)
+        lines_t, probs_t, dup, facts_t = table_lines(t, opts)
+        facts.append(facts_t)
         parts.append(lines_t)
         problem_parts.append(probs_t)
         duplicates += dup
@@ -431,7 +658,39 @@ def order_lines(
             f"{', '.join(source_names)}: the header is there but no order lines below it",
             hint="check that the export is not empty (or that the right file was given)",
         )
-    return lines, problem_parts, duplicates
+    return lines, problem_parts, duplicates, facts
+
+
+def layout_notes(facts: list[LineFacts]) -> list[Note]:
+    """The notes on how the tables were read: used lines whose customer is their e-mail or name (no id),
+    and order totals counted once per order."""
+    notes = []
+    email = sum(f.key_sources.get("email", 0) for f in facts)
+    name = sum(f.key_sources.get("name", 0) for f in facts)
+    if email or name:
+        notes.append(Note("customer_key_fallback", {"email": email, "name": name}))
+    for layout in ("first_line", "repeated"):
+        shown = [f for f in facts if f.order_layout == layout]
+        if shown:
+            values = {"orders": sum(f.order_lines for f in shown), "items": sum(f.item_lines for f in shown)}
+            notes.append(Note(f"order_totals_{layout}", values))
+    return notes
+
+
+def _needs_currency(table: Table, opts: LineOptions) -> None:
+    """An :class:`InputError` for an export whose amounts are each in their order's own currency (Odoo)
+    when it has no currency column and no currency was declared: its sum would be a mixture."""
+    profile = table.mapping.profile
+    if profile and profile.needs_currency and "currency" not in table.mapping.fields and not opts.currency:
+        where = table.file + (f" [{table.sheet}]" if table.sheet else "")
+        raise InputError(
+            f"{where}: this is {profile.title}, whose amounts are in each order's own currency, and it has no "
+            "currency column, so its money cannot be added up right",
+            hint="export it again with the currency column (currency_id), or declare the one currency all its "
+            "orders are in",
+            code="currency_column_needed",
+            values={"profile": profile.name},
+        )
 
 
 def _unify_customer_keys(parts: list[pd.DataFrame]) -> None:

@@ -160,8 +160,9 @@ def customer_metrics(
     run.
 
     An order is a customer's order id, or without one the customer's lines on one day.
-    Frequency counts orders whose lines net to a positive amount; monetary is the net sum, refunds
-    included. Customers are grouped by integer codes (hashing the id strings once), which keeps a
+    Frequency counts orders whose lines net to a positive amount before the refunds of refunded sales
+    (``refunded_base``, where the lines have it: a refunded sale is still an order); monetary is the net
+    sum, refunds included. Customers are grouped by integer codes (hashing the id strings once), which keeps a
     million lines quick.
     """
     rows = np.ones(len(lines), dtype=bool) if rows is None else rows
@@ -186,6 +187,8 @@ def customer_metrics(
             "in_window": in_window,
         }
     )
+    if "refunded_base" in lines:  # a refunded sale is still an order: its refund nets the money only
+        data["refunded"] = lines["refunded_base"].to_numpy(dtype=float)[rows]
     out = pd.DataFrame(index=pd.RangeIndex(len(ids)))
     positive, lines_per_customer = _order_figures(out, data, as_of)
     _purchase_rhythm(out, positive)
@@ -208,11 +211,16 @@ def _order_figures(out: pd.DataFrame, data: pd.DataFrame, as_of: pd.Timestamp) -
     low = int(data["o"].min())
     width = int(data["o"].max()) - low + 1
     data["co"] = data["c"].to_numpy(dtype=np.int64) * width + (data["o"].to_numpy() - low)
-    orders = data.groupby("co", sort=False).agg(
-        net=("amount", "sum"),
-        date=("date", "min"),
-        sample=("sample", "all"),
-        in_window=("in_window", "max"),
+    refunded = "refunded" in data
+    orders = (
+        data.assign(sale=data["amount"] + data["refunded"] if refunded else data["amount"])
+        .groupby("co", sort=False)
+        .agg(
+            net=("sale", "sum"),
+            date=("date", "min"),
+            sample=("sample", "all"),
+            in_window=("in_window", "max"),
+        )
     )
     orders.insert(0, "c", (orders.index.to_numpy() // width).astype(np.int32))
     orders = orders.reset_index(drop=True)
@@ -233,6 +241,11 @@ def _order_figures(out: pd.DataFrame, data: pd.DataFrame, as_of: pd.Timestamp) -
         else pd.Series(data["amount"].to_numpy()[in_window]).groupby(data["c"].to_numpy()[in_window]).sum()
     )
     out["refund_amount"] = -data[data["amount"] < 0].groupby("c")["amount"].sum()
+    if refunded:
+        # A refunded sale nets to its kept part (>= 0), so its refund is in the refunded column, not a
+        # negative amount.
+        refunds = data.groupby("c")["refunded"].sum()
+        out["refund_amount"] = out["refund_amount"].fillna(0.0).add(refunds, fill_value=0.0)
     for c in ("lifetime_frequency", "frequency"):
         out[c] = out[c].fillna(0).astype("int64")
     for c in ("lifetime_monetary", "monetary", "refund_amount"):

@@ -237,9 +237,10 @@ def to_base_currency(lines: pd.DataFrame, rates: Rates) -> Converted:
     Takes the lines (file, sheet, row, order_date, amount, currency as a categorical where "" is a line
     without one, disposition) and changes them in place: ``currency`` becomes texts with "" read as the
     base currency (with an assumed_currency note when a used line had none), ``amount_base`` is added
-    (NaN for lines not used), and used lines without a rate for their currency and month become
-    problems (missing_rate). Raises :class:`CurrencyError` (no_rates) when used lines are in a foreign
-    currency and no rate at all was given.
+    (NaN for lines not used), ``refunded_base`` too where the lines have ``refunded``, and used lines
+    without a rate for their currency and month become problems (missing_rate). Raises
+    :class:`CurrencyError` (no_rates) when used lines are in a foreign currency and no rate at all was
+    given.
     """
     base = rates.base
     notes: list[Note] = []
@@ -272,11 +273,28 @@ def to_base_currency(lines: pd.DataFrame, rates: Rates) -> Converted:
             currencies.subset(valid.to_numpy()),
         )
         lines.loc[valid, "amount_base"] = converted
+        if "refunded" in lines:
+            _refunds_to_base(lines, valid, rates, currencies)
         missing = reason.index[reason == "missing_rate"]
         if len(missing):
             found = _missing_rates(lines.loc[missing])
             set_aside(lines, missing, "problem")
     return Converted(currencies, notes, found)
+
+
+def _refunds_to_base(lines: pd.DataFrame, valid: pd.Series, rates: Rates, currencies: CurrencyCodes) -> None:
+    """``refunded_base``: the used lines' refunded amounts in the base currency, at their line's rate (0
+    where none was refunded), in place."""
+    lines["refunded_base"] = 0.0
+    hit = valid & lines["refunded"].gt(0)
+    if hit.any():
+        converted, _ = rates.convert(
+            lines.loc[hit, "refunded"],
+            lines.loc[hit, "currency"],
+            lines.loc[hit, "order_date"],
+            currencies.subset(hit.to_numpy()),
+        )
+        lines.loc[hit, "refunded_base"] = converted.fillna(0.0)
 
 
 def _missing_rates(lines: pd.DataFrame) -> pd.DataFrame:

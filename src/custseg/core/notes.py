@@ -24,6 +24,20 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "the status {status!r} ({rows} lines) is not one custseg knows: counted as orders; say otherwise with "
         '--status "{status}=cancelled" (or =returned)',
     ),
+    "customer_key_fallback": (
+        "{email} 行订单没有客户编号，按邮箱识别客户；{name} 行按客户名称识别",
+        "{email} order lines have no customer id and are keyed by e-mail; {name} by the customer's name",
+    ),
+    "order_totals_first_line": (
+        "金额为订单总额，只写在每单的第一行：{orders} 单各计一次，其余 {items} 行明细不计金额",
+        "the amounts are order totals written on each order's first line: counted once for {orders} orders; "
+        "their other {items} lines carry no money",
+    ),
+    "order_totals_repeated": (
+        "金额为订单总额，每行重复：{orders} 单各计一次，其余 {items} 行不重复计算",
+        "the amounts are order totals repeated on every line of the order: counted once for {orders} orders, "
+        "not again on their other {items} lines",
+    ),
     "score_levels": (
         "{score} 在本数据上只用到 5 档中的 {levels} 档（{method}）",
         "{score} uses {levels} of 5 levels on this data ({method})",

@@ -67,22 +67,27 @@ def require_usable_lines(lines: pd.DataFrame, problems: Sequence[pd.DataFrame], 
 STATUS_COLUMNS = ["status", "rows", "kind", "known"]
 
 
-def status_table(lines: pd.DataFrame, vocabulary: dict[str, str]) -> tuple[pd.DataFrame, list[Note]]:
-    """Every status text the lines carry (their ``status`` and ``status_kind``), with its number of rows,
-    the kind it was treated as (order, cancelled, returned) and whether custseg knows it (``vocabulary``,
-    case-folded, or a blank status), most rows first; and an unknown_status note for each unknown one,
-    which was counted as an order. Empty (no note) when the lines have no status column."""
+def status_table(lines: pd.DataFrame) -> tuple[pd.DataFrame, list[Note]]:
+    """Every status text the lines carry (their ``status``, ``status_kind`` and ``status_known``), with its
+    number of rows, the kind it was treated as (order, cancelled, returned, refund) and whether custseg
+    knows it, most rows first; and an unknown_status note for each unknown one, which was counted as an
+    order. Empty (no note) when the lines have no status column."""
     if "status" not in lines:
         return pd.DataFrame(columns=STATUS_COLUMNS), []
-    seen = lines[["status", "status_kind"]].astype(object).value_counts(sort=False).reset_index(name="rows")
+    seen = (
+        lines[["status", "status_kind", "status_known"]]
+        .astype(object)
+        .value_counts(sort=False)
+        .reset_index(name="rows")
+    )
     table = pd.DataFrame(
         {
             "status": seen["status"].astype(str),
             "rows": seen["rows"].astype("int64"),
             "kind": seen["status_kind"].astype(str),
+            "known": seen["status_known"].astype(bool),
         }
     )
-    table["known"] = [s == "" or s.casefold() in vocabulary for s in table["status"]]
     table = table.sort_values(["rows", "status"], ascending=[False, True], kind="stable").reset_index(drop=True)
     notes = [
         Note("unknown_status", {"status": s, "rows": int(n)})

@@ -439,6 +439,11 @@ NOT_A_SALE_WORDS = (
     "付款失败",
     "交易关闭",
     "已关闭",
+    "checkout-draft",
+    "partially_paid",
+    "closed lost",
+    "待审核",
+    "未审核",
 )
 # Statuses of an order that stands: known, so that only the unknown ones are named in a run's notes.
 ORDER_WORDS = (
@@ -468,40 +473,73 @@ ORDER_WORDS = (
     "已审核",
     "已出库",
 )
+# A sale that was refunded afterwards: the order counts, and its refund nets it (by the export's
+# refunded-amount column, else to zero).
 RETURNED_WORDS = (
     "returned",
     "return",
     "refund",
     "refunded",
+    "partially_refunded",
+    "partially refunded",
+    "fully refunded",
     "退货",
     "退款",
     "已退货",
     "已退款",
-    "credit note",
-    "credit",
+    "部分退款",
 )
+# A separate refund document (a credit note, a 退货单): not an order, its amount nets the customer's
+# figures on its own date, whatever sign the export wrote it with.
+REFUND_WORDS = ("credit note", "credit memo", "credit", "退货单", "销售退货单", "退款单", "红字发票", "红冲")
 
 
-def status_kind_codes(raw: Column, kinds: tuple[str, ...], extra: dict[str, str] | None = None) -> np.ndarray:
-    """Each status text's kind ('order', 'cancelled' or 'returned'; case-insensitive, trimmed) as an int8 code
-    into ``kinds`` (-1 for a kind not among them), decided per distinct status rather than by comparing a
-    million kind texts."""
+def status_kind_codes(
+    raw: Column,
+    kinds: tuple[str, ...],
+    extra: Mapping[str, str] | None = None,
+    layout: Mapping[str, str] | None = None,
+    other: str | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(each status text's kind ('order', 'cancelled', 'returned' or 'refund'; case-insensitive, trimmed) as
+    an int8 code into ``kinds``, whether custseg knows the text), decided per distinct status rather than
+    by comparing a million texts. ``layout``: an export profile's own words, on top of the built-in ones;
+    ``other``: the kind of a word neither knows (else an order, not known); ``extra`` (the rules' and
+    --status's) wins over all. A blank status is a known order."""
     fz = factorized(raw)
-    return pd.Categorical(_distinct_status_kinds(fz, extra), categories=kinds).codes[fz.codes]
+    words = status_vocabulary(extra, layout)
+    folded = fz.trimmed.str.casefold()
+    looked = folded.map(words)
+    known = looked.notna().to_numpy() | (folded == "").to_numpy()
+    if other is not None:
+        looked = looked.where(looked.notna() | (folded == ""), other)
+        known[:] = True
+    kind = looked.fillna("order").astype(object)
+    return pd.Categorical(kind, categories=kinds).codes[fz.codes], known[fz.codes]
 
 
-def status_vocabulary(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+def status_vocabulary(
+    extra: Mapping[str, str] | None = None, layout: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """Every status text custseg knows (case-folded) -> its kind: order, cancelled (a cancellation, or a
-    payment that did not happen) or returned; ``extra`` (the rules' and --status's) wins."""
+    payment that did not happen), returned (a sale refunded afterwards) or refund (a refund document);
+    ``layout`` (an export profile's words) on top, ``extra`` (the rules' and --status's) wins."""
     table = {w.casefold(): "order" for w in ORDER_WORDS}
     table.update({w.casefold(): "cancelled" for w in CANCELLED_WORDS + NOT_A_SALE_WORDS})
     table.update({w.casefold(): "returned" for w in RETURNED_WORDS})
+    table.update({w.casefold(): "refund" for w in REFUND_WORDS})
+    table.update({k.strip().casefold(): v for k, v in (layout or {}).items()})
     table.update({k.strip().casefold(): v for k, v in (extra or {}).items()})
     return table
 
 
-def _distinct_status_kinds(fz: Factorized, extra: dict[str, str] | None) -> pd.Series:
-    return fz.trimmed.str.casefold().map(status_vocabulary(extra)).fillna("order").astype(object)
+def is_refund_document(raw: Column) -> np.ndarray:
+    """Rows whose document type (订单类型/单据类型) names a refund document: 退货单, credit note..."""
+    fz = factorized(raw)
+    folded = fz.trimmed.str.casefold()
+    words = tuple(w.casefold() for w in REFUND_WORDS if len(w) > 2 and w != "credit")
+    hit = folded.map(lambda t: any(w in t for w in words)).to_numpy(dtype=bool)
+    return hit[fz.codes]
 
 
 SAMPLE_WORDS = ("样品单", "样单", "样品", "打样", "sample", "samples", "sample order", "trial order", "试单")

@@ -13,6 +13,7 @@ from custseg.input.headers import (
     ColumnMapping,
     describe_aliases,
     map_headers,
+    map_order_headers,
     missing_order_fields,
     normalise_header,
 )
@@ -38,7 +39,7 @@ def _unique_headers(raw: list[str]) -> list[str]:
 def _classify_header(
     headers: list[str], overrides: dict[str, str], where: str
 ) -> tuple[TableKind | None, ColumnMapping]:
-    mapping = map_headers(headers, overrides, ORDER_INDEX, where)
+    mapping = map_order_headers(headers, overrides, where)
     if not missing_order_fields(mapping):
         return "orders", mapping
     norms = {normalise_header(h) for h in headers}
@@ -108,12 +109,19 @@ def find_header(
     if first_nonblank is None:
         return -1, None, ColumnMapping(), []
     i, headers = first_nonblank
-    return i, None, map_headers(headers, overrides, ORDER_INDEX, where), headers
+    return i, None, map_order_headers(headers, overrides, where), headers
 
 
 def no_order_columns(where: str, headers: list[str], mapping: ColumnMapping) -> InputError:
     """The error for a file or sheet without the order columns: what is missing, what was found, the aliases."""
     missing = missing_order_fields(mapping)
+    if mapping.profile is not None and mapping.profile.unusable:
+        return InputError(
+            f"{where}: this is {mapping.profile.title}: {mapping.profile.unusable}",
+            hint="export the orders from a report that names the buyer",
+            code="profile_unusable",
+            values={"profile": mapping.profile.name},
+        )
     return InputError(
         f"{where}: no header row with the required order columns; missing {', '.join(missing)}; "
         f"headers found: {', '.join(headers) if headers else '(none)'}",

@@ -97,7 +97,8 @@ RECONCILIATION = {
 STATUS_KINDS = {
     "order": ("订单", "order"),
     "cancelled": ("不计收入（取消/未付款）", "not revenue (cancelled or unpaid)"),
-    "returned": ("退货退款", "returned"),
+    "returned": ("已退款订单（按退款额冲减）", "refunded sale (netted by its refund)"),
+    "refund": ("退款单据（当日冲减）", "refund document (nets on its own date)"),
 }
 
 TEXT = {
