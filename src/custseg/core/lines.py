@@ -698,7 +698,8 @@ def _unify_customer_keys(parts: list[pd.DataFrame]) -> None:
     (first come, first numbered). Tables without the codes (ids from names) leave them off everywhere."""
     if not all(CUSTOMER_KEY in p for p in parts):
         for p in parts:
-            p.drop(columns=CUSTOMER_KEY, errors="ignore", inplace=True)
+            if CUSTOMER_KEY in p:
+                del p[CUSTOMER_KEY]
         return
     numbers: dict[str, int] = {}
     for p in parts:

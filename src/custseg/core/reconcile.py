@@ -68,14 +68,16 @@ STATUS_COLUMNS = ["status", "rows", "kind", "known"]
 
 
 def status_table(lines: pd.DataFrame) -> tuple[pd.DataFrame, list[Note]]:
-    """Every status text the lines carry (their ``status``, ``status_kind`` and ``status_known``), with its
+    """Every status text the lines carry (their ``status``, ``status_kind`` and ``status_known``; blank and
+    total rows aside), with its
     number of rows, the kind it was treated as (order, cancelled, returned, refund) and whether custseg
     knows it, most rows first; and an unknown_status note for each unknown one, which was counted as an
     order. Empty (no note) when the lines have no status column."""
     if "status" not in lines:
         return pd.DataFrame(columns=STATUS_COLUMNS), []
+    rows = ~lines["disposition"].isin(["blank", "total"]).to_numpy()  # not orders: their status is no status
     seen = (
-        lines[["status", "status_kind", "status_known"]]
+        lines.loc[rows, ["status", "status_kind", "status_known"]]
         .astype(object)
         .value_counts(sort=False)
         .reset_index(name="rows")
