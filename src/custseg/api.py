@@ -26,7 +26,7 @@ from custseg.core.master import with_master
 from custseg.core.metrics import customer_metrics
 from custseg.core.money import base_from_orders, net_returns, to_base_currency
 from custseg.core.notes import Note
-from custseg.core.problems import all_problems
+from custseg.core.problems import all_problems, with_lines
 from custseg.core.reconcile import (
     reconciliation,
     require_usable_lines,
@@ -70,7 +70,7 @@ class GradeOptions:
 @dataclass
 class GradeResult:
     customers: pd.DataFrame  # one row per customer, OUTPUT_COLUMNS first
-    problems: pd.DataFrame  # file, sheet, row, column, value, reason_code, reason
+    problems: pd.DataFrame  # PROBLEM_COLUMNS: file, sheet, row, line, column, value, reason_code, reason
     reconciliation: dict[str, int]  # rows_read and one count per disposition
     as_of: dt.date
     as_of_source: str  # "option" or "latest order date"
@@ -187,7 +187,9 @@ def grade(
 
     progress("classifying")
     table, means, class_problems = classify(table, rules, as_of_ts, opts.lang, lines)
-    problems_df = all_problems(problems + master_problems + class_problems)
+    problems_df = with_lines(
+        all_problems(problems + master_problems + class_problems), inputs.order_tables + inputs.master_tables
+    )
     result = GradeResult(
         customers=_order_columns(table.reset_index()),
         problems=problems_df,

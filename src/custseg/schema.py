@@ -63,7 +63,9 @@ STATUS_KINDS = ("order", "cancelled", "returned", "refund")
 # A line column beside customer_id: the same ids as int32 codes, one per distinct id (within a frame of lines).
 CUSTOMER_KEY = "customer_key"
 
-PROBLEM_COLUMNS = ["file", "sheet", "row", "column", "value", "reason_code", "reason"]
+# row: as a spreadsheet shows it; line: as a text editor shows it, for text files (they differ after a
+# quoted field that holds a line break).
+PROBLEM_COLUMNS = ["file", "sheet", "row", "line", "column", "value", "reason_code", "reason"]
 
 # reason_code -> (English, Chinese). Codes are stable keys for scripts; texts are for clerks.
 REASONS: dict[str, tuple[str, str]] = {

@@ -96,6 +96,81 @@ def test_output_never_overwrites_an_input(runner, core_csv):
     assert core_csv.read_bytes() == before
 
 
+def _problems_csv(runner, source: Path, tmp_path: Path) -> list[dict[str, str]]:
+    """The --problems CSV of grading ``source``, as dicts."""
+    problems = tmp_path / "p.csv"
+    args = ["grade", str(source), "--as-of", "2026-02-01", "-o", str(tmp_path / "g.csv"), "--problems", str(problems)]
+    assert invoke(runner, [*args, "-q"]).exit_code == 0
+    return list(csv.DictReader(io.StringIO(problems.read_text(encoding="utf-8"))))
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["LF", "CRLF"])
+@pytest.mark.parametrize("title", [False, True], ids=["header-first", "title-line"])
+def test_problem_row_is_the_spreadsheet_row_and_line_the_text_line(runner, tmp_path, newline, title):
+    """A spreadsheet counts records, a text editor lines; they part at a quoted field that holds line
+    breaks. Counted by hand, without the title line:
+        customer_id,order_date,amount,note          record 1 (header)       line 1
+        A,2026-01-01,5,x                            record 2                line 2
+        B,2026-01-02,6,"first / second / third"     record 3, two breaks    lines 3-5
+        C,2026-01-03,7,y                            record 4                line 6
+        D,not a date,8,z                            record 5                line 7
+    so the bad date is on row 5 and line 7; a title line above the header moves both down by one."""
+    records = [
+        "customer_id,order_date,amount,note",
+        "A,2026-01-01,5,x",
+        f'B,2026-01-02,6,"first{newline}second{newline}third"',
+        "C,2026-01-03,7,y",
+        "D,not a date,8,z",
+    ]
+    if title:
+        records.insert(0, "Orders 2026")
+    p = tmp_path / "o.csv"
+    p.write_bytes(newline.join(records).encode("utf-8") + newline.encode())
+    rows = _problems_csv(runner, p, tmp_path)
+    assert len(rows) == 1 and list(rows[0]) == [
+        "file",
+        "sheet",
+        "row",
+        "line",
+        "column",
+        "value",
+        "reason_code",
+        "reason",
+    ]
+    row, line = (6, 8) if title else (5, 7)
+    assert (rows[0]["row"], rows[0]["line"], rows[0]["reason_code"]) == (str(row), str(line), "bad_date")
+
+
+def test_terminal_shows_the_text_line_only_where_it_differs_from_the_row(runner, core_csv, tmp_path):
+    p = tmp_path / "o.csv"
+    p.write_text(
+        'customer_id,order_date,amount,note\nA,2026-01-01,5,"two\nlines"\nB,not a date,8,z\n', encoding="utf-8"
+    )
+    for source, shown in ((p, True), (core_csv, False)):
+        args = ["grade", str(source), "--as-of", CORE_AS_OF, "-o", str(tmp_path / "g.csv"), "--lang", "en"]
+        result = invoke(runner, args)
+        assert result.exit_code == 0 and ("Text line" in result.stdout) == shown
+
+
+def test_workbook_problem_rows_have_no_text_line(runner, tmp_path):
+    """A sheet has rows only: the row is the sheet's (header on row 1, the 4th record on row 5), the line empty."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["customer_id", "order_date", "amount", "note"])
+    ws.append(["A", "2026-01-01", 5, "x"])
+    ws.append(["B", "2026-01-02", 6, "first\nsecond\nthird"])
+    ws.append(["C", "2026-01-03", 7, "y"])
+    ws.append(["D", "not a date", 8, "z"])
+    p = tmp_path / "o.xlsx"
+    wb.save(p)
+    rows = _problems_csv(runner, p, tmp_path)
+    assert [(r["sheet"], r["row"], r["line"], r["reason_code"]) for r in rows] == [(ws.title, "5", "", "bad_date")]
+    out = tmp_path / "g.xlsx"
+    assert invoke(runner, ["grade", str(p), "--as-of", "2026-02-01", "-o", str(out), "-q"]).exit_code == 0
+    sheet = openpyxl.load_workbook(out)["问题数据"]
+    assert [[c.value for c in r] for r in sheet.iter_rows(min_row=2, min_col=2, max_col=4)] == [[ws.title, 5, None]]
+
+
 def test_max_problems_gives_exit_3_and_still_writes(runner, core_csv, tmp_path):
     out = tmp_path / "o.csv"
     problems = tmp_path / "p.csv"

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from custseg.core.problems import all_problems, customer_problems, empty_problems, problems, set_aside
+from custseg.core.problems import all_problems, customer_problems, empty_problems, problems, set_aside, with_lines
+from custseg.input.headers import ColumnMapping
+from custseg.input.tables import Table
 from custseg.schema import DISPOSITIONS, PROBLEM_COLUMNS
 
 
@@ -17,6 +19,7 @@ def test_problems_repeat_one_file_and_take_the_reason_of_the_code():
             "file": "o.csv",
             "sheet": "",
             "row": 3,
+            "line": None,  # empty until with_lines; to_dict gives an empty Int64 as None
             "column": "金额",
             "value": "abc",
             "reason_code": "bad_amount",
@@ -26,13 +29,14 @@ def test_problems_repeat_one_file_and_take_the_reason_of_the_code():
             "file": "o.csv",
             "sheet": "",
             "row": 7,
+            "line": None,  # empty until with_lines; to_dict gives an empty Int64 as None
             "column": "金额",
             "value": "12",
             "reason_code": "bad_amount",
             "reason": "not an amount custseg can read",
         },
     ]
-    assert got["row"].dtype == np.int64
+    assert got["row"].dtype == np.int64 and got["line"].dtype == "Int64"
 
 
 def test_problems_take_a_file_and_a_reason_per_row():
@@ -74,6 +78,37 @@ def test_all_problems_sort_by_place_and_keep_the_order_within_a_cell():
     ]
     assert list(all_problems([]).columns) == PROBLEM_COLUMNS
     assert all_problems([]).empty
+
+
+def _table(file: str, sheet: str, rows: list[int], lines: list[int] | None) -> Table:
+    lines_array = None if lines is None else np.array(lines)
+    return Table(file, sheet, "orders", {}, np.array(rows), ColumnMapping(), rows[0] - 1, lines=lines_array)
+
+
+def test_with_lines_takes_each_text_row_line_from_its_table():
+    """A text file's rows get the line their record starts on; a workbook's rows, a row no table has
+    and the customer master's customers (row 0) stay without one."""
+    text = _table("o.csv", "", [2, 3, 4, 5], [2, 5, 6, 8])
+    book = _table("b.xlsx", "S1", [2, 3, 4], None)
+    found = all_problems(
+        [
+            problems("o.csv", "", [5, 3], "amount", ["x", "y"], "bad_amount"),
+            problems("b.xlsx", "S1", [3], "amount", ["z"], "bad_amount"),
+            problems("o.csv", "S1", [3], "amount", ["w"], "bad_amount"),
+            problems("customer master", "", [0], "country", ["Narnia"], "unknown_country"),
+        ]
+    )
+    got = with_lines(found, [text, book])
+    assert got[["file", "sheet", "row", "line"]].astype(object).values.tolist() == [
+        ["b.xlsx", "S1", 3, pd.NA],
+        ["customer master", "", 0, pd.NA],
+        ["o.csv", "", 3, 5],
+        ["o.csv", "", 5, 8],
+        ["o.csv", "S1", 3, pd.NA],
+    ]
+    assert list(got.columns) == PROBLEM_COLUMNS and got["line"].dtype == "Int64"
+    assert found["line"].isna().all()  # the frame given is left as it was
+    assert with_lines(empty_problems(), [text]).empty
 
 
 def test_set_aside_changes_only_the_masked_lines():

@@ -63,21 +63,32 @@ def test_short_lines_read_as_empty_fields(tmp_path):
     assert grade([p], options=GradeOptions(today=TODAY)).warnings["duplicate_lines"] == 1
 
 
-def test_line_numbers_count_the_lines_inside_quoted_fields(tmp_path):
-    """A quoted address over three lines: problem rows after it still name the line a text editor shows."""
+def test_rows_count_records_and_lines_count_the_lines_inside_quoted_fields(tmp_path):
+    """A quoted address over three lines: problem rows after it name the row a spreadsheet shows (one a
+    record) and the line a text editor shows (LF, CRLF and a lone CR each end a line)."""
     p = tmp_path / "o.csv"
     p.write_bytes(
-        b"customer_id,order_date,amount,address\n"  # line 1
-        b'A,2026-01-01,5,"Room 1\nBuilding 2\r\nRoad 3"\n'  # lines 2-4
-        b"B,not a date,5,x\n"  # line 5
-        b'C,2026-01-02,7,"one\rtwo"\n'  # lines 6-7
+        b"customer_id,order_date,amount,address\n"  # row 1, line 1
+        b'A,2026-01-01,5,"Room 1\nBuilding 2\r\nRoad 3"\n'  # row 2, lines 2-4
+        b"B,not a date,5,x\n"  # row 3, line 5
+        b'C,2026-01-02,7,"one\rtwo"\n'  # row 4, lines 6-7
         b"D,2026-01-03,,y\n"
-    )  # line 8
+    )  # row 5, line 8
     r = grade([p], options=GradeOptions(today=TODAY))
-    assert dict(zip(r.problems["reason_code"], r.problems["row"], strict=True)) == {"bad_date": 5, "missing_amount": 8}
+    got = r.problems[["reason_code", "row", "line"]].values.tolist()
+    assert got == [["bad_date", 3, 5], ["missing_amount", 5, 8]]
     table = read_source(Source.from_arg(p), {}).tables[0]
-    assert table.rows.tolist() == [2, 5, 6, 8]
+    assert table.rows.tolist() == [2, 3, 4, 5] and table.lines.tolist() == [2, 5, 6, 8]
     assert table.frame["address"][0] == "Room 1\nBuilding 2\r\nRoad 3"
+
+
+def test_a_file_without_line_breaks_in_its_fields_shares_its_rows_as_its_lines(tmp_path):
+    """The common file pays nothing for the text lines: with or without quotes, no field holds a break."""
+    p = tmp_path / "o.csv"
+    for body in ("A,2026-01-01,5\nB,2026-01-02,6\n", 'A,2026-01-01,5\n"B",2026-01-02,"6"\n'):
+        p.write_text("customer_id,order_date,amount\n" + body, encoding="utf-8")
+        table = read_source(Source.from_arg(p), {}).tables[0]
+        assert table.lines is table.rows and table.rows.tolist() == [2, 3]
 
 
 TRICKY_CSV = (
@@ -116,11 +127,13 @@ def test_pyarrow_and_pandas_read_fields_alike(tmp_path, monkeypatch, content):
     slow = read_source(Source.from_arg(p), {}).tables[0]
     assert taken == [not content.endswith("extra\n")]  # a blank line reads as empty fields, as in pandas
     assert fast.rows.tolist() == slow.rows.tolist() and fast.overflow == slow.overflow
+    assert fast.lines.tolist() == slow.lines.tolist()
     assert fast.frame.equals(slow.frame)
     for h in fast.headers:
         assert fast.columns[h].codes.tolist() == slow.columns[h].codes.tolist()
     if content == TRICKY_CSV:
-        assert fast.rows.tolist() == [2, 4, 5, 6, 7]  # K1's note spans two lines
+        assert fast.rows.tolist() == [2, 3, 4, 5, 6]
+        assert fast.lines.tolist() == [2, 4, 5, 6, 7]  # K1's note spans two lines
         assert fast.frame["customer_name"].tolist() == [
             'Alpha, "the first"',
             'ab"c',

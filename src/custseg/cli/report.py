@@ -134,10 +134,15 @@ def render_reconciliation(console: Console, result: GradeResult, lang: str) -> N
             show_edge=False,
             header_style="bold",
         )
-        for key in ("file", "sheet", "row", "column", "value", "reason"):
+        first = rows.head(5)
+        # The text line only where it tells something: after a quoted field that holds a line break.
+        with_line = bool((first["line"].notna() & (first["line"] != first["row"])).any())
+        keys = ("file", "sheet", "row") + (("line",) if with_line else ()) + ("column", "value", "reason")
+        for key in keys:
             t.add_column(L.header(key, lang))
-        for r in rows.head(5).itertuples(index=False):
-            t.add_row(str(r.file), str(r.sheet), str(r.row), str(r.column), str(r.value)[:30], str(r.reason))
+        for r in first.itertuples(index=False):
+            line = ("" if pd.isna(r.line) else str(r.line),) if with_line else ()
+            t.add_row(str(r.file), str(r.sheet), str(r.row), *line, str(r.column), str(r.value)[:30], str(r.reason))
         console.print(t)
 
 

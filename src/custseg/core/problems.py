@@ -1,9 +1,10 @@
 """Problem rows and dispositions: the one place each is made or changed.
 
-A problem row says where a cell is (file, sheet, row as the user sees it, column), what it holds (value)
-and what is wrong (reason_code and its reason). Every stage makes its rows with :func:`problems` (or one
-of the two helpers on top of it), and every change of a line's ``disposition`` after the lines are made
-goes through :func:`set_aside`.
+A problem row says where a cell is (file, sheet, row as a spreadsheet shows it, the line a text editor
+shows for a text file, column), what it holds (value) and what is wrong (reason_code and its reason).
+Every stage makes its rows with :func:`problems` (or one of the two helpers on top of it), and every
+change of a line's ``disposition`` after the lines are made goes through :func:`set_aside`. The stages
+know a row by file, sheet and row only; :func:`with_lines` adds the text line from the tables read.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TypeAlias
 import numpy as np
 import pandas as pd
 
+from custseg.input.tables import Table
 from custseg.schema import PROBLEM_COLUMNS, REASONS
 
 Texts: TypeAlias = str | Sequence[str] | np.ndarray | pd.Series
@@ -33,15 +35,17 @@ def problems(
     code: str,
     reason: Texts | None = None,
 ) -> pd.DataFrame:
-    """One problem row per entry of ``rows``: the PROBLEM_COLUMNS frame (file, sheet, row, column, value,
-    reason_code, reason). ``file``, ``sheet`` and ``reason`` are one text for every row or one a row;
-    ``reason`` defaults to the reason code's wording in :data:`custseg.schema.REASONS`."""
+    """One problem row per entry of ``rows``: the PROBLEM_COLUMNS frame (file, sheet, row, line, column,
+    value, reason_code, reason), the line left empty for :func:`with_lines`. ``file``, ``sheet`` and
+    ``reason`` are one text for every row or one a row; ``reason`` defaults to the reason code's wording
+    in :data:`custseg.schema.REASONS`."""
     n = len(rows)
     return pd.DataFrame(
         {
             "file": _each(file, n),
             "sheet": _each(sheet, n),
             "row": np.asarray(rows, dtype=np.int64),
+            "line": pd.array([pd.NA] * n, dtype="Int64"),
             "column": [column] * n,
             "value": [str(v) for v in values],
             "reason_code": [code] * n,
@@ -86,8 +90,10 @@ def customer_problems(customers: pd.Series, lines: pd.DataFrame, column: str, co
 
 
 def empty_problems() -> pd.DataFrame:
-    """A problems frame with no row: the PROBLEM_COLUMNS, row as int64 and the others as objects."""
-    return pd.DataFrame({c: pd.Series([], dtype="int64" if c == "row" else object) for c in PROBLEM_COLUMNS})
+    """A problems frame with no row: the PROBLEM_COLUMNS, row as int64, line as Int64 (it may be empty)
+    and the others as objects."""
+    dtypes = {"row": "int64", "line": "Int64"}
+    return pd.DataFrame({c: pd.Series([], dtype=dtypes.get(c, object)) for c in PROBLEM_COLUMNS})
 
 
 def all_problems(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
@@ -96,6 +102,30 @@ def all_problems(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
     parts = [p for p in parts if len(p)]
     frame = pd.concat(parts, ignore_index=True) if parts else empty_problems()
     return frame.sort_values(["file", "sheet", "row", "column"], kind="stable").reset_index(drop=True)
+
+
+def with_lines(found: pd.DataFrame, tables: Sequence[Table]) -> pd.DataFrame:
+    """``found`` (PROBLEM_COLUMNS) with ``line`` filled in for the rows of text files: the line a text
+    editor shows where the row's record starts (:attr:`Table.lines`). It stays empty for rows of workbooks
+    and DataFrames, and for rows that point at no table read (a customer only the master names)."""
+    text = [t for t in tables if t.lines is not None and len(t.rows)]
+    if not text or found.empty:
+        return found
+    empty = found["line"].isna().to_numpy(dtype=bool, copy=True)
+    line = found["line"].fillna(0).to_numpy(dtype=np.int64, copy=True)
+    file, sheet = found["file"].to_numpy(dtype=object), found["sheet"].to_numpy(dtype=object)
+    row = found["row"].to_numpy(dtype=np.int64)
+    for t in text:
+        assert t.lines is not None
+        here = np.flatnonzero((file == t.file) & (sheet == t.sheet))
+        # A table's rows ascend, so a problem's row finds its record by bisection.
+        at = np.searchsorted(t.rows, row[here]).clip(0, len(t.rows) - 1)
+        known = t.rows[at] == row[here]
+        line[here[known]] = t.lines[at[known]]
+        empty[here[known]] = False
+    out = found.copy()
+    out["line"] = pd.arrays.IntegerArray(line, empty)
+    return out
 
 
 def set_aside(lines: pd.DataFrame, mask: pd.Series | np.ndarray, disposition: str) -> None:

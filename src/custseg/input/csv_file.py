@@ -83,7 +83,7 @@ def read_text_table(
     want: TableKind | None = None,
 ) -> Table:
     """A text file's table below its header row (title rows above it passed over): every cell as text,
-    rows numbered by the file's lines."""
+    rows numbered by the file's records as a spreadsheet shows them, and the text line each starts on."""
     with wide_csv_fields():
         return _read_text_table(source, overrides, encoding, want)
 
@@ -112,10 +112,14 @@ def _read_text_table(source: Source, overrides: dict[str, str], encoding: str | 
         prefetched = source.prefetch.take(body, start, delim, len(headers), CSV_CHUNK_ROWS, ARROW_BLOCK_BYTES)
         source.prefetch = None
     columns, n, overflow = parse_csv_body(body, start, delim, headers, prefetched)
+    # A spreadsheet opening the file shows one row a record; a text editor one a line.
     rows = header_line + 1 + np.arange(n, dtype=np.int64)
+    lines = rows
     if body.find(b'"', start) >= 0:  # only a quoted field can hold a line break (one C scan of the bytes)
-        rows += _line_breaks_before(columns, n)
-    return Table(source.name, "", kind, columns, rows, mapping, header_line, enc, delim, overflow)
+        breaks = _line_breaks_before(columns, n)
+        if breaks is not None:
+            lines = rows + breaks
+    return Table(source.name, "", kind, columns, rows, mapping, header_line, enc, delim, overflow, lines)
 
 
 def _check_text_file(name: str, data: bytes) -> None:
@@ -156,18 +160,21 @@ def _decoded(name: str, data: bytes, encoding: str | None) -> tuple[str, str, bo
     return text, enc, False
 
 
-def _line_breaks_before(columns: dict[str, Factorized], n: int) -> np.ndarray:
+def _line_breaks_before(columns: dict[str, Factorized], n: int) -> np.ndarray | None:
     """For each record, the line breaks inside quoted fields of the records before it: a record that
-    spans three lines moves every later record's line number by two. Counted on the distinct texts,
-    so a file without such fields costs one join and scan of them."""
-    extra = np.zeros(n, dtype=np.int64)
+    spans three lines moves every later record's line by two. None when no field holds one (the lines
+    are the rows then). Counted on the distinct texts, so a file without such fields costs one join and
+    scan of them."""
+    extra = None
     for fz in columns.values():
         joined = "".join(map(str, fz.uniques.tolist()))  # one C-speed scan decides most columns
         if "\n" not in joined and "\r" not in joined:
             continue
         breaks = fz.uniques.astype(str).str.count(r"\r\n|\r|\n").to_numpy(dtype=np.int64)
-        extra += breaks[fz.codes]
-    return np.concatenate([[0], np.cumsum(extra)[:-1]]) if n else extra
+        extra = breaks[fz.codes] if extra is None else extra + breaks[fz.codes]
+    if extra is None or not n:
+        return None
+    return np.concatenate([[0], np.cumsum(extra)[:-1]])
 
 
 def _line_offset(text: str | bytes, lines: int) -> int:

@@ -31,13 +31,17 @@ class Table:
     sheet: str  # "" for text files
     kind: TableKind
     columns: dict[str, Factorized]  # headers as found (made unique), in order
-    rows: np.ndarray  # the row number the user sees (spreadsheet row or text line) for each row
+    # The row number a spreadsheet shows for each record (a text file opened in one counts records, not lines).
+    rows: np.ndarray
     mapping: ColumnMapping
     header_row: int
     encoding: str = ""
     delimiter: str = ""
     # Rows that had values right of the header's last column: shown as problem rows, not used.
     overflow: list[int] = field(default_factory=list)
+    # Text files only: the line a text editor shows where each record starts, which runs ahead of the row
+    # once a quoted field holds a line break (the same array as ``rows`` when none does).
+    lines: np.ndarray | None = None
 
     @property
     def headers(self) -> list[str]:

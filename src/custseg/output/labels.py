@@ -68,6 +68,7 @@ HEADERS: dict[str, tuple[str, str]] = {
     "file": ("文件", "File"),
     "sheet": ("工作表", "Sheet"),
     "row": ("行号", "Row"),
+    "line": ("文本行号", "Text line"),
     "column": ("列", "Column"),
     "value": ("原始值", "Value"),
     "reason_code": ("原因代码", "Reason code"),

@@ -150,6 +150,7 @@ def write_problems_csv(problems: pd.DataFrame, target: Path, csv_safe: bool = Fa
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(PROBLEM_COLUMNS)
         for row in problems[PROBLEM_COLUMNS].itertuples(index=False, name=None):
-            w.writerow([escape_formula(str(v)) if csv_safe and isinstance(v, str) else v for v in row])
+            # An empty line (a workbook's row) is an empty field, not pandas' <NA>.
+            w.writerow(["" if v is pd.NA else escape_formula(v) if csv_safe and isinstance(v, str) else v for v in row])
 
     write_text_atomic(target, fill)

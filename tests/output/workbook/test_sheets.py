@@ -88,13 +88,15 @@ def test_native_charts(workbook):
 def test_problem_and_run_info_sheets(workbook):
     wb = openpyxl.load_workbook(workbook)
     p = wb["问题数据"]
+    assert [c.value for c in p[1]] == ["文件", "工作表", "行号", "文本行号", "列", "原始值", "原因代码", "原因"]
     rows = [[c.value for c in r] for r in p.iter_rows(min_row=2)]
-    assert [(r[2], r[3], r[5]) for r in rows] == [
-        (13, "country", "unknown_country"),
-        (16, "下单日期", "bad_date"),
-        (17, "客户编号", "missing_customer"),
+    # A CSV without line breaks in its fields: each record's text line is its row.
+    assert [(r[2], r[3], r[4], r[6]) for r in rows] == [
+        (13, 13, "country", "unknown_country"),
+        (16, 16, "下单日期", "bad_date"),
+        (17, 17, "客户编号", "missing_customer"),
     ]
-    assert rows[1][6] == "日期无法识别"
+    assert rows[1][7] == "日期无法识别"
     info = {r[0].value: r[1].value for r in wb["运行信息"].iter_rows() if r[0].value}
     assert info["评估日期"] == "2026-06-30 (option)"
     assert info["读取行数"] == 17 and info["问题数据"] == 2 and info["已取消"] == 2
@@ -107,6 +109,7 @@ def test_english_workbook(runner, core_csv, tmp_path):
     invoke(runner, ["grade", str(core_csv), "--as-of", CORE_AS_OF, "-o", str(out), "--lang", "en", "-q"])
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["Customers", "Summary", "Problems", "Run info"]
+    assert [c.value for c in wb["Problems"][1]][2:4] == ["Row", "Text line"]
     ws = wb["Customers"]
     assert [c.value for c in ws[1]][:3] == ["Customer ID", "Customer name", "Country (as given)"]
     header = [c.value for c in ws[1]]

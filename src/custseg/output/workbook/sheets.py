@@ -489,15 +489,15 @@ class _Writer:
         shown = data.iloc[:limit]
         reasons = {code: texts[1] for code, texts in REASONS.items()}  # REASONS holds (English, Chinese)
         values = [shown[c].tolist() for c in cols]
+        codes = values[cols.index("reason_code")]
         for r in range(len(shown)):
             for c, col in enumerate(cols):
                 v = values[c][r]
                 if col == "reason" and self.lang == "zh":
-                    code = values[5][r]
                     detail = str(v).split(" (", 1)[1].rstrip(")") if " (" in str(v) else ""
-                    v = reasons.get(code, v) + (f"（{detail}）" if detail else "")
-                if col == "row":
-                    if v:
+                    v = reasons.get(codes[r], v) + (f"（{detail}）" if detail else "")
+                if col in ("row", "line"):
+                    if v is not pd.NA and v:  # no line for a workbook's row, no row for the master's customer
                         ws.write_number(r + 1, c, int(v))
                 else:
                     ws.write_string(r + 1, c, str(v))
@@ -505,7 +505,7 @@ class _Writer:
             ws.write_string(
                 limit + 1, 0, self.t("truncated") + (f": {self.problems_note}" if self.problems_note else "")
             )
-        for c, w in enumerate([28, 12, 8, 16, 24, 18, 48]):
+        for c, w in enumerate([28, 12, 8, 8, 16, 24, 18, 48]):
             ws.set_column(c, c, w)
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, max(len(shown), 1), len(cols) - 1)
