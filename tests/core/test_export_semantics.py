@@ -205,3 +205,16 @@ def test_cli_profile_option_and_inspect_name_the_profile(runner, tmp_path):
     )
     assert result.exit_code == 2
     assert "there is no export profile 'x'" in result.stderr
+
+
+def test_the_statuses_table_counts_a_file_without_a_status_column_as_no_status(tmp_path):
+    with_status = tmp_path / "a.csv"
+    with_status.write_text("customer_id,order_date,amount,status\nA,2026-01-05,10,paid\nA,2026-01-06,5,on-hold\n")
+    without = tmp_path / "b.csv"
+    without.write_text("customer_id,order_date,amount\nB,2026-01-07,20\n")
+    r = grade([with_status, without], options=GradeOptions(today=TODAY))
+    assert r.statuses.values.tolist() == [
+        ["", 1, "order", True],
+        ["on-hold", 1, "order", False],
+        ["paid", 1, "order", True],
+    ]

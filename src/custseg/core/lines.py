@@ -8,6 +8,7 @@ row as the user sees it, column, raw value, reason code and reason).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -26,7 +27,6 @@ from custseg.core.values import (
     is_refund_document,
     is_sample,
     is_total_label,
-    normalised_id_categorical,
     normalised_id_codes,
     parse_amounts,
     parse_dates,
@@ -170,6 +170,11 @@ class _Cells:
     @property
     def fields(self) -> dict[str, str]:
         return self.table.mapping.fields
+
+    @cached_property
+    def order_ids(self) -> tuple[np.ndarray, np.ndarray]:
+        """The order ids' normalised codes and texts, worked out once for the layout check and the lines."""
+        return normalised_id_codes(self.column("order_id"))
 
     def column(self, name: str) -> Factorized:
         """The cells of the column mapped to field ``name`` (filled in from the order's line, where the
@@ -315,7 +320,7 @@ def _order_level(cells: _Cells) -> _OrderLevel | None:
     m = cells.fields
     if level == "line" or "order_id" not in m or "amount" not in m:
         return None
-    order_codes, order_texts = normalised_id_codes(cells.column("order_id"))
+    order_codes, order_texts = cells.order_ids
     amount = cells.column("amount")
     n_orders = len(order_texts)
     live = cells.live.to_numpy() & (order_texts != "")[order_codes]
@@ -326,14 +331,18 @@ def _order_level(cells: _Cells) -> _OrderLevel | None:
     given = ~amount.blank[amount.codes[rows]]
     lines_per_order = np.bincount(o, minlength=n_orders)
     given_per_order = np.bincount(o[given], minlength=n_orders)
-    distinct = np.bincount(
-        np.unique(o[given].astype(np.int64) * (len(amount.uniques) + 1) + amount.codes[rows][given])
-        // (len(amount.uniques) + 1),
-        minlength=n_orders,
-    )
     several = lines_per_order >= 2
     first_line = several & (given_per_order <= 1)
-    repeated = several & (given_per_order == lines_per_order) & (distinct == 1)
+    # Every line of the order gives the amount its first line gives (compared by code, in one pass).
+    every_line = several & (given_per_order == lines_per_order)
+    if every_line.any():
+        codes = amount.codes[rows]
+        first_code = np.full(n_orders, -1, dtype=np.int64)
+        first_code[o[::-1]] = codes[::-1]  # assigned in reverse: the first line wins
+        differs = np.bincount(o[codes != first_code[o]], minlength=n_orders) > 0
+        repeated = every_line & ~differs
+    else:
+        repeated = every_line
     if level == "auto":
         if not several.any():
             return None
@@ -603,7 +612,7 @@ def _text_columns(lines: pd.DataFrame, cells: _Cells) -> None:
     export has them, as a CRM's invoices do): the texts the per-customer groupbys read are categoricals
     (codes into the distinct texts)."""
     m = cells.fields
-    lines["order_id"] = normalised_id_categorical(cells.column("order_id")) if "order_id" in m else ""
+    lines["order_id"] = categorical_of_distinct(*cells.order_ids) if "order_id" in m else ""
     lines["country"] = trimmed_categorical(cells.column("country")) if "country" in m else ""
     lines["category"] = trimmed_categorical(cells.column("category")) if "category" in m else ""
     lines["sample"] = is_sample(cells.column("order_type")) if "order_type" in m else False

@@ -212,15 +212,13 @@ def _order_figures(out: pd.DataFrame, data: pd.DataFrame, as_of: pd.Timestamp) -
     width = int(data["o"].max()) - low + 1
     data["co"] = data["c"].to_numpy(dtype=np.int64) * width + (data["o"].to_numpy() - low)
     refunded = "refunded" in data
-    orders = (
-        data.assign(sale=data["amount"] + data["refunded"] if refunded else data["amount"])
-        .groupby("co", sort=False)
-        .agg(
-            net=("sale", "sum"),
-            date=("date", "min"),
-            sample=("sample", "all"),
-            in_window=("in_window", "max"),
-        )
+    if refunded:
+        data["sale"] = data["amount"].to_numpy() + data["refunded"].to_numpy()
+    orders = data.groupby("co", sort=False).agg(
+        net=("sale" if refunded else "amount", "sum"),
+        date=("date", "min"),
+        sample=("sample", "all"),
+        in_window=("in_window", "max"),
     )
     orders.insert(0, "c", (orders.index.to_numpy() // width).astype(np.int32))
     orders = orders.reset_index(drop=True)
@@ -244,7 +242,8 @@ def _order_figures(out: pd.DataFrame, data: pd.DataFrame, as_of: pd.Timestamp) -
     if refunded:
         # A refunded sale nets to its kept part (>= 0), so its refund is in the refunded column, not a
         # negative amount.
-        refunds = data.groupby("c")["refunded"].sum()
+        some = data["refunded"].to_numpy() > 0
+        refunds = pd.Series(data["refunded"].to_numpy()[some]).groupby(data["c"].to_numpy()[some]).sum()
         out["refund_amount"] = out["refund_amount"].fillna(0.0).add(refunds, fill_value=0.0)
     for c in ("lifetime_frequency", "frequency"):
         out[c] = out[c].fillna(0).astype("int64")
