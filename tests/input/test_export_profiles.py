@@ -91,3 +91,9 @@ def _graded_file(path: Path, **extra):
     import datetime as dt
 
     return grade([path], options=GradeOptions(today=dt.date(2026, 12, 1), **extra))
+
+
+def test_the_run_info_names_the_export_profile_of_each_table():
+    r = _graded("shopify_orders.csv")
+    assert r.inputs[0].tables == ["-: orders, 13 rows, header row 1, export profile shopify_orders"]
+    assert _graded("trade_sheet.xlsx").inputs[0].tables[0].endswith("header row 2")

@@ -53,7 +53,8 @@ def read_inputs(
         tables += report.tables
         info = _info(src)
         for t in report.tables:
-            info.tables.append(f"{t.sheet or '-'}: {t.kind}, {t.n_rows} rows, header row {t.header_row}")
+            layout = f", export profile {t.mapping.profile.name}" if t.mapping.profile else ""
+            info.tables.append(f"{t.sheet or '-'}: {t.kind}, {t.n_rows} rows, header row {t.header_row}{layout}")
             if t.kind == "orders":
                 found.order_tables.append(t)
             elif t.kind == "master":
