@@ -337,8 +337,7 @@ def _order_level(cells: _Cells) -> _OrderLevel | None:
     every_line = several & (given_per_order == lines_per_order)
     if every_line.any():
         codes = amount.codes[rows]
-        first_code = np.full(n_orders, -1, dtype=np.int64)
-        first_code[o[::-1]] = codes[::-1]  # assigned in reverse: the first line wins
+        first_code = amount.codes[_first_of_each(o, rows, n_orders)]
         differs = np.bincount(o[codes != first_code[o]], minlength=n_orders) > 0
         repeated = every_line & ~differs
     else:
@@ -355,13 +354,8 @@ def _order_level(cells: _Cells) -> _OrderLevel | None:
     else:
         layout = "repeated" if int(repeated.sum()) > int((first_line & (given_per_order == 1)).sum()) else "first_line"
     # The carrier: each order's first live line with an amount (or its first line when none has one).
-    carrier_row = np.full(n_orders, -1, dtype=np.int64)
-    with_amount = rows[given][::-1]
-    carrier_row[order_codes[with_amount]] = with_amount  # assigned in reverse: the first line wins
-    no_amount = rows[::-1]
-    fallback = np.full(n_orders, -1, dtype=np.int64)
-    fallback[order_codes[no_amount]] = no_amount
-    carrier_row = np.where(carrier_row >= 0, carrier_row, fallback)
+    carrier_row = _first_of_each(o[given], rows[given], n_orders)
+    carrier_row = np.where(carrier_row >= 0, carrier_row, _first_of_each(o, rows, n_orders))
     carriers = np.zeros(len(live), dtype=bool)
     carriers[carrier_row[carrier_row >= 0]] = True
     items = live & ~carriers
@@ -375,15 +369,27 @@ def _order_level(cells: _Cells) -> _OrderLevel | None:
     return _OrderLevel(layout, carriers, items, conflicting)
 
 
+def _first_of_each(groups: np.ndarray, rows: np.ndarray, n_groups: int) -> np.ndarray:
+    """For each group 0..n_groups-1, the first of ``rows`` (ascending row positions, one group each) in it;
+    -1 where the group has none. A stable sort keeps each group's rows in order."""
+    first = np.full(n_groups, -1, dtype=np.int64)
+    if len(rows):
+        order = np.argsort(groups, kind="stable")
+        g = groups[order]
+        starts = np.flatnonzero(np.concatenate(([True], g[1:] != g[:-1])))
+        first[g[starts]] = rows[order[starts]]
+    return first
+
+
 def _filled_from_order(column: Factorized, order_codes: np.ndarray, live: np.ndarray, n_orders: int) -> Factorized:
     """``column`` with each blank cell of a live line taken from the first line of its order that has one."""
     blank = column.blank[column.codes]
     need = np.flatnonzero(live & blank)
     if not len(need):
         return column
-    give = np.flatnonzero(live & ~blank)[::-1]
-    first = np.full(n_orders, -1, dtype=np.int64)
-    first[order_codes[give]] = column.codes[give]  # assigned in reverse: the first line wins
+    give = np.flatnonzero(live & ~blank)
+    first_row = _first_of_each(order_codes[give], give, n_orders)
+    first = np.where(first_row >= 0, column.codes[np.maximum(first_row, 0)], -1)
     source = first[order_codes[need]]
     codes = column.codes.copy()
     codes[need[source >= 0]] = source[source >= 0]
