@@ -246,6 +246,9 @@ def _order_columns(table: pd.DataFrame) -> pd.DataFrame:
         "orders_excluding_samples",
         "order_lines",
         "tier_override",
+        "order_years",
+        "custom_orders",
+        "needs_type",
     }
     change = [c for c in CHANGE_COLUMNS if c in table.columns]
     extra = [c for c in table.columns if c not in OUTPUT_COLUMNS and c not in internal and c not in change]

@@ -26,6 +26,9 @@ OUTPUT_COLUMNS = [
     "abc_class",
     "lifecycle",
     "trade_stage",
+    "relationship",
+    "needs",
+    "custom_order_share",
     "lifetime_frequency",
     "lifetime_monetary",
     "refund_amount",
@@ -36,6 +39,9 @@ OUTPUT_COLUMNS = [
     "sub_region",
     "trade_blocs",
     "is_domestic",
+    "timezone",
+    "hours_from_home",
+    "contact_window",
     "industry",
     "main_category",
     "category_count",
@@ -44,6 +50,8 @@ OUTPUT_COLUMNS = [
     "created_date",
     "last_contact_date",
     "in_master",
+    "satisfaction",
+    "complaints",
     "tags",
     "action_key",
     "action",
@@ -90,5 +98,9 @@ REASONS: dict[str, tuple[str, str]] = {
     "not_in_master": ("customer missing from the customer master", "客户不在客户档案中"),
     "bad_tier_override": ("manual tier is not one of the tiers in the rules", "手动等级不在规则的等级列表中"),
     "master_missing_id": ("customer-master row without a customer id; not used", "客户档案中此行缺少客户编号，未使用"),
+    "bad_feedback_value": (
+        "satisfaction or complaints is not a number; left empty",
+        "满意度或投诉次数不是数字，已留空",
+    ),
 }
-WARNING_CODES = {"unknown_country", "not_in_master", "bad_tier_override", "master_missing_id"}
+WARNING_CODES = {"unknown_country", "not_in_master", "bad_tier_override", "master_missing_id", "bad_feedback_value"}

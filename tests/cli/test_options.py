@@ -63,7 +63,7 @@ def test_map_options():
         opt.parse_map_options(["amont=x"])
     assert caught.value.message == "--map names an unknown field 'amont'"
     assert caught.value.hint.startswith(
-        "fields are: amount, cancelled_date, category, country, created_date, currency, customer_email, customer_id,"
+        "fields are: amount, cancelled_date, category, complaints, country, created_date, currency, customer_email,"
     )
 
 

@@ -92,6 +92,12 @@ def render_summary(console: Console, result: GradeResult, lang: str, outputs: li
             values["segment"].get(rec.segment, rec.segment),
         )
     console.print(top)
+    for column in ("relationship", "needs"):  # one line each: counts by value, in the values' order
+        if column in data:
+            counts = data[column].value_counts()
+            parts = [f"{label} {int(counts[key]):,}" for key, label in values[column].items() if key in counts]
+            if parts:
+                console.print(f"[bold]{L.header(column, lang)}[/bold]: " + ", ".join(parts), markup=True)
     render_reconciliation(console, result, lang)
     if "tier_change" in data.columns:
         counts = data["tier_change"].value_counts()

@@ -124,6 +124,40 @@ class LifecycleRules(_Model):
     one_time_at_risk_days: int = Field(180, ge=1)  # one-time buyer silent this long: at risk
 
 
+class RelationshipRules(_Model):
+    """The relationship column: long_term, new, prospect, lapsed (a long-term customer now churned) or
+    regular (none of those)."""
+
+    long_term_years: int = Field(3, ge=1, le=100)  # a customer for at least this many years...
+    long_term_order_years: int = Field(2, ge=1, le=100)  # ...with orders in at least this many calendar years
+    new_days: int = Field(365, ge=1)  # first order (or contract) within this many days of the as-of date: new
+
+
+def _default_custom_words() -> list[str]:
+    return [
+        "定制",
+        "订制",
+        "OEM",
+        "ODM",
+        "打样",
+        "样品",
+        "custom",
+        "customized",
+        "customised",
+        "custom-made",
+        "bespoke",
+        "made-to-order",
+        "made to order",
+    ]
+
+
+class NeedsRules(_Model):
+    """The needs column: custom, standard or mixed, from the words that mark a custom order in the lines'
+    order type, product or category (case-insensitive, anywhere in the text)."""
+
+    custom_words: list[str] = Field(default_factory=_default_custom_words)
+
+
 class AbcRules(_Model):
     a: float = Field(0.80, gt=0, lt=1)  # customers making up the first 80% of revenue: A
     b: float = Field(0.95, gt=0, lt=1)  # the next 15%: B; the rest: C
@@ -262,6 +296,7 @@ def _default_tags() -> list[TagRule]:
         TagRule(key="big_ticket", when="m_score == 5 and frequency <= 2", label_zh="大单客户", label_en="Big ticket"),
         TagRule(key="single_category", when="category_count == 1", label_zh="单一品类", label_en="Single category"),
         TagRule(key="refunds", when="refund_amount > 0", label_zh="有退货退款", label_en="Has refunds"),
+        TagRule(key="complaints", when="complaints > 0", label_zh="有投诉", label_en="Has complaints"),
     ]
 
 
@@ -280,6 +315,8 @@ class Rules(_Model):
     tiers: list[TierRule] = Field(default_factory=_default_tiers)
     tags: list[TagRule] = Field(default_factory=_default_tags)
     lifecycle: LifecycleRules = Field(default_factory=LifecycleRules)
+    relationship: RelationshipRules = Field(default_factory=RelationshipRules)
+    needs: NeedsRules = Field(default_factory=NeedsRules)
     abc: AbcRules = Field(default_factory=AbcRules)
 
     @model_validator(mode="after")

@@ -10,6 +10,7 @@ import pandas as pd
 
 from custseg.config.expr import ExpressionError, check_names, evaluate, parse_condition
 from custseg.config.rules import Rules, fm_score
+from custseg.core.dimensions import needs, next_working_day, relationship, time_zones
 from custseg.core.geo import geography
 from custseg.core.problems import customer_problems, problems
 from custseg.errors import RulesError
@@ -208,12 +209,14 @@ def tags(table: pd.DataFrame, rules: Rules) -> pd.Series:
 def service_plan(table: pd.DataFrame, rules: Rules, as_of: pd.Timestamp, lang: str) -> pd.DataFrame:
     """Each customer's service plan from its tier (``tier``, and ``last_contact_date`` when a master gave
     it): action_key, action (the tier's action text in ``lang``), follow_up_days and next_follow_up
-    (the last contact, else the as-of date, plus the days)."""
+    (the last contact, else the as-of date, plus the days, moved off the weekend of the customer's
+    country_code)."""
     actions = {t.key: (t.action_zh if lang == "zh" else t.action_en) or "" for t in rules.tiers}
     action = table["tier"].map(actions)
     keys = {t.key: action_key(t.key) if (t.action_zh or t.action_en) else "" for t in rules.tiers}
     days = table["tier"].map({t.key: t.follow_up_days for t in rules.tiers}).astype("int64")
     base = pd.Series(as_of, index=table.index)
+    empty = pd.Series("", index=table.index, dtype=object)
     if "last_contact_date" in table.columns:
         contact = pd.to_datetime(table["last_contact_date"], errors="coerce")
         base = contact.where(contact.notna(), as_of)
@@ -222,7 +225,9 @@ def service_plan(table: pd.DataFrame, rules: Rules, as_of: pd.Timestamp, lang: s
             "action_key": table["tier"].map(keys).astype(object),
             "action": action.astype(object),
             "follow_up_days": days,
-            "next_follow_up": (base + pd.to_timedelta(days, unit="D")).dt.normalize(),
+            "next_follow_up": next_working_day(
+                (base + pd.to_timedelta(days, unit="D")).dt.normalize(), table.get("country_code", empty)
+            ),
         },
         index=table.index,
     )
@@ -240,8 +245,10 @@ def classify(
 ) -> tuple[pd.DataFrame, dict[str, float], list[pd.DataFrame]]:
     """The classify stage. Takes the scored customer table (indexed by customer_id: the figures, the
     r/f/m scores, country, tier_override when a master gave one) and adds rfm_class, segment, abc_class,
-    lifecycle, trade_stage, the geography columns, tier, tier_rule, tags, action, follow_up_days and
-    next_follow_up, in place. Returns (the table, the 8-class model's mean scores, problem rows:
+    lifecycle, trade_stage, the geography columns, relationship, needs, custom_order_share, timezone,
+    hours_from_home, contact_window (and empty satisfaction and complaints without a master that gives
+    them), tier, tier_rule, tags, action, follow_up_days and next_follow_up, in place. Returns (the
+    table, the 8-class model's mean scores, problem rows:
     unknown_country, which point at the customer's first line in ``lines`` (customer_id, file, sheet,
     row), and bad_tier_override). ``lang`` is the language of the action texts."""
     found: list[pd.DataFrame] = []
@@ -254,6 +261,14 @@ def classify(
     geo = geography(table["country"], rules.home_country, blocs_file=rules.trade_blocs_file)
     for c in geo.columns:
         table[c] = geo[c].to_numpy()
+    table["relationship"] = relationship(table, rules, as_of)
+    table["needs"], table["custom_order_share"] = needs(table)
+    zones = time_zones(table["country_code"], table.get("timezone"), rules.home_country, as_of)
+    for c in zones.columns:
+        table[c] = zones[c].to_numpy()
+    for c in ("satisfaction", "complaints"):  # from the master; a condition on them never matches without one
+        if c not in table:
+            table[c] = np.nan
     unknown = _unknown_countries(table)
     if unknown.any():
         found.append(customer_problems(table.loc[unknown, "country"], lines, "country", "unknown_country"))

@@ -7,6 +7,7 @@ row as the user sees it, column, raw value, reason code and reason).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -62,6 +63,7 @@ class LineOptions:
     currency: str | None = None  # the declared currency of files without one
     yen: str = "CNY"
     status_map: dict[str, str] = field(default_factory=dict)
+    custom_words: tuple[str, ...] = ()  # words that mark a custom order in its type, product or category
 
     @classmethod
     def of(cls, rules: Rules, currency: str | None = None) -> LineOptions:
@@ -81,6 +83,7 @@ class LineOptions:
             currency=declared,
             yen=rules.currency.yen,
             status_map=dict(rules.input.status),
+            custom_words=tuple(rules.needs.custom_words),
         )
 
 
@@ -244,7 +247,7 @@ def table_lines(table: Table, opts: LineOptions) -> tuple[pd.DataFrame, pd.DataF
     lines["amount"] = np.where(kinds == STATUS_KINDS.index("refund"), -amount.abs(), amount - refunded)
     if refunded.any():
         lines["refunded"] = refunded
-    _text_columns(lines, cells)
+    _text_columns(lines, cells, opts)
     bad = bad | bad_date | bad_amount | bad_currency | bad_refunded | _overflowing_rows(cells)
     cancelled = kinds == STATUS_KINDS.index("cancelled")
     disposition = _dispositions(bad.to_numpy(), cells.live.to_numpy() & cancelled, total.to_numpy(), blank.to_numpy())
@@ -613,7 +616,27 @@ def _refunds(
     return np.nan_to_num(refunded), bad
 
 
-def _text_columns(lines: pd.DataFrame, cells: _Cells) -> None:
+def _custom_lines(cells: _Cells, words: tuple[str, ...]) -> np.ndarray | None:
+    """Lines whose order type, product or category names a custom order (one of ``words``, case-insensitive:
+    a Latin word as a whole word, a Chinese one anywhere in the text): decided per distinct text. None
+    when the table has none of those columns."""
+    columns = [f for f in ("order_type", "product", "category") if f in cells.fields]
+    if not columns or not words:
+        return None
+    # Latin words match whole words ("custom" not in "Customizable"); Chinese ones anywhere in the text.
+    pattern = "|".join(
+        rf"(?<![a-z0-9]){re.escape(w.casefold())}(?![a-z0-9])" if w.isascii() else re.escape(w.casefold())
+        for w in words
+    )
+    custom = np.zeros(cells.table.n_rows, dtype=bool)
+    for fld in columns:
+        fz = cells.column(fld)
+        hit = fz.trimmed.str.casefold().str.contains(pattern, regex=True).to_numpy(dtype=bool)
+        custom |= hit[fz.codes]
+    return custom
+
+
+def _text_columns(lines: pd.DataFrame, cells: _Cells, opts: LineOptions) -> None:
     """order_id, country, category and sample into ``lines`` (and sales_owner and industry where the
     export has them, as a CRM's invoices do): the texts the per-customer groupbys read are categoricals
     (codes into the distinct texts)."""
@@ -622,6 +645,9 @@ def _text_columns(lines: pd.DataFrame, cells: _Cells) -> None:
     lines["country"] = trimmed_categorical(cells.column("country")) if "country" in m else ""
     lines["category"] = trimmed_categorical(cells.column("category")) if "category" in m else ""
     lines["sample"] = is_sample(cells.column("order_type")) if "order_type" in m else False
+    custom = _custom_lines(cells, opts.custom_words)
+    if custom is not None:
+        lines["custom"] = custom
     for master_field in ORDER_LINE_MASTER_FIELDS:
         if master_field in m:
             lines[master_field] = trimmed_categorical(cells.column(master_field))

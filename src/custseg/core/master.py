@@ -45,9 +45,12 @@ def _master_frame(
         out = pd.DataFrame(index=f.index)
         key = "customer_id" if mapping.has("customer_id") else "customer_name"
         out["customer_id"] = normalise_ids(f[mapping.fields[key]])
-        for fld in ("customer_name", "country", "industry", "sales_owner", "tier_override"):
+        for fld in ("customer_name", "country", "industry", "sales_owner", "tier_override", "needs_type", "timezone"):
             if mapping.has(fld):
                 out[fld] = f[mapping.fields[fld]].astype(str).str.strip()
+        for fld in ("satisfaction", "complaints"):
+            if mapping.has(fld):
+                out[fld] = _feedback_numbers(f[mapping.fields[fld]], t, rows, mapping.fields[fld], found)
         for fld in ("created_date", "last_contact_date"):
             if mapping.has(fld):
                 try:
@@ -72,6 +75,20 @@ def _master_frame(
         return None
     master = pd.concat(frames, ignore_index=True)
     return master.drop_duplicates("customer_id", keep="last").set_index("customer_id")
+
+
+def _feedback_numbers(
+    column: pd.Series, table: Table, rows: np.ndarray, header: str, found: list[pd.DataFrame]
+) -> pd.Series:
+    """A master's satisfaction or complaints column as numbers (``4.5``, ``90%`` as 90, ``3 次``): a text that
+    is not a number is left empty and listed as a warning (bad_feedback_value), never guessed."""
+    text = column.astype(str).str.strip()
+    number = pd.to_numeric(text.str.replace(r"[%次件\s]", "", regex=True).str.replace(",", "."), errors="coerce")
+    bad = (text != "") & number.isna()
+    if bad.any():
+        where = bad.to_numpy()
+        found.append(problems(table.file, table.sheet, rows[where], header, text[bad].tolist(), "bad_feedback_value"))
+    return number
 
 
 def _add_cancelled_only(table: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
@@ -146,9 +163,12 @@ def _fill_empty_metrics(table: pd.DataFrame) -> pd.DataFrame:
         "orders_excluding_samples": 0,
         "category_count": 0,
         "order_lines": 0,
+        "order_years": 0,
     }
     for c, v in defaults.items():
         table[c] = table[c].fillna(v).astype("int64") if c in table else v
+    if "custom_orders" in table:
+        table["custom_orders"] = table["custom_orders"].fillna(0).astype("int64")
     for c in ("monetary", "lifetime_monetary", "refund_amount"):
         table[c] = table[c].fillna(0.0).astype(float) if c in table else 0.0
     for c in ("avg_order_value", "median_interval_days", "last_gap_days"):

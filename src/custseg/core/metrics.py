@@ -187,6 +187,8 @@ def customer_metrics(
             "in_window": in_window,
         }
     )
+    if "custom" in lines:
+        data["custom"] = lines["custom"].to_numpy(dtype=bool)[rows]
     if "refunded_base" in lines:  # a refunded sale is still an order: its refund nets the money only
         data["refunded"] = lines["refunded_base"].to_numpy(dtype=float)[rows]
     out = pd.DataFrame(index=pd.RangeIndex(len(ids)))
@@ -219,6 +221,7 @@ def _order_figures(out: pd.DataFrame, data: pd.DataFrame, as_of: pd.Timestamp) -
         date=("date", "min"),
         sample=("sample", "all"),
         in_window=("in_window", "max"),
+        **({"custom": ("custom", "max")} if "custom" in data else {}),
     )
     orders.insert(0, "c", (orders.index.to_numpy() // width).astype(np.int32))
     orders = orders.reset_index(drop=True)
@@ -226,6 +229,13 @@ def _order_figures(out: pd.DataFrame, data: pd.DataFrame, as_of: pd.Timestamp) -
     pos_by = positive.groupby("c")
 
     out["first_order_date"] = pos_by["date"].min()
+    # Calendar years with an order, for the relationship: each (customer, year) pair counted once (sorted
+    # and deduplicated by hand, as in _order_days).
+    pairs = np.sort(positive["c"].to_numpy(dtype=np.int64) * 10_000 + positive["date"].dt.year.to_numpy())
+    pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
+    out["order_years"] = pd.Series(np.ones(len(pairs), dtype=np.int64)).groupby(pairs // 10_000).sum()
+    if "custom" in positive:  # without an order type, product or category, nothing says what was custom
+        out["custom_orders"] = positive[positive["custom"]].groupby("c").size()
     out["last_order_date"] = pos_by["date"].max()
     out["lifetime_frequency"] = pos_by.size()
     out["frequency"] = positive[positive["in_window"]].groupby("c").size()
@@ -245,8 +255,9 @@ def _order_figures(out: pd.DataFrame, data: pd.DataFrame, as_of: pd.Timestamp) -
         some = data["refunded"].to_numpy() > 0
         refunds = pd.Series(data["refunded"].to_numpy()[some]).groupby(data["c"].to_numpy()[some]).sum()
         out["refund_amount"] = out["refund_amount"].fillna(0.0).add(refunds, fill_value=0.0)
-    for c in ("lifetime_frequency", "frequency"):
-        out[c] = out[c].fillna(0).astype("int64")
+    for c in ("lifetime_frequency", "frequency", "order_years", "custom_orders"):
+        if c in out:
+            out[c] = out[c].fillna(0).astype("int64")
     for c in ("lifetime_monetary", "monetary", "refund_amount"):
         out[c] = out[c].fillna(0.0).astype(float)
     out["avg_order_value"] = (out["monetary"] / out["frequency"].where(out["frequency"] > 0)).astype(float)

@@ -149,6 +149,19 @@ ORDER_ALIASES: dict[str, tuple[str, ...]] = {
     "cancelled_date": ("取消时间", "取消日期", "Cancelled at", "Canceled at", "Cancelled Date", "cancelled_date"),
     "order_type": ("订单类型", "单据类型", "Order Type", "order_type"),
     "sales_owner": ("业务员", "销售员", "Invoice Owner", "Deal Owner", "Opportunity Owner", "Salesperson", "Sales Rep"),
+    "product": (
+        "产品名称",
+        "品名",
+        "商品名称",
+        "货品名称",
+        "物料名称",
+        "宝贝标题",
+        "Product",
+        "Product Name",
+        "Item Name",
+        "Lineitem name",
+        "Description",
+    ),
 }
 
 # Aliases tried only for a field none of the aliases above found: a payment date stands in for the order
@@ -165,7 +178,19 @@ MASTER_ALIASES: dict[str, tuple[str, ...]] = {
     "customer_name": ORDER_ALIASES["customer_name"],
     "country": ORDER_ALIASES["country"],
     "industry": ("行业", "所属行业", "industry", "Industry", "Sector"),
-    "created_date": ("建档日期", "创建日期", "建档时间", "created", "Created Date", "created_date", "Since"),
+    "created_date": (
+        "建档日期",
+        "创建日期",
+        "建档时间",
+        "签约日期",
+        "合同日期",
+        "created",
+        "Created Date",
+        "created_date",
+        "Since",
+        "Customer Since",
+        "Contract Date",
+    ),
     "sales_owner": (
         "业务员",
         "销售",
@@ -187,6 +212,20 @@ MASTER_ALIASES: dict[str, tuple[str, ...]] = {
         "Last Contact Date",
     ),
     "tier_override": ("手动等级", "指定等级", "tier_override", "Tier Override", "Manual Tier"),
+    "needs_type": ("需求类型", "客户需求", "needs_type", "Needs", "Need Type"),
+    "satisfaction": (
+        "满意度",
+        "客户满意度",
+        "满意度评分",
+        "评分",
+        "satisfaction",
+        "Satisfaction",
+        "CSAT",
+        "NPS",
+        "NPS Score",
+    ),
+    "complaints": ("投诉次数", "投诉", "投诉数", "complaints", "Complaints", "Complaint Count", "Number of Complaints"),
+    "timezone": ("时区", "timezone", "Time Zone", "Timezone", "TZ"),
 }
 
 

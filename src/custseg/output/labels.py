@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from custseg.config.rules import Rules
 from custseg.core.classify import LIFECYCLE_LABELS, RFM_CLASS_LABELS, TRADE_STAGE_LABELS
+from custseg.core.dimensions import NEEDS_LABELS, RELATIONSHIP_LABELS
 
 SHEETS = {
     "customers": ("客户分级", "Customers"),
@@ -38,6 +39,14 @@ HEADERS: dict[str, tuple[str, str]] = {
     "abc_class": ("ABC分类", "ABC class"),
     "lifecycle": ("生命周期", "Lifecycle"),
     "trade_stage": ("外贸阶段", "Trade stage"),
+    "relationship": ("客户关系", "Relationship"),
+    "needs": ("需求类型", "Needs"),
+    "custom_order_share": ("定制订单占比", "Custom order share"),
+    "timezone": ("时区", "Time zone"),
+    "hours_from_home": ("时差(小时)", "Hours from home"),
+    "contact_window": ("对方工作时间(我方时间)", "Their working hours (home time)"),
+    "satisfaction": ("满意度", "Satisfaction"),
+    "complaints": ("投诉次数", "Complaints"),
     "lifetime_frequency": ("累计订单数", "Lifetime orders"),
     "lifetime_monetary": ("累计金额", "Lifetime monetary"),
     "refund_amount": ("退货退款金额", "Refunds"),
@@ -126,6 +135,8 @@ TEXT = {
     "top": ("前10大客户", "Top 10 customers"),
     "migration": ("等级迁移矩阵", "Tier migration"),
     "tier_x_segment": ("等级 × 分群", "Tier × segment"),
+    "relationship_x_tier": ("客户关系 × 等级", "Relationship × tier"),
+    "needs_x_tier": ("需求类型 × 等级", "Needs × tier"),
     "version": ("custseg 版本", "custseg version"),
     "inputs": ("输入文件", "Inputs"),
     "notes": ("提示", "Notes"),
@@ -187,6 +198,8 @@ def value_labels(rules: Rules, lang: str) -> dict[str, dict[str, str]]:
         "rfm_class": {k: v[i] for k, v in RFM_CLASS_LABELS.items()},
         "lifecycle": {k: v[i] for k, v in LIFECYCLE_LABELS.items()},
         "trade_stage": {k: v[i] for k, v in TRADE_STAGE_LABELS.items()},
+        "relationship": {k: v[i] for k, v in RELATIONSHIP_LABELS.items()},
+        "needs": {k: v[i] for k, v in NEEDS_LABELS.items()},
         "tier_change": {k: v[i] for k, v in CHANGE_LABELS.items()},
     }
 

@@ -91,6 +91,18 @@ def tier_by_segment(customers: pd.DataFrame, tier_order: list[str], segment_orde
     return m.reindex(index=rows, columns=cols, fill_value=0)
 
 
+def by_tier(customers: pd.DataFrame, column: str, order: list[str], tier_order: list[str]) -> pd.DataFrame:
+    """Customers counted by ``column`` (rows, in ``order``; customers without a value left out) and tier
+    (columns, in ``tier_order``): the relationship x tier and needs x tier tables."""
+    if column not in customers:
+        return pd.DataFrame()
+    given = customers[customers[column].fillna("").astype(str) != ""]
+    m = pd.crosstab(given[column], given["tier"])
+    return m.reindex(
+        index=[k for k in order if k in m.index], columns=[t for t in tier_order if t in m.columns], fill_value=0
+    )
+
+
 def by_column(customers: pd.DataFrame, column: str) -> pd.DataFrame:
     if column not in customers:
         return pd.DataFrame()
@@ -141,6 +153,10 @@ def summary_payload(result: GradeResult) -> dict[str, Any]:
     }
     if len(result.statuses):
         payload["statuses"] = rows(result.statuses)
+    for column in ("relationship", "needs"):
+        if column in data:
+            counts = data.loc[data[column] != "", column].value_counts()
+            payload[column] = {str(k): int(v) for k, v in counts.sort_index().items()}
     if "tier_change" in data.columns:
         counts = data["tier_change"].value_counts()
         payload["tier_changes"] = {k: int(counts.get(k, 0)) for k in ("up", "down", "same", "new")}

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from custseg.api import GradeResult
+from custseg.core.dimensions import NEEDS_LABELS, RELATIONSHIP_LABELS
 from custseg.core.money import minor_unit
 from custseg.core.notes import warning_label
 from custseg.errors import OutputError
@@ -27,6 +28,7 @@ from custseg.output import labels as L
 from custseg.output.atomic import atomic_path
 from custseg.output.summary import (
     by_column,
+    by_tier,
     class_table,
     rf_grid,
     segment_table,
@@ -262,6 +264,8 @@ class _Writer:
             ws, row, self.t("segments"), st, self.values["segment"], L.header("segment", self.lang)
         )
         row = self.tier_by_segment(ws, row)
+        row = self.by_tier(ws, row, "relationship", list(RELATIONSHIP_LABELS), "relationship_x_tier")
+        row = self.by_tier(ws, row, "needs", list(NEEDS_LABELS), "needs_x_tier")
         row = self.rf_grid(ws, row)
         row, region_rows = self.breakdowns(ws, row)
         row = self.currencies(ws, row)
@@ -280,6 +284,22 @@ class _Writer:
         )
         for k, (tier, counts) in enumerate(mx.iterrows()):
             self.cell(ws, row + 2 + k, 0, self.values["tier"].get(tier, tier), self.tier_formats.get(tier))
+            for j, v in enumerate(counts.tolist()):
+                self.cell(ws, row + 2 + k, j + 1, int(v), self.f["int"])
+        return row + len(mx) + 4
+
+    def by_tier(self, ws: Any, row: int, column: str, order: list[str], title: str) -> int:
+        """Customers counted by ``column`` and tier, from ``row`` (nothing when no customer has a value);
+        returns the next free row."""
+        mx = by_tier(self.r.customers, column, order, self.r.rules.tier_order)
+        if mx.empty:
+            return row
+        ws.write_string(row, 0, self.t(title), self.f["title"])
+        self.header_row(
+            ws, row + 1, [L.header(column, self.lang)] + [self.values["tier"].get(t, t) for t in mx.columns]
+        )
+        for k, (key, counts) in enumerate(mx.iterrows()):
+            self.cell(ws, row + 2 + k, 0, self.values[column].get(key, key), self.f["bold"])
             for j, v in enumerate(counts.tolist()):
                 self.cell(ws, row + 2 + k, j + 1, int(v), self.f["int"])
         return row + len(mx) + 4
