@@ -60,3 +60,11 @@ def test_rules_check_exits_1_on_a_gap(runner, tmp_path):
     result = invoke(runner, ["rules", "check", str(p)])
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == f"Error: {p}: (top level): segments: no segment covers R:FM 5:5"
+
+
+@pytest.mark.parametrize("key", ["", "  "])
+def test_an_empty_key_is_refused(key):
+    """A tier, segment or tag keyed "" would read as none: customers without a segment have segment ""."""
+    assert message(tier(key)) == "r.toml: tiers[0].key: a key cannot be empty"
+    assert message(segment(key, "1-5:1-5")) == "r.toml: segments[0].key: a key cannot be empty"
+    assert message(f"[[tags]]\nkey = '{key}'\nwhen = 'true'\n") == "r.toml: tags[0].key: a key cannot be empty"
