@@ -5,6 +5,7 @@ so a typo answers as fast as ``--help``."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -201,18 +202,21 @@ def parse_date_order(dayfirst: bool, monthfirst: bool) -> str | None:
 
 
 def parse_max_problems(text: str | None) -> tuple[int | None, float | None]:
-    """``--max-problems 100`` -> (100, None); ``--max-problems 5%`` -> (None, 0.05)."""
+    """``--max-problems 100`` -> (100, None); ``--max-problems 5%`` -> (None, 0.05). A negative limit would
+    fail every run and NaN none, so neither is a limit."""
     if not text:
         return None, None
     t = text.strip()
     try:
         if t.endswith("%"):
-            return None, float(t[:-1]) / 100
-        return int(t), None
+            share = float(t[:-1]) / 100
+            if math.isfinite(share) and share >= 0:
+                return None, share
+        elif int(t) >= 0:
+            return int(t), None
     except ValueError:
-        raise UsageError(
-            f"--max-problems {text!r} is not a count or a percentage", hint="e.g. --max-problems 100 or 5%"
-        ) from None
+        pass
+    raise UsageError(f"--max-problems {text!r} is not a count or a percentage", hint="e.g. --max-problems 100 or 5%")
 
 
 def parse_status_map(items: list[str] | None) -> dict[str, str]:

@@ -33,6 +33,13 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False)
 
 
+def _key_given(v: str) -> str:
+    """A tier's, segment's or tag's key: never blank, which the outputs use for "none"."""
+    if not v.strip():
+        raise ValueError("a key cannot be empty")
+    return v
+
+
 class ScoreRules(_Model):
     """How R, F and M scores (always 1-5, higher is better) are given."""
 
@@ -70,6 +77,8 @@ class SegmentRule(_Model):
     label_en: str
     cells: list[str]
 
+    _key = field_validator("key")(_key_given)
+
     @field_validator("cells")
     @classmethod
     def _cells(cls, v: list[str]) -> list[str]:
@@ -99,6 +108,8 @@ class TierRule(_Model):
     action_en: str = ""
     follow_up_days: int = Field(90, ge=1, le=3650)
 
+    _key = field_validator("key")(_key_given)
+
     @field_validator("when")
     @classmethod
     def _parses(cls, v: str) -> str:
@@ -110,6 +121,8 @@ class TagRule(_Model):
     when: str
     label_zh: str = ""
     label_en: str = ""
+
+    _key = field_validator("key")(_key_given)
 
     @field_validator("when")
     @classmethod

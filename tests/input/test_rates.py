@@ -1,0 +1,79 @@
+"""The rates file's checks: each mistake is one error that names the file, the line and the value."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import invoke
+
+from custseg.errors import CurrencyError, InputError
+from custseg.input.rates import load_rates_csv
+
+GIVE_RATES = "1 unit of currency = rate units of the base currency, e.g. EUR,1.08"
+CHANGING = "add a month or date column for rates that change over time"
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "hint"),
+    [
+        (
+            "code,value\nEUR,1.1\n",
+            "r.csv: the rates file needs the columns currency and rate; found code, value",
+            GIVE_RATES,
+        ),
+        ("currency\nEUR\n", "r.csv: the rates file needs the columns currency and rate; found currency", GIVE_RATES),
+        ("currency,rate\nEUR,1.1\nXYZ,2\nEURO,3\n", "r.csv: not ISO 4217 currency codes: EURO, XYZ", None),
+        ("currency,rate\nEUR,1.1\nGBP,0\n", "r.csv, line 3: the rate '0' is not a positive number", None),
+        ("currency,rate\nEUR,-1.08\n", "r.csv, line 2: the rate '-1.08' is not a positive number", None),
+        ("currency,rate\nEUR,\n", "r.csv, line 2: the rate '' is not a positive number", None),
+        ("currency,rate\nEUR,abc\n", "r.csv, line 2: the rate 'abc' is not a positive number", None),
+        (
+            "currency,rate,month\nEUR,1.1,2026-01\nEUR,1.2,2026/02\n",
+            "r.csv, line 3: the month '2026/02' is not YYYY-MM",
+            None,
+        ),
+        ("currency,rate,month\nEUR,1.1,2026-13\n", "r.csv, line 2: the month '2026-13' is not YYYY-MM", None),
+        (
+            "currency,rate,date\nEUR,1.1,2026-01-05\nEUR,1.2,someday\n",
+            "r.csv, line 3: the date 'someday' cannot be read",
+            "write dates as YYYY-MM-DD",
+        ),
+        ("currency,rate\nEUR,1.1\nGBP,1.3\neur,1.2\n", "r.csv: the currency EUR has two rates", CHANGING),
+        ("currency,rate\nRMB,0.14\nCNY,0.15\n", "r.csv: the currency CNY has two rates", CHANGING),  # RMB is CNY
+    ],
+)
+def test_a_bad_rates_file_is_one_input_error(tmp_path, monkeypatch, text, message, hint):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "r.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_rates_csv("r.csv", "USD")
+    assert (caught.value.message, caught.value.hint) == (message, hint)
+
+
+def test_rates_into_another_base_are_a_currency_error(tmp_path):
+    p = tmp_path / "r.csv"
+    p.write_text("currency,rate,base\nEUR,1.1,EUR\n", encoding="utf-8")
+    with pytest.raises(CurrencyError) as caught:
+        load_rates_csv(p, "USD")
+    assert caught.value.message == f"{p}: the rates are into EUR, but the base currency is USD"
+    assert caught.value.hint == "make EUR the base currency, or give rates into USD"
+
+
+def test_the_same_currency_in_several_months_is_no_duplicate(tmp_path):
+    p = tmp_path / "r.csv"
+    p.write_text("currency,rate,month\nEUR,1.1,2026-01\nEUR,1.2,2026-02\n", encoding="utf-8")
+    rates = load_rates_csv(p, "USD")
+    assert rates.fixed == {} and rates.monthly is not None
+    assert [(c, str(m), r) for c, m, r in rates.monthly.itertuples(index=False)] == [
+        ("EUR", "2026-01", 1.1),
+        ("EUR", "2026-02", 1.2),
+    ]
+
+
+def test_grade_with_a_bad_rates_file_exits_1_with_the_line(runner, core_csv, tmp_path):
+    rates = tmp_path / "r.csv"
+    rates.write_text("currency,rate\nEUR,1.1\nGBP,0\n", encoding="utf-8")
+    out = tmp_path / "g.csv"
+    result = invoke(runner, ["grade", str(core_csv), "--rates", str(rates), "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == f"Error: {rates}, line 3: the rate '0' is not a positive number"
+    assert not out.exists()
