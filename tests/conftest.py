@@ -56,3 +56,12 @@ def shared(path: str) -> Path:
     if not p.exists():
         pytest.skip(f"shared data {path} is not here")
     return p
+
+
+@pytest.fixture(autouse=True)
+def _own_data_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test its own (empty) data folder: a table loaded by `custseg rates update` on this machine
+    must not change what a test converts with. The CLI's subprocesses inherit it through the environment."""
+    folder = tmp_path_factory.mktemp("data_folder")
+    monkeypatch.setenv("CUSTSEG_DATA_DIR", str(folder))
+    return folder

@@ -24,7 +24,7 @@ from custseg.core.classify import classify
 from custseg.core.lines import LineOptions, layout_notes, order_lines
 from custseg.core.master import with_master
 from custseg.core.metrics import customer_metrics
-from custseg.core.money import base_from_orders, net_returns, to_base_currency
+from custseg.core.money import base_from_orders, currencies_in_use, net_returns, to_base_currency
 from custseg.core.notes import Note
 from custseg.core.problems import all_problems, with_lines
 from custseg.core.reconcile import (
@@ -57,6 +57,9 @@ class GradeOptions:
     decimal_comma: bool | None = None
     currency: str | None = None  # the currency of files that have no currency column
     rates_file: str | Path | None = None
+    # "bundled": the ECB reference rates for the currencies the rates file (or the rules' rates) does not
+    # name; None or "none": those currencies have no rate (problem rows), as without the option.
+    rates_fallback: str | None = None
     yen: str | None = None
     home_country: str | None = None
     base_currency: str | None = None
@@ -82,6 +85,9 @@ class GradeResult:
     notes: list[Note]  # things the user should know (assumed currency, collapsed scores, ...)
     warnings: dict[str, int]  # duplicate_lines, returned_lines, ...
     revenue_by_currency: pd.DataFrame  # currency, amount, amount_base
+    # Which rates converted the amounts: source, amounts by origin, the reference table and its stale
+    # amounts (core.money); empty when every amount was in the base currency.
+    exchange_rates: dict[str, object] = field(default_factory=dict)
     statuses: pd.DataFrame = field(default_factory=pd.DataFrame)  # status, rows, kind, known
     gone: pd.DataFrame = field(default_factory=pd.DataFrame)  # graded last time, absent now
     migration: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -163,7 +169,14 @@ def grade(
     if not (base_chosen or rates_given):
         base, base_notes = base_from_orders(lines, rules.currency.base)
         rules = _with_base(rules, base)
-    money = to_base_currency(lines, build_rates(rules.currency.base, opts.rates_file, rules.currency.rates))
+    rates = build_rates(
+        rules.currency.base,
+        opts.rates_file,
+        rules.currency.rates,
+        currencies_in_use(lines, rules.currency.base),
+        fallback=opts.rates_fallback == "bundled",
+    )
+    money = to_base_currency(lines, rates)
     problems.append(money.problems)
     returned_lines = net_returns(lines, inputs.returned)
     start = window_start(as_of_ts, rules.lookback_months)
@@ -204,6 +217,7 @@ def grade(
         notes=notes,
         warnings=warning_counts(problems_df, duplicates, returned_lines),
         revenue_by_currency=revenue_by_currency(lines, money.currencies),
+        exchange_rates=money.exchange_rates,
         statuses=statuses,
     )
     return with_previous(result, previous) if previous is not None else result

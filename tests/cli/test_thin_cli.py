@@ -102,18 +102,16 @@ def test_library_currency_error_names_no_flag_and_the_cli_names_them(runner, tmp
     orders.write_text(
         "customer_id,order_date,amount,currency\nA,2026-01-01,5,EUR\nB,2026-01-02,7,GBP\n", encoding="utf-8"
     )
+    # A base the ECB's reference rates do not quote: nothing can convert the orders into it.
     with pytest.raises(custseg.CurrencyError) as caught:
-        custseg.grade([orders])
-    assert caught.value.hint == (
-        "give exchange rates (columns currency,rate: 1 unit = rate USD), or make EUR the base currency "
-        "if that is the only currency"
-    )
-    result = invoke(runner, ["grade", str(orders), "-o", "-"])
+        custseg.grade([orders], options=custseg.GradeOptions(base_currency="AED"))
+    assert caught.value.hint == "give exchange rates into AED, or make one of those the base currency"
+    result = invoke(runner, ["grade", str(orders), "-o", "-", "--base-currency", "AED"])
     assert result.exit_code == 1
     assert result.stderr == (
         f"Error: {caught.value.message}\n"
-        "  hint: pass --rates rates.csv (columns currency,rate: 1 unit = rate USD), or --base-currency EUR "
-        "if that is the only currency\n"
+        "  hint: pass --rates FILE with rates into AED, or --base-currency USD (or EUR, CNY ...: `custseg rates "
+        "show` lists the currencies)\n"
     )
 
 

@@ -99,17 +99,31 @@ def test_daily_rates_use_the_latest_on_or_before(orders, tmp_path):
     assert monetary(r) == {"A": 100 + 200 * 1.5 + 100, "B": 50, "C": 180, "D": 62.5}
 
 
-def test_foreign_currency_without_rates_stops_the_run(orders, runner):
-    with pytest.raises(CurrencyError) as err:
-        grade([orders], options=GradeOptions(today=TODAY))
-    # The library names no flag; the command line adds its own.
-    assert "CNY, EUR, GBP" in str(err.value) and "--" not in str(err.value) and err.value.code == "no_rates"
+def test_foreign_currency_without_rates_takes_the_ecb_reference_rates(orders, runner):
+    # Issue 20: it stopped with no_rates before. B's bare ¥ is CNY, C's € is EUR; the rates are the
+    # ECB's (1 EUR in USD, CNY, GBP) of each order's date or the business day before it; 2026-01-10
+    # is a Saturday, but A's line that day is in USD and needs none.
+    ecb = {
+        "2026-01-20": {"USD": 1.1728},
+        "2026-02-05": {"USD": 1.1798, "CNY": 8.1869},
+        "2026-02-10": {"USD": 1.1894, "CNY": 8.2245},
+        "2026-02-11": {"USD": 1.19},
+        "2026-02-12": {"USD": 1.1874, "GBP": 0.8711},
+    }
+    from test_reference_rates import ECB
+
+    for day, rates in ecb.items():
+        assert {k: float(ECB[day][k]) for k in rates} == rates, day
+    r = grade([orders], options=GradeOptions(today=TODAY))
+    expected = {
+        "A": 100 + 200 * 1.1728 + 1000 / 8.1869 * 1.1798,
+        "B": 500 / 8.2245 * 1.1894,
+        "C": 90 * 1.19,
+        "D": 50 / 0.8711 * 1.1874,
+    }
+    assert monetary(r) == {k: round(v, 6) for k, v in expected.items()}
     result = invoke(runner, ["grade", str(orders), "-o", "-"])
-    assert result.exit_code == 1 and "no exchange rates were given" in result.stderr
-    assert (
-        "  hint: pass --rates rates.csv (columns currency,rate: 1 unit = rate USD), or --base-currency CNY"
-        in result.stderr
-    )
+    assert result.exit_code == 0 and "欧洲央行欧元参考汇率" in result.stderr
 
 
 def test_rates_into_another_base_are_refused(orders, tmp_path):
@@ -129,8 +143,10 @@ def test_declared_currency_and_base_currency(tmp_path):
     # (it stopped and asked for --base-currency before).
     r = grade([p], options=GradeOptions(today=TODAY, currency="GBP"))
     assert r.rules.currency.base == "GBP" and r.customers.loc[0, "monetary"] == 10.0
-    with pytest.raises(CurrencyError):
-        grade([p], options=GradeOptions(today=TODAY, currency="GBP", base_currency="USD"))
+    # With another base given, the ECB's rates of 2025-12-31 (2026-01-01 is a holiday) convert it:
+    # 10 GBP = 10 / 0.8726 EUR x 1.175 USD.
+    r = grade([p], options=GradeOptions(today=TODAY, currency="GBP", base_currency="USD"))
+    assert round(r.customers.loc[0, "monetary"], 6) == round(10 / 0.8726 * 1.175, 6)
     r = grade([p], options=GradeOptions(today=TODAY, currency="GBP", base_currency="GBP"))
     assert r.customers.loc[0, "currencies"] == "GBP" and not any(n.code == "assumed_currency" for n in r.notes)
 
@@ -209,7 +225,11 @@ def test_money_stage_converts_used_lines_and_sets_aside_a_missing_rate():
     assert got.problems[["row", "column", "value", "reason_code", "reason"]].values.tolist() == [
         [4, "currency", "EUR 2026-03", "missing_rate", "no exchange rate for EUR in 2026-03"]
     ]
-    assert [(n.code, n.values) for n in got.notes] == [("assumed_currency", {"n": 1, "base": "USD"})]
+    assert [(n.code, n.values) for n in got.notes] == [
+        ("assumed_currency", {"n": 1, "base": "USD"}),
+        ("rates_missing", {"n": 1, "currencies": "EUR", "base": "USD"}),
+    ]
+    assert got.exchange_rates["amounts"] == {"base": 1, "file": 2}
 
 
 def test_money_stage_without_any_rate_for_a_foreign_currency_stops():
@@ -268,20 +288,24 @@ def test_orders_in_one_currency_are_graded_in_it_when_no_base_or_rates_were_give
 
 
 def test_a_base_currency_given_or_set_in_the_rules_is_kept(tmp_path):
+    # USD given: the ZAR lines are converted with the ECB's rates (it stopped with no_rates before
+    # issue 20): 2026-01-05 1 EUR = 1.1664 USD = 19.2268 ZAR; 2026-02-01 is a Sunday, so the rates of
+    # Friday 01-30: 1.1919 USD, 18.9906 ZAR. B's line names no currency and is taken as USD.
+    from test_reference_rates import ECB
+
+    assert [float(ECB[d][c]) for d in ("2026-01-05", "2026-01-30") for c in ("USD", "ZAR")] == [
+        1.1664,
+        19.2268,
+        1.1919,
+        18.9906,
+    ]
     path = tmp_path / "shop.csv"
     path.write_text(ZAR_SHOP, encoding="utf-8")
-    with pytest.raises(CurrencyError) as err:
-        grade(path, options=GradeOptions(today=TODAY, base_currency="USD"))
-    assert err.value.code == "no_rates" and err.value.values == {"base": "USD", "currency": "ZAR"}
+    result = grade(path, options=GradeOptions(today=TODAY, base_currency="USD"))
+    expected = {"A": 1200.50 / 19.2268 * 1.1664 + 799.50 / 18.9906 * 1.1919, "B": 300.0}
+    assert result.rules.currency.base == "USD"
+    assert monetary(result) == {k: round(v, 6) for k, v in expected.items()}
     from custseg.config.rules import rules_from_text
 
-    with pytest.raises(CurrencyError):
-        grade(path, rules=rules_from_text('[currency]\nbase = "USD"\n'), options=GradeOptions(today=TODAY))
-
-
-def test_the_declared_currency_of_a_file_without_one_is_its_base(tmp_path):
-    """Online Retail's case: no currency column, --currency GBP, no base: graded in GBP."""
-    path = tmp_path / "invoices.csv"
-    path.write_text("customer_id,order_date,amount\nA,2026-01-05,10.25\nA,2026-01-09,4.75\n", encoding="utf-8")
-    result = grade(path, options=GradeOptions(today=TODAY, currency="GBP"))
-    assert result.rules.currency.base == "GBP" and result.customers.loc[0, "monetary"] == 15.0
+    ruled = grade(path, rules=rules_from_text('[currency]\nbase = "USD"\n'), options=GradeOptions(today=TODAY))
+    assert ruled.rules.currency.base == "USD" and monetary(ruled) == monetary(result)

@@ -38,6 +38,8 @@ app = typer.Typer(
 )
 rules_app = typer.Typer(help="Write, check and explain the grading rules file.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
+rates_app = typer.Typer(help="The ECB reference rates custseg converts with: show them, load a newer table.")
+app.add_typer(rates_app, name="rates", no_args_is_help=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -103,6 +105,7 @@ def grade(
     currency: opt.Currency = None,
     base_currency: opt.BaseCurrency = None,
     rates: opt.RatesFile = None,
+    rates_fallback: opt.RatesFallbackOption = opt.RatesFallback.none,
     yen: opt.Yen = None,
     home_country: opt.HomeCountry = None,
     status: opt.Status = None,
@@ -151,6 +154,7 @@ def grade(
         decimal_comma=True if decimal_comma else None,
         currency=currency,
         rates_file=rates,
+        rates_fallback=rates_fallback.value,
         yen=yen,
         home_country=home_country,
         base_currency=base_currency,
@@ -342,6 +346,105 @@ def rules_check(
         )
     for line in explain_rules(rules, orders or []):
         print(line)
+
+
+# What `rates show` and `rates update` say, in either language.
+RATES_TEXT: dict[str, tuple[str, str]] = {
+    "source": (
+        "汇率来源：欧洲央行欧元参考汇率（{origin}），{first} 至 {last}",
+        "rates: the ECB's euro reference rates ({origin}), {first} to {last}",
+    ),
+    "rule": (
+        "按订单日期取当天或之前最近一个工作日的汇率（周末、节假日），经欧元交叉换算；"
+        "订单晚于 {last} 超过 {days} 天时使用 {last} 的汇率并计数",
+        "a run takes the rate of the order date or of the latest business day before it (weekends, holidays), "
+        "crossed through EUR; orders more than {days} days after {last} take the rates of {last} and are counted",
+    ),
+    "on": (
+        "{day} 使用 {rate_date} 的汇率（1 单位 = 多少 {base}）：",
+        "on {day}, the rates of {rate_date} (1 unit = so many {base}):",
+    ),
+    "stale": (
+        "注意：{day} 晚于汇率表的最后日期 {last} 超过 {days} 天",
+        "note: {day} is more than {days} days after the table's last date {last}",
+    ),
+    "none": ("无汇率", "no rate"),
+    "before": (
+        "{day} 早于汇率表的第一天 {first}，没有汇率",
+        "{day} is before the table's first date {first}: no rates",
+    ),
+    "loaded": (
+        "已载入 {path}：{first} 至 {last}，{n} 种货币；此后的运行使用它（此前：{before}）",
+        "loaded {path}: {first} to {last}, {n} currencies; runs use it from now on (before: {before})",
+    ),
+}
+
+
+def _rates_text(key: str, lang: str, **values: Any) -> str:
+    return RATES_TEXT[key][0 if lang == "zh" else 1].format(**values)
+
+
+@rates_app.command("show")
+@handle_errors
+def rates_show(
+    currency: Annotated[
+        list[str] | None, typer.Option("--currency", metavar="CODE", help="Only this currency (repeatable).")
+    ] = None,
+    date: opt.RateDate = None,
+    base_currency: Annotated[
+        str, typer.Option("--base-currency", metavar="CODE", help="The currency the rates are into.")
+    ] = "USD",
+    lang: opt.LangOption = opt.Lang.zh,
+) -> None:
+    """The ECB reference rates a run would use: the table's source and dates, and the rates on a date."""
+    day = opt.parse_as_of(date, "--date")
+    base = opt.parse_currency_code(base_currency, "--base-currency")
+    codes = [opt.parse_currency_code(c, "--currency") for c in currency or []]
+    from custseg.core.money import STALE_AFTER_DAYS
+    from custseg.input.ecb import rates_on, table_in_use
+
+    table = table_in_use()
+    language = lang.value
+    first, last = table.first_date.isoformat(), table.last_date.isoformat()
+    print(_rates_text("source", language, origin=table.origin, first=first, last=last))
+    print(_rates_text("rule", language, last=last, days=STALE_AFTER_DAYS))
+    when = day or table.last_date
+    if when < table.first_date:
+        print(_rates_text("before", language, day=when.isoformat(), first=first))
+        return
+    shown = rates_on(when, base, codes or None, table)
+    rate_date = next((d for d in shown["rate_date"] if d is not None), None)
+    print(_rates_text("on", language, day=when.isoformat(), rate_date=rate_date or "-", base=base))
+    for rec in shown.itertuples(index=False):
+        value = _rates_text("none", language) if rec.rate != rec.rate else f"{rec.rate:.6g}"
+        print(f"  {rec.currency}  {value}")
+    if (when - table.last_date).days > STALE_AFTER_DAYS:
+        print(_rates_text("stale", language, day=when.isoformat(), last=last, days=STALE_AFTER_DAYS))
+
+
+@rates_app.command("update")
+@handle_errors
+def rates_update(
+    path: Annotated[
+        Path, typer.Argument(help="The ECB's eurofxref-hist.zip, downloaded from its euro reference rates page.")
+    ],
+    lang: opt.LangOption = opt.Lang.zh,
+) -> None:
+    """Load a newer ECB history (eurofxref-hist.zip) into the user's data folder; runs use it from then on."""
+    from custseg.input.ecb import load_update
+
+    before, now = load_update(path)
+    print(
+        _rates_text(
+            "loaded",
+            lang.value,
+            path=now.path,
+            first=now.first_date.isoformat(),
+            last=now.last_date.isoformat(),
+            n=len(now.currencies),
+            before=f"{before.origin}, {before.last_date.isoformat()}",
+        )
+    )
 
 
 @app.command("history")

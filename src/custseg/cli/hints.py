@@ -26,6 +26,12 @@ FLAG_TEXT: dict[str, tuple[str | None, str]] = {
         "pass --rates rates.csv (columns currency,rate: 1 unit = rate {base}), or --base-currency {currency} "
         "if that is the only currency",
     ),
+    "base_not_in_reference": (
+        None,
+        "pass --rates FILE with rates into {base}, or --base-currency USD (or EUR, CNY ...: `custseg rates show` "
+        "lists the currencies)",
+    ),
+    "no_reference_rates": (None, "reinstall custseg with its dependencies, or pass --rates FILE"),
     "ambiguous_dates": (None, "say which with --dayfirst or --monthfirst (or input.date_order in the rules file)"),
     "rates_into_other_base": (None, "pass --base-currency {rates_base} or a rates file into {base}"),
     "unknown_mapped_header": (None, "check the spelling of --map {field}={header} against the headers found"),

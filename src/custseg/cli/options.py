@@ -121,8 +121,28 @@ RatesFile = Annotated[
     typer.Option(
         "--rates",
         metavar="FILE",
-        help="Exchange rates CSV: currency,rate[,month|date] (1 unit = rate units of base).",
+        help="Exchange rates CSV: currency,rate[,month|date] (1 unit = rate units of base). Without it, "
+        "the ECB's daily reference rates that come with custseg convert the orders.",
     ),
+]
+
+
+class RatesFallback(StrEnum):
+    none = "none"
+    bundled = "bundled"
+
+
+RatesFallbackOption = Annotated[
+    RatesFallback,
+    typer.Option(
+        "--rates-fallback",
+        help="For currencies the --rates file does not name: none (their lines are problems) or bundled "
+        "(the ECB reference rates).",
+    ),
+]
+RateDate = Annotated[
+    str | None,
+    typer.Option("--date", metavar="YYYY-MM-DD", help="The date to show the rates of. Default: the table's last."),
 ]
 Yen = Annotated[str | None, typer.Option("--yen", metavar="CNY|JPY", help="What a bare ¥ means: CNY (default) or JPY.")]
 HomeCountry = Annotated[
@@ -184,14 +204,22 @@ MaxUnzippedMb = Annotated[
 Quiet = Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing but errors.")]
 
 
-def parse_as_of(text: str | None) -> dt.date | None:
-    """``--as-of 2026-10-31`` -> that date; None when not given."""
+def parse_as_of(text: str | None, flag: str = "--as-of") -> dt.date | None:
+    """``--as-of 2026-10-31`` (or another date option, ``flag``) -> that date; None when not given."""
     if not text:
         return None
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"--as-of {text!r} is not a date YYYY-MM-DD") from None
+        raise UsageError(f"{flag} {text!r} is not a date YYYY-MM-DD") from None
+
+
+def parse_currency_code(text: str, flag: str) -> str:
+    """A three-letter currency code as given to ``flag``, upper-cased; the table decides whether it has it."""
+    code = text.strip().upper()
+    if len(code) != 3 or not code.isascii() or not code.isalpha():
+        raise UsageError(f"{flag} {text!r} is not a three-letter currency code, e.g. EUR")
+    return code
 
 
 def parse_date_order(dayfirst: bool, monthfirst: bool) -> str | None:

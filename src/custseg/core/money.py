@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -137,12 +138,31 @@ class CurrencyCodes:
         return CurrencyCodes(self.codes[rows], self.names)
 
 
+# An order more than this many days after the last date of the reference table (the ECB's) still takes
+# the table's last rate, and is counted: a week covers every weekend and holiday gap the ECB has, so
+# a count above zero means the table is older than the orders, not that a holiday fell in between.
+STALE_AFTER_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A published table of daily rates some of a run's rates come from (the ECB's), for the run info."""
+
+    source: str  # "ecb_bundled" (shipped with the package) or "ecb_updated" (loaded by the user)
+    origin: str  # where the table came from: a package and version, or the file loaded
+    first_date: dt.date
+    last_date: dt.date
+    currencies: frozenset[str]  # the currencies this run converts with it
+
+
 @dataclass
 class Rates:
     """Exchange rates into the base currency: 1 unit of ``currency`` = ``rate`` units of base.
 
     Fixed rates apply to every date; monthly rates (``YYYY-MM``) to their month; daily rates from
-    their date until the next one (the latest rate on or before the order date applies).
+    their date until the next one (the latest rate on or before the order date applies). A daily row
+    whose rate is NaN is a day the currency had no rate (the ECB did not quote it): orders that fall
+    to it have none either, instead of an older rate.
     """
 
     base: str = "USD"
@@ -150,6 +170,21 @@ class Rates:
     monthly: pd.DataFrame | None = None  # currency, month (Period), rate
     daily: pd.DataFrame | None = None  # currency, date, rate
     source: str = ""
+    # Where each currency's rates come from: "file", "rules" or "reference" (the base needs none).
+    origins: dict[str, str] = field(default_factory=dict)
+    reference: Reference | None = None
+
+    def given(self) -> bool:
+        """Whether there is any rate at all to convert with."""
+        return bool(self.fixed) or self.monthly is not None or self.daily is not None or self.reference is not None
+
+    def covered(self) -> set[str]:
+        """The currencies these rates name (for some date at least)."""
+        named = set(self.fixed)
+        for table in (self.monthly, self.daily):
+            if table is not None:
+                named |= set(table["currency"].astype(str))
+        return named
 
     def convert(
         self, amount: pd.Series, currency: pd.Series, date: pd.Series, codes: CurrencyCodes | None = None
@@ -182,22 +217,10 @@ class Rates:
                         values[hit] = looked.reindex(months[hit]).to_numpy(dtype=float)
                 rate = pd.Series(values, index=amount.index)
         if self.daily is not None and len(self.daily):
-            need = rate.isna() & date.notna()
+            need = rate.isna().to_numpy() & date.notna().to_numpy()
             if need.any():
-                left = pd.DataFrame(
-                    {
-                        "currency": currency[need],
-                        "date": date[need].astype("datetime64[s]"),
-                        "_pos": np.flatnonzero(need.to_numpy()),
-                    }
-                )
-                right = self.daily.assign(
-                    date=self.daily["date"].astype("datetime64[s]"), currency=self.daily["currency"].astype(object)
-                ).sort_values("date")
-                merged = pd.merge_asof(left.sort_values("date"), right, on="date", by="currency", direction="backward")
-                looked = pd.Series(merged["rate"].to_numpy(), index=merged["_pos"].to_numpy())
                 values = rate.to_numpy(copy=True)
-                values[looked.index.to_numpy()] = looked.to_numpy()
+                values[need] = self._daily_rates(codes or CurrencyCodes.of(currency), date.to_numpy(), need)
                 rate = pd.Series(values, index=amount.index)
         # A categorical: a million reasons are compared by their one-byte codes.
         reason = pd.Series(
@@ -205,15 +228,42 @@ class Rates:
         )
         return amount * rate, reason
 
+    def _daily_rates(self, codes: CurrencyCodes, dates: np.ndarray, need: np.ndarray) -> np.ndarray:
+        """The daily rate of each line where ``need``: the latest on or before its date (NaN before a
+        currency's first date, or where it has none). A grid of currencies x calendar days, each row the
+        currency's rates carried forward over the days between them, is read with one gather for all the
+        lines: no sort and no per-currency pass over a million lines. Orders after the last date take the
+        last day's rates; of two rates on one date the later in the table wins."""
+        assert self.daily is not None
+        keys = self.daily["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+        first, last = int(keys.min()), int(keys.max())
+        grid = np.full((len(codes.names), last - first + 1), np.nan)
+        table_currency = self.daily["currency"].astype(str).to_numpy()
+        rates = self.daily["rate"].to_numpy(dtype=float)
+        for k, name in enumerate(codes.names):
+            mine = np.flatnonzero(table_currency == name)
+            if not len(mine):
+                continue
+            mine = mine[np.argsort(keys[mine], kind="stable")]
+            at = np.full(last - first + 1, -1, dtype=np.int64)
+            at[keys[mine] - first] = np.arange(len(mine))  # a later row on the same day overwrites
+            at = np.maximum.accumulate(at)
+            grid[k] = np.where(at >= 0, rates[mine][np.maximum(at, 0)], np.nan)
+        day = dates[need].astype("datetime64[D]").astype(np.int64) - first
+        found = grid[codes.codes[need], np.clip(day, 0, last - first)]
+        return np.where(day >= 0, found, np.nan)
+
 
 @dataclass
 class Converted:
     """What :func:`to_base_currency` found besides the amounts: each line's currency as codes, the notes
-    for the user and the problem rows of lines without a rate."""
+    for the user, the problem rows of lines without a rate and which rates were used (``exchange_rates``,
+    stable English keys for the run info and the summary JSON)."""
 
     currencies: CurrencyCodes
     notes: list[Note]
     problems: pd.DataFrame
+    exchange_rates: dict[str, object] = field(default_factory=dict)
 
 
 def base_from_orders(lines: pd.DataFrame, base: str) -> tuple[str, list[Note]]:
@@ -222,13 +272,20 @@ def base_from_orders(lines: pd.DataFrame, base: str) -> tuple[str, list[Note]]:
     else ``base`` as it is. A ZAR shop's export is graded in ZAR, not stopped for want of ZAR->USD rates.
 
     Reads the lines' currency (a categorical where "" is a line without one) and disposition."""
-    used = lines["disposition"].eq("used").to_numpy()
-    currencies = CurrencyCodes.of(lines["currency"])
-    named = set(currencies.names[np.unique(currencies.codes[used])]) - {""}
+    named = currencies_in_use(lines, "")
     if len(named) != 1 or named == {base}:
         return base, []
     only = named.pop()
     return only, [Note("base_from_orders", {"base": only})]
+
+
+def currencies_in_use(lines: pd.DataFrame, base: str) -> set[str]:
+    """The currencies the used lines name, a line without one read as ``base`` ("" leaves those out).
+    Reads currency (a categorical where "" is a line without one) and disposition."""
+    used = lines["disposition"].eq("used").to_numpy()
+    currencies = CurrencyCodes.of(lines["currency"])
+    named = {str(c) for c in currencies.names[np.unique(currencies.codes[used])]}
+    return (named - {""}) | ({base} if base and "" in named else set())
 
 
 def to_base_currency(lines: pd.DataFrame, rates: Rates) -> Converted:
@@ -238,7 +295,7 @@ def to_base_currency(lines: pd.DataFrame, rates: Rates) -> Converted:
     without one, disposition) and changes them in place: ``currency`` becomes texts with "" read as the
     base currency (with an assumed_currency note when a used line had none), ``amount_base`` is added
     (NaN for lines not used), ``refunded_base`` too where the lines have ``refunded``, and used lines
-    without a rate for their currency and month become problems (missing_rate). Raises
+    without a rate for their currency and date become problems (missing_rate). Raises
     :class:`CurrencyError` (no_rates) when used lines are in a foreign currency and no rate at all was
     given.
     """
@@ -254,7 +311,7 @@ def to_base_currency(lines: pd.DataFrame, rates: Rates) -> Converted:
     lines["currency"] = pd.Series(currencies.texts(), index=lines.index, dtype=object)  # texts from here on
     in_use = set(currencies.names[np.unique(currencies.codes[valid.to_numpy()])])
     foreign = sorted(in_use - {base})
-    if foreign and not rates.fixed and rates.monthly is None and rates.daily is None:
+    if foreign and not rates.given():
         raise CurrencyError(
             f"the orders are in {', '.join([base] + foreign) if base in in_use else ', '.join(foreign)}"
             f" but no exchange rates were given to put them into the base currency {base}",
@@ -265,6 +322,7 @@ def to_base_currency(lines: pd.DataFrame, rates: Rates) -> Converted:
         )
     lines["amount_base"] = np.nan
     found = empty_problems()
+    missing = pd.Index([])
     if valid.any():
         converted, reason = rates.convert(
             lines.loc[valid, "amount"],
@@ -276,10 +334,90 @@ def to_base_currency(lines: pd.DataFrame, rates: Rates) -> Converted:
         if "refunded" in lines:
             _refunds_to_base(lines, valid, rates, currencies)
         missing = reason.index[reason == "missing_rate"]
-        if len(missing):
-            found = _missing_rates(lines.loc[missing])
-            set_aside(lines, missing, "problem")
-    return Converted(currencies, notes, found)
+    report = _rates_report(lines, valid, currencies, rates, missing) if foreign else {}
+    if report:
+        notes += _rates_notes(report, rates)
+    if len(missing):
+        found = _missing_rates(lines.loc[missing])
+        set_aside(lines, missing, "problem")
+    return Converted(currencies, notes, found, report)
+
+
+def _rates_report(
+    lines: pd.DataFrame, valid: pd.Series, currencies: CurrencyCodes, rates: Rates, missing: pd.Index
+) -> dict[str, object]:
+    """Which rates converted how many used lines (``amounts``: by origin), which currencies had none, and
+    for a reference table its source, dates and the lines whose order is newer than it by more than
+    STALE_AFTER_DAYS days. Counted per line by the currency codes: no text is compared per line."""
+    used = valid.to_numpy().copy()
+    no_rate = np.zeros(len(lines), dtype=bool)
+    no_rate[lines.index.get_indexer(missing)] = True
+    per_code = np.bincount(currencies.codes[used & ~no_rate], minlength=len(currencies.names))
+    origin_of = {
+        str(name): "base" if name == rates.base else rates.origins.get(str(name), "file") for name in currencies.names
+    }
+    amounts: dict[str, int] = {}
+    for name, n in zip(currencies.names, per_code, strict=True):
+        if n:
+            amounts[origin_of[str(name)]] = amounts.get(origin_of[str(name)], 0) + int(n)
+    missing_currencies = sorted({str(c) for c in lines.loc[missing, "currency"]}) if len(missing) else []
+    report: dict[str, object] = {
+        "source": "+".join(sorted({o for o in origin_of.values() if o != "base"} & set(amounts)) or ["none"]),
+        "amounts": dict(sorted(amounts.items())),
+        "missing_rate": len(missing),
+        "missing_currencies": missing_currencies,
+    }
+    if rates.source and any(o in ("file", "rules") for o in amounts):
+        report["file"] = rates.source
+    ref = rates.reference
+    if ref is not None:
+        by_ref = np.array([origin_of[str(n)] == "reference" for n in currencies.names], dtype=bool)
+        in_ref = used & ~no_rate & by_ref[currencies.codes]
+        limit = np.datetime64(ref.last_date + dt.timedelta(days=STALE_AFTER_DAYS))
+        newer = lines["order_date"].to_numpy() > limit
+        report["reference"] = {
+            "source": ref.source,
+            "origin": ref.origin,
+            "first_date": ref.first_date.isoformat(),
+            "last_date": ref.last_date.isoformat(),
+            "rule": "latest business day on or before the order date, cross rates through EUR",
+            "stale_after_days": STALE_AFTER_DAYS,
+            "stale_amounts": int((in_ref & newer).sum()),
+        }
+    return report
+
+
+def _rates_notes(report: dict[str, object], rates: Rates) -> list[Note]:
+    """What the user reads about the rates: the reference table used, the amounts converted with a rate
+    older than the orders, where each amount's rate came from when two sources were combined, and the
+    currencies left without a rate."""
+    notes: list[Note] = []
+    amounts: dict[str, int] = report["amounts"]  # type: ignore[assignment]
+    ref: dict[str, object] | None = report.get("reference")  # type: ignore[assignment]
+    if ref is not None and amounts.get("reference"):
+        values = {k: ref[k] for k in ("origin", "first_date", "last_date")}
+        notes.append(Note("rates_reference", {**values, "n": amounts["reference"], "base": rates.base}))
+        if ref["stale_amounts"]:
+            notes.append(
+                Note(
+                    "rates_stale",
+                    {"n": ref["stale_amounts"], "last_date": ref["last_date"], "days": ref["stale_after_days"]},
+                )
+            )
+    given = sum(n for origin, n in amounts.items() if origin in ("file", "rules"))
+    if ref is not None and given:
+        notes.append(
+            Note(
+                "rates_combined",
+                {"file": rates.source, "given": given, "reference": amounts.get("reference", 0)},
+            )
+        )
+    if report["missing_rate"]:
+        missing: list[str] = report["missing_currencies"]  # type: ignore[assignment]
+        notes.append(
+            Note("rates_missing", {"n": report["missing_rate"], "currencies": ", ".join(missing), "base": rates.base})
+        )
+    return notes
 
 
 def _refunds_to_base(lines: pd.DataFrame, valid: pd.Series, rates: Rates, currencies: CurrencyCodes) -> None:

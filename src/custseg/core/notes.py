@@ -18,6 +18,30 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "未指定本位币，订单全部为 {base}，金额按 {base} 计算",
         "no base currency was given and every order is in {base}: the figures are in {base}",
     ),
+    "rates_reference": (
+        "{n} 笔金额按欧洲央行欧元参考汇率换算为 {base}（{origin}，{first_date} 至 {last_date}）："
+        "取订单日期当天的汇率，周末、节假日取之前最近一个工作日的汇率，经欧元交叉换算",
+        "{n} amounts were converted into {base} with the ECB's euro reference rates ({origin}, {first_date} to "
+        "{last_date}): the rate of the order date, or of the latest business day before it (weekends, holidays), "
+        "crossed through EUR",
+    ),
+    "rates_stale": (
+        "{n} 笔金额的订单日期比汇率表的最后日期 {last_date} 晚 {days} 天以上，使用了 {last_date} 的汇率；"
+        "下载欧洲央行的 eurofxref-hist.zip 后用 custseg rates update 载入更新的汇率",
+        "{n} amounts are on orders more than {days} days after the rate table's last date {last_date} and used "
+        "its rates of {last_date}; download the ECB's eurofxref-hist.zip and load it with custseg rates update",
+    ),
+    "rates_combined": (
+        "{given} 笔金额用 {file} 的汇率，该文件没有的币种 {reference} 笔用欧洲央行参考汇率（--rates-fallback bundled）",
+        "{given} amounts used the rates of {file}; {reference} in currencies it does not name used the ECB "
+        "reference rates (--rates-fallback bundled)",
+    ),
+    "rates_missing": (
+        "{n} 行订单的币种（{currencies}）在订单日期没有汇率，未换算，列入问题数据；"
+        "请用 --rates FILE 提供这些币种到 {base} 的汇率",
+        "{n} order lines in {currencies} have no exchange rate for their date: not converted, listed as problems; "
+        "give their rates into {base} with --rates FILE",
+    ),
     "unknown_status": (
         "订单状态“{status}”（{rows} 行）未能识别，已按订单计算；"
         '如不是，请用 --status "{status}=cancelled"（或 =returned）指定',

@@ -82,13 +82,38 @@ def load_rates_csv(path: Path | str, base: str) -> Rates:
     return rates
 
 
-def build_rates(base: str, rates_file: Path | str | None, fixed: dict[str, float]) -> Rates:
-    """The exchange rates of a run into ``base``: the rates file's (if given) and the rules' fixed
-    ``fixed`` rates for the currencies the file leaves out."""
+def build_rates(
+    base: str,
+    rates_file: Path | str | None,
+    fixed: dict[str, float],
+    in_use: set[str] | frozenset[str] = frozenset(),
+    fallback: bool = False,
+) -> Rates:
+    """The exchange rates of a run into ``base`` for the currencies ``in_use``: the rates file's (if given)
+    and the rules' fixed ``fixed`` rates for the currencies the file leaves out. With neither, the ECB's
+    reference rates (when a currency other than ``base`` is in use); with ``fallback``, the ECB's for the
+    currencies that neither names. A currency no source has gets no rate: its lines become problems."""
     if rates_file:
         rates = load_rates_csv(rates_file, base)
+        rates.origins = dict.fromkeys(rates.covered(), "file")
     else:
         rates = Rates(base=base, source="rules" if fixed else "")
     for code, rate in fixed.items():
-        rates.fixed.setdefault(code, rate)
+        if code not in rates.fixed:
+            rates.fixed[code] = rate
+            rates.origins.setdefault(code, "rules")
+    foreign = set(in_use) - {base}
+    given = rates.given()
+    if not foreign or (given and not fallback):
+        return rates
+    from custseg.input.ecb import reference_rates
+
+    reference = reference_rates(base, foreign - rates.covered())
+    if not given:
+        return reference
+    # The user's rates win for the currencies they name; the reference table's rows are only for the
+    # others, so the one daily lookup serves both without one source shadowing the other.
+    rates.daily = reference.daily if rates.daily is None else pd.concat([rates.daily, reference.daily])
+    rates.origins = {**reference.origins, **rates.origins}
+    rates.reference = reference.reference
     return rates

@@ -139,6 +139,7 @@ def summary_payload(result: GradeResult) -> dict[str, Any]:
     payload: dict[str, Any] = {
         "as_of": result.as_of.isoformat(),
         "base_currency": result.rules.currency.base,
+        "exchange_rates": result.exchange_rates,
         "customers": len(data),
         "reconciliation": result.reconciliation,
         "warnings": result.warnings,

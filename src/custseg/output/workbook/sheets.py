@@ -565,6 +565,9 @@ class _Writer:
         kv(self.t("version"), self.r.version)
         kv(self.t("as_of"), f"{self.r.as_of.isoformat()} ({self.r.as_of_source})")
         kv(self.t("base_currency"), self.base)
+        # Which rates converted how many amounts, by the summary JSON's keys (empty: all in the base currency).
+        for key, value in _flatten({"exchange_rates": self.r.exchange_rates} if self.r.exchange_rates else {}):
+            kv(key, value if isinstance(value, (int, str)) else json.dumps(value, ensure_ascii=False))
         kv("rules digest", self.r.rules.digest())
         kv("score method", self.r.scores.method)
         if self.r.previous_source:
