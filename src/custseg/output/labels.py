@@ -131,6 +131,7 @@ TEXT = {
     "currency": ("币种", "Currency"),
     "rf_grid": ("R × F 客户数", "R × F customers"),
     "legend": ("说明", "Legend"),
+    "none": ("未填写", "Not given"),
     "reconciliation": ("行数核对", "Row reconciliation"),
     "top": ("前10大客户", "Top 10 customers"),
     "migration": ("等级迁移矩阵", "Tier migration"),
@@ -201,7 +202,21 @@ def value_labels(rules: Rules, lang: str) -> dict[str, dict[str, str]]:
         "relationship": {k: v[i] for k, v in RELATIONSHIP_LABELS.items()},
         "needs": {k: v[i] for k, v in NEEDS_LABELS.items()},
         "tier_change": {k: v[i] for k, v in CHANGE_LABELS.items()},
+        "tier_rule": tier_rule_words(rules, lang),
+        "tags": {t.key: (t.label_zh, t.label_en)[i] or t.key for t in rules.tags},
     }
+
+
+def tier_rule_words(rules: Rules, lang: str) -> dict[str, str]:
+    """Each tier_rule text the grading writes ("key: condition", "manual override", "key: no positive
+    order") -> the rule in words in ``lang``; the condition as written stays in CSV, JSON and run info."""
+    from custseg.output.rule_words import condition_words
+
+    i = idx(lang)
+    words = {f"{t.key}: {t.when}": condition_words(t.when, lang) for t in rules.tiers}
+    words[f"{rules.tiers[-1].key}: no positive order"] = ("无有效订单", "no positive order")[i]
+    words["manual override"] = ("手动等级", "manual tier")[i]
+    return words
 
 
 def reverse_labels(rules: Rules) -> tuple[dict[str, str], dict[str, dict[str, str]]]:

@@ -37,7 +37,7 @@ from custseg.output.summary import (
 )
 from custseg.output.workbook import _deflate, _fast_rows
 from custseg.output.workbook._fast_rows import SheetColumn
-from custseg.schema import DATE_COLUMNS, MONEY_COLUMNS, PROBLEM_COLUMNS, REASONS
+from custseg.schema import DATE_COLUMNS, LIST_COLUMNS, MONEY_COLUMNS, PROBLEM_COLUMNS, REASONS
 
 EXCEL_MAX_ROWS = 1_048_576
 PROBLEM_SHEET_ROWS = EXCEL_MAX_ROWS - 2  # the header, and a last line that points to the full CSV
@@ -114,6 +114,12 @@ class _Writer:
         else:
             ws.write_string(row, col, str(value), fmt)
 
+    def shown(self, mapping: dict[str, str] | None, key: str) -> str:
+        """A key as the workbook shows it: its label, and the summaries' "(none)" (no value) in words."""
+        if key == "(none)":
+            return self.t("none")
+        return mapping.get(key, key) if mapping else key
+
     def header_row(self, ws: Any, row: int, names: list[str]) -> None:
         """A row of column headers in the header format."""
         for c, name in enumerate(names):
@@ -175,6 +181,13 @@ class _Writer:
             )
         mapping = self.values.get(name, {})
         kind = pd.api.types.infer_dtype(col, skipna=True)
+        if kind == "string" and mapping and name in LIST_COLUMNS:
+            # Lists of keys (tags): each key shown by its label, joined as the language lists things.
+            sep = "、" if self.lang == "zh" else "; "
+            codes, uniques = pd.factorize(col)
+            texts = [sep.join(mapping.get(k, k) for k in t.split(";") if k) for t in uniques.tolist()]
+            blank = np.array([t == "" for t in texts] + [True])
+            return SheetColumn(None, texts=texts, codes=np.where(blank[codes], -1, codes))
         if kind == "string":
             # Text (most of these columns): each distinct text is looked up once.
             codes, uniques = pd.factorize(col)
@@ -225,7 +238,7 @@ class _Writer:
                 ws,
                 r,
                 0,
-                mapping.get(key, key) if mapping else key,
+                self.shown(mapping, key),
                 self.tier_formats.get(key) if mapping is self.values["tier"] else None,
             )
             self.cell(ws, r, 1, int(rec.customers), self.f["int"])
@@ -280,7 +293,7 @@ class _Writer:
         mx = tier_by_segment(self.r.customers, rules.tier_order, [s.key for s in rules.segments])
         ws.write_string(row, 0, self.t("tier_x_segment"), self.f["title"])
         self.header_row(
-            ws, row + 1, [L.header("tier", self.lang)] + [self.values["segment"].get(c, c) for c in mx.columns]
+            ws, row + 1, [L.header("tier", self.lang)] + [self.shown(self.values["segment"], c) for c in mx.columns]
         )
         for k, (tier, counts) in enumerate(mx.iterrows()):
             self.cell(ws, row + 2 + k, 0, self.values["tier"].get(tier, tier), self.tier_formats.get(tier))
