@@ -17,6 +17,7 @@ import typer
 from custseg import __version__
 from custseg.cli import options as opt
 from custseg.errors import EXIT_TOO_MANY_PROBLEMS, CustsegError
+from custseg.input.sources import DEFAULT_MAX_UNZIPPED_MB
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
@@ -114,7 +115,7 @@ def grade(
     summary_json: opt.SummaryJson = None,
     lang: opt.LangOption = opt.Lang.zh,
     csv_safe: opt.CsvSafe = False,
-    max_unzipped_mb: opt.MaxUnzippedMb = 2048,
+    max_unzipped_mb: opt.MaxUnzippedMb = DEFAULT_MAX_UNZIPPED_MB,
     quiet: opt.Quiet = False,
 ) -> None:
     """Grade customers from order exports and write the graded customer table."""
