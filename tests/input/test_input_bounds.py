@@ -128,3 +128,118 @@ def test_a_whole_excel_sheet_is_read(tmp_path):
     rows = b"<row><c><v>1</v></c></row>" * (1_048_576 - 9)
     path = _with_sheet(tmp_path, "full.xlsx", lambda d: d.replace(b"</sheetData>", rows + b"</sheetData><rowBreaks/>"))
     check_zip_parts(str(path), path.read_bytes(), 512)
+
+
+# Side inputs: rules, rates, previous grading, history. Big ones are made here, sparse or streamed.
+
+
+def test_a_gigabyte_rules_file_is_refused_without_reading_it(runner, core_csv, tmp_path):
+    rules = tmp_path / "rules.toml"
+    with open(rules, "wb") as fh:
+        fh.truncate(2**30)  # sparse: no disk used
+    result = _grade(runner, core_csv, tmp_path, "--rules", str(rules))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"Error: {rules}: the rules file is larger than 1 MB; is this the right file?",
+        "  hint: check the file given with --rules; `custseg rules init` writes one",
+    ]
+
+
+def test_a_rates_file_of_a_million_rows_is_refused_before_parsing(runner, core_csv, tmp_path):
+    rates = tmp_path / "rates.csv"
+    with open(rates, "w", encoding="ascii") as fh:
+        fh.write("currency,rate\n")
+        fh.writelines("EUR,1.08\n" for _ in range(1_000_000))
+    result = _grade(runner, core_csv, tmp_path, "--rates", str(rates))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"Error: {rates}: the rates file has more than 200,000 rows",
+        "  hint: give --rates one rate per currency, or per currency and the months or days the orders need",
+    ]
+
+
+def test_a_rates_file_larger_than_the_cap_is_refused(runner, core_csv, tmp_path):
+    rates = tmp_path / "rates.csv"
+    with open(rates, "wb") as fh:
+        fh.write(b"currency,rate\n")
+        fh.truncate(2**30)
+    result = _grade(runner, core_csv, tmp_path, "--rates", str(rates))
+    assert result.exit_code == 1
+    assert f"Error: {rates}: the rates file is larger than 16 MB" in result.stderr
+
+
+def test_a_previous_workbook_that_is_a_zip_bomb_is_refused(runner, core_csv, tmp_path):
+    result = _grade(runner, core_csv, tmp_path, "--previous", str(BAD / "row_bomb.xlsx"))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"Error: {BAD / 'row_bomb.xlsx'} [订单明细]: the sheet has more than 1,048,576 rows, past Excel's limits "
+        "(1,048,576 rows, 16,384 columns); no spreadsheet program saved it"
+    )
+    declared = _with_sheet(tmp_path, "declared.xlsx", lambda d: d)
+    _declare_size(declared, SHEET, 600 * 2**20)
+    result = _grade(runner, core_csv, tmp_path, "--previous", str(declared))
+    assert result.exit_code == 1
+    assert f"Error: {declared}: the workbook unpacks to 600 MB, over the limit of 512 MB" in result.stderr
+
+
+def test_a_previous_csv_over_the_limit_is_refused(runner, core_csv, tmp_path):
+    previous = tmp_path / "last.csv"
+    with open(previous, "wb") as fh:
+        fh.truncate(3 * 2**20)
+    result = _grade(runner, core_csv, tmp_path, "--previous", str(previous), "--max-unzipped-mb", "2")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"Error: {previous}: the previous grading is larger than 2 MB",
+        "  hint: check the file given with --previous, or raise the limit with --max-unzipped-mb",
+    ]
+
+
+def test_a_history_that_is_not_sqlite_is_one_line(runner, core_csv, tmp_path):
+    db = tmp_path / "h.db"
+    db.write_bytes(b"this is not a database\n" * 200)
+    result = _grade(runner, core_csv, tmp_path, "--history", str(db))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"Error: {db}: not a custseg history database (file is not a database)"]
+    assert db.read_bytes() == b"this is not a database\n" * 200
+
+
+def test_another_programs_sqlite_database_is_not_taken_over(runner, core_csv, tmp_path):
+    import sqlite3
+
+    db = tmp_path / "crm.db"
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE contacts (name TEXT)")
+    con.commit()
+    con.close()
+    result = _grade(runner, core_csv, tmp_path, "--history", str(db))
+    assert result.exit_code == 1
+    assert f"Error: {db}: not a custseg history database (it has the tables contacts and no custseg ones)" in (
+        result.stderr
+    )
+    con = sqlite3.connect(db)
+    assert [r[0] for r in con.execute("SELECT name FROM sqlite_master")] == ["contacts"]
+    con.close()
+
+
+def test_a_history_locked_by_another_program_ends_quickly(runner, core_csv, tmp_path):
+    import sqlite3
+
+    from custseg.history import store
+
+    db = tmp_path / "h.db"
+    store.connect(db).close()
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # what a database browser with unsaved changes holds
+    try:
+        start = time.perf_counter()
+        result = _grade(runner, core_csv, tmp_path, "--history", str(db))
+        elapsed = time.perf_counter() - start
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 4
+    assert result.stderr.splitlines() == [
+        f"Error: {db}: the history database is locked by another program",
+        "  hint: close the program that has it open, then run again",
+    ]
+    assert elapsed < 20

@@ -161,7 +161,7 @@ def grade(
         lang=lang.value,
     )
     console = _console(stderr=output == "-", quiet=quiet)
-    previous_grades = read_previous(previous, rules) if previous else None
+    previous_grades = read_previous(previous, rules, max_unzipped_mb) if previous else None
     with open_history(history) if history else contextlib.nullcontext() as store, StageProgress(console, quiet) as step:
         # Text in Python strings, not pyarrow's: process-wide pandas state, so set here and not by the library.
         with pd.option_context("mode.string_storage", "python"):

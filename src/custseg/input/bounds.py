@@ -225,19 +225,13 @@ def _attr(tag: str, attr: str) -> str | None:
     return found.group(1) if found else None
 
 
-def read_capped(path: Path | str, max_bytes: int, what: str) -> bytes:
-    """A small side file's bytes, refusing one over ``max_bytes`` without reading past it (a FIFO or a
-    device has no size to check first). OSError is left to the caller, who knows the file's role."""
+def read_capped(path: Path | str, max_bytes: int) -> bytes | None:
+    """A side file's bytes, or None when it holds more than ``max_bytes``; never reads past that (a FIFO or
+    a device has no size to check first). OSError is left to the caller, who knows the file's role."""
     with open(path, "rb") as fh:
         data = fh.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise InputError(
-            f"{path}: the {what} is larger than {_human(max_bytes)}; is this the right file?",
-            code=f"{what.replace(' ', '_')}_too_large",
-            values={"limit": _human(max_bytes)},
-        )
-    return data
+    return data if len(data) <= max_bytes else None
 
 
-def _human(n: int) -> str:
+def human_size(n: int) -> str:
     return f"{n / 2**20:,.0f} MB" if n >= 2**20 else f"{n / 2**10:,.0f} KB"
