@@ -39,7 +39,7 @@ from custseg.core.validate import after_as_of, as_of_date, future_dates, outside
 from custseg.input.headers import column_map
 from custseg.input.inputs import InputInfo, read_inputs
 from custseg.input.rates import build_rates
-from custseg.input.sources import Source
+from custseg.input.sources import DEFAULT_MAX_UNZIPPED_MB, Source
 from custseg.schema import CHANGE_COLUMNS, COUNTED_DISPOSITIONS, OUTPUT_COLUMNS
 
 __all__ = ["GradeOptions", "GradeResult", "InputInfo", "Progress", "grade", "with_previous"]
@@ -65,7 +65,7 @@ class GradeOptions:
     base_currency: str | None = None
     status_map: dict[str, str] = field(default_factory=dict)
     lookback_months: int | None = None
-    max_unzipped_mb: int = 2048
+    max_unzipped_mb: int = DEFAULT_MAX_UNZIPPED_MB
     lang: str = "zh"
     today: dt.date | None = None  # for tests; the real date otherwise
 

@@ -172,6 +172,15 @@ def write_bad_files() -> None:
                     data = re.sub(rb'<dimension ref="[^"]+"/>', f'<dimension ref="A1:{col}1048576"/>'.encode(), data)
                 zf.writestr(item, data)
         (bad / name).write_bytes(buf.getvalue())
+    # A bomb of rows: the order sheet goes on past Excel's last row (1,048,576) with one repeated row, so
+    # the file stays a few KB while a reader that materialised it would hold a million rows.
+    with zipfile.ZipFile(bad / "row_bomb.xlsx", "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        with zipfile.ZipFile(io.BytesIO(good)) as src:
+            for item in src.infolist():
+                data = src.read(item.filename)
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    data = data.replace(b"</sheetData>", b"<row><c><v>1</v></c></row>" * 1_100_000 + b"</sheetData>")
+                zf.writestr(item, data, compresslevel=9)
     import openpyxl
 
     wb = openpyxl.Workbook()

@@ -17,6 +17,7 @@ import typer
 from custseg import __version__
 from custseg.cli import options as opt
 from custseg.errors import EXIT_TOO_MANY_PROBLEMS, CustsegError
+from custseg.input.sources import DEFAULT_MAX_UNZIPPED_MB
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
@@ -117,7 +118,7 @@ def grade(
     summary_json: opt.SummaryJson = None,
     lang: opt.LangOption = opt.Lang.zh,
     csv_safe: opt.CsvSafe = False,
-    max_unzipped_mb: opt.MaxUnzippedMb = 2048,
+    max_unzipped_mb: opt.MaxUnzippedMb = DEFAULT_MAX_UNZIPPED_MB,
     quiet: opt.Quiet = False,
 ) -> None:
     """Grade customers from order exports and write the graded customer table."""
@@ -164,7 +165,7 @@ def grade(
         lang=lang.value,
     )
     console = _console(stderr=output == "-", quiet=quiet)
-    previous_grades = read_previous(previous, rules) if previous else None
+    previous_grades = read_previous(previous, rules, max_unzipped_mb) if previous else None
     with open_history(history) if history else contextlib.nullcontext() as store, StageProgress(console, quiet) as step:
         # Text in Python strings, not pyarrow's: process-wide pandas state, so set here and not by the library.
         with pd.option_context("mode.string_storage", "python"):

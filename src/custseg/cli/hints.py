@@ -52,6 +52,12 @@ FLAG_TEXT: dict[str, tuple[str | None, str]] = {
         "that one currency",
     ),
     "unknown_profile": (None, "choose one of: {profiles} (or --profile generic for none)"),
+    "rules_file_too_large": (None, "check the file given with --rules; `custseg rules init` writes one"),
+    "rates_file_too_large": (
+        None,
+        "give --rates one rate per currency, or per currency and the months or days the orders need",
+    ),
+    "previous_too_large": (None, "check the file given with --previous, or raise the limit with --max-unzipped-mb"),
 }
 
 

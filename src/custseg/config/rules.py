@@ -399,11 +399,24 @@ def _format_validation(exc: ValidationError, name: str) -> str:
     return f"{name}: " + "; ".join(lines)
 
 
+# The default rules file is a few KB; a rules file thousands of times larger is the wrong file.
+MAX_RULES_BYTES = 2**20
+
+
 def load_rules(path: str | Path) -> Rules:
     """Read and validate a rules file."""
+    from custseg.input.bounds import human_size, read_capped
+
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        data = read_capped(path, MAX_RULES_BYTES)
+        if data is None:
+            raise RulesError(
+                f"{name}: the rules file is larger than {human_size(MAX_RULES_BYTES)}; is this the right file?",
+                hint="a rules file is a few KB of TOML; `custseg rules init` writes one",
+                code="rules_file_too_large",
+            )
+        text = data.decode("utf-8-sig")
     except FileNotFoundError:
         raise RulesError(
             f"{name}: rules file not found", hint="write one with `custseg rules init rules.toml`"

@@ -20,6 +20,7 @@ import pandas as pd
 from custseg.errors import InputError, LockedError
 
 SCHEMA_VERSION = 1
+BUSY_TIMEOUT_S = 1.0
 
 _SCHEMA = [
     """CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)""",
@@ -92,10 +93,23 @@ def connect(path: Path, create: bool = True) -> sqlite3.Connection:
             hint="a history is made by the first grading saved into it",
             code="no_history",
         )
-    con = sqlite3.connect(str(path))
+    # Another program holding the database (a database browser with a write open) is waited for this
+    # long, not SQLite's default of 5 s: the run ends with a message instead.
+    con = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
     try:
         con.execute("PRAGMA foreign_keys = ON")
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if tables and "meta" not in tables:  # never add custseg's tables to another program's database
+            raise sqlite3.DatabaseError(f"it has the tables {', '.join(sorted(tables)[:5])} and no custseg ones")
         _migrate(con)
+    except sqlite3.OperationalError as exc:
+        con.close()
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise LockedError(
+                f"{path}: the history database is locked by another program",
+                hint="close the program that has it open, then run again",
+            ) from None
+        raise InputError(f"{path}: the history database cannot be opened ({exc})") from None
     except sqlite3.DatabaseError as exc:
         con.close()
         raise InputError(f"{path}: not a custseg history database ({exc})") from None

@@ -11,7 +11,7 @@ from custseg.core.values import normalise_ids
 from custseg.errors import UsageError
 from custseg.input.headers import normalise_header
 from custseg.input.read import read_source
-from custseg.input.sources import Source
+from custseg.input.sources import DEFAULT_MAX_UNZIPPED_MB, Source
 from custseg.input.tables import Table
 
 
@@ -42,7 +42,7 @@ def read_inputs(
     column_map: dict[str, str],
     encoding: str | None = None,
     sheets: list[str] | None = None,
-    max_unzipped_mb: int = 2048,
+    max_unzipped_mb: int = DEFAULT_MAX_UNZIPPED_MB,
 ) -> Inputs:
     """Read every order source (its order, master and returns tables) and the customer master source, if
     any; each source's bytes are let go once read and hashed."""

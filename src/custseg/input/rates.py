@@ -11,14 +11,29 @@ import pandas as pd
 from custseg.core.money import Rates, normalise_currency
 from custseg.errors import CurrencyError, InputError
 
+# Daily rates for every currency an exporter meets, over years, stay well below these: a larger file
+# is not a rates file, and is refused before pandas parses it.
+MAX_RATES_ROWS = 200_000
+MAX_RATES_BYTES = 16 * 2**20
+
 
 def load_rates_csv(path: Path | str, base: str) -> Rates:
     """``currency,rate`` plus optionally ``month`` (YYYY-MM) or ``date``, and a ``base`` column to check."""
+    from custseg.input.bounds import human_size, read_capped
+
     name = str(path)
     try:
-        data = Path(path).read_bytes()
+        data = read_capped(path, MAX_RATES_BYTES)
     except OSError as exc:
         raise InputError(f"{name}: the rates file cannot be read ({exc.strerror})") from None
+    hint = "keep one rate per currency, or per currency and the months or days the orders need"
+    if data is None:
+        too_big = f"larger than {human_size(MAX_RATES_BYTES)}"
+        raise InputError(f"{name}: the rates file is {too_big}", hint=hint, code="rates_file_too_large")
+    if data.count(b"\n") > MAX_RATES_ROWS + 1:
+        raise InputError(
+            f"{name}: the rates file has more than {MAX_RATES_ROWS:,} rows", hint=hint, code="rates_file_too_large"
+        )
     from custseg.input.csv_file import sniff_delimiter
     from custseg.input.encoding import decode_text
 

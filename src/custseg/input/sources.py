@@ -20,8 +20,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from custseg.input._csv_arrow import CsvPrefetch
 
-# A guard against zip bombs: the uncompressed size of a workbook we are willing to open.
-DEFAULT_MAX_UNZIPPED_MB = 2048
+# A guard against zip bombs: the uncompressed size of a workbook (or .gz) we are willing to open. A whole
+# Excel sheet of an export as wide as Online Retail fits (the measurements are in the README).
+DEFAULT_MAX_UNZIPPED_MB = 512
 
 
 @dataclass

@@ -8,13 +8,13 @@ sheets are read a column at a time by :mod:`custseg.input._xlsx_columns` where t
 from __future__ import annotations
 
 import io
-import zipfile
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from custseg.core.values import Factorized
 from custseg.errors import InputError
+from custseg.input.bounds import check_zip_parts
 from custseg.input.header_row import HEADER_SCAN_ROWS, find_header, no_order_columns
 from custseg.input.headers import ColumnMapping
 from custseg.input.sources import DEFAULT_MAX_UNZIPPED_MB, Source
@@ -29,7 +29,8 @@ HeaderRow = tuple[int, TableKind | None, ColumnMapping, list[str]]  # as find_he
 SheetBody = tuple[dict[str, Factorized], int, list[int]]  # columns, number of rows, rows with cells past the header
 
 
-def _check_workbook_bytes(name: str, data: bytes, suffix: str, max_unzipped_mb: int) -> None:
+def check_workbook_bytes(name: str, data: bytes, suffix: str, max_unzipped_mb: int) -> None:
+    """Refuse an empty, encrypted, damaged or bomb-shaped workbook before a reader opens it."""
     if not data:
         raise InputError(f"{name}: the file is empty", hint="export the orders again")
     if suffix in {".xlsx", ".xlsm", ".ods", ".xlsb"}:
@@ -43,24 +44,7 @@ def _check_workbook_bytes(name: str, data: bytes, suffix: str, max_unzipped_mb: 
                 f"{name}: is not a valid {suffix} workbook (not a zip file)",
                 hint="open it in Excel and save it again as .xlsx, or export as CSV",
             )
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                total = sum(i.file_size for i in zf.infolist())
-                bad = zf.testzip() if len(data) < 5_000_000 else None
-        except (zipfile.BadZipFile, EOFError, OSError, RuntimeError) as exc:
-            raise InputError(
-                f"{name}: the workbook is corrupt or truncated ({exc})", hint="download or export it again"
-            ) from None
-        if bad is not None:
-            raise InputError(
-                f"{name}: the workbook is corrupt (damaged part {bad})", hint="download or export it again"
-            )
-        if total > max_unzipped_mb * 1024 * 1024:
-            raise InputError(
-                f"{name}: the workbook unpacks to {total / 2**20:,.0f} MB, over the limit of {max_unzipped_mb:,} MB",
-                hint="raise max_unzipped_mb if the file is genuine, or export as CSV",
-                code="workbook_too_large",
-            )
+        check_zip_parts(name, data, max_unzipped_mb)
 
 
 class _CellSheets:
@@ -134,7 +118,7 @@ def read_workbook(
     listed as passed over. A workbook with no order sheet is an InputError unless customers are wanted."""
     data = source.read_bytes()
     suffix = source.suffix or ".xlsx"
-    _check_workbook_bytes(source.name, data, suffix, max_unzipped_mb)
+    check_workbook_bytes(source.name, data, suffix, max_unzipped_mb)
     report = ReadReport()
     last_error: tuple[str, list[str], ColumnMapping] | None = None
     # Large .xlsx sheets are read as columns (_xlsx_columns.py); the cell reader takes every other sheet
