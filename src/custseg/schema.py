@@ -90,5 +90,10 @@ REASONS: dict[str, tuple[str, str]] = {
     "not_in_master": ("customer missing from the customer master", "客户不在客户档案中"),
     "bad_tier_override": ("manual tier is not one of the tiers in the rules", "手动等级不在规则的等级列表中"),
     "master_missing_id": ("customer-master row without a customer id; not used", "客户档案中此行缺少客户编号，未使用"),
+    "formula_without_value": (
+        "a formula saved without its result (the file was not saved by a spreadsheet program); "
+        "its text is read as text, not calculated",
+        "公式没有保存计算结果（文件未经表格软件保存），按公式文本读取，未计算",
+    ),
 }
-WARNING_CODES = {"unknown_country", "not_in_master", "bad_tier_override", "master_missing_id"}
+WARNING_CODES = {"unknown_country", "not_in_master", "bad_tier_override", "master_missing_id", "formula_without_value"}
