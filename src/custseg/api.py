@@ -26,7 +26,7 @@ from custseg.core.master import with_master
 from custseg.core.metrics import customer_metrics
 from custseg.core.money import base_from_orders, currencies_in_use, net_returns, to_base_currency
 from custseg.core.notes import Note
-from custseg.core.problems import all_problems, with_lines
+from custseg.core.problems import all_problems, formula_problems, with_lines
 from custseg.core.reconcile import (
     reconciliation,
     require_usable_lines,
@@ -160,6 +160,7 @@ def grade(
     progress("validating")
     line_opts = LineOptions.of(rules, opts.currency)
     lines, problems, duplicates, facts = order_lines(inputs.order_tables, line_opts, [s.name for s in sources])
+    problems.append(formula_problems(inputs.formulas))
     progress("converting")
     today = pd.Timestamp(opts.today or dt.date.today())
     problems.append(future_dates(lines, today))

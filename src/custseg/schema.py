@@ -102,5 +102,17 @@ REASONS: dict[str, tuple[str, str]] = {
         "satisfaction or complaints is not a number; left empty",
         "满意度或投诉次数不是数字，已留空",
     ),
+    "formula_without_value": (
+        "a formula saved without its result (the file was not saved by a spreadsheet program); "
+        "its text is read as text, not calculated",
+        "公式没有保存计算结果（文件未经表格软件保存），按公式文本读取，未计算",
+    ),
 }
-WARNING_CODES = {"unknown_country", "not_in_master", "bad_tier_override", "master_missing_id", "bad_feedback_value"}
+WARNING_CODES = {
+    "unknown_country",
+    "not_in_master",
+    "bad_tier_override",
+    "master_missing_id",
+    "bad_feedback_value",
+    "formula_without_value",
+}

@@ -42,6 +42,18 @@ def test_table_to_a_path_or_a_file_is_the_same_text(graded, tmp_path):
     assert [json.loads(x)["customer_id"] for x in lines.getvalue().splitlines()] == ["A", "B", "C", "D", "E", "F"]
 
 
+def test_a_byte_order_mark_only_on_csv_and_only_when_asked(graded, tmp_path):
+    custseg.write_table(graded.customers, tmp_path / "plain.csv")
+    custseg.write_table(graded.customers, tmp_path / "marked.csv", bom=True)
+    plain = (tmp_path / "plain.csv").read_bytes()
+    assert plain.startswith(b"customer_id,") and (tmp_path / "marked.csv").read_bytes() == b"\xef\xbb\xbf" + plain
+    buffer = io.StringIO()
+    custseg.write_table(graded.customers, buffer, bom=True)
+    assert buffer.getvalue() == "\ufeff" + plain.decode("utf-8")
+    custseg.write_table(graded.customers, tmp_path / "g.json", bom=True)  # JSON must not start with one
+    assert (tmp_path / "g.json").read_bytes().startswith(b"[\n{")
+
+
 def test_table_formats_that_cannot_be(graded, tmp_path):
     with pytest.raises(custseg.OutputError) as caught:
         custseg.write_table(graded.customers, tmp_path / "g.xlsx")

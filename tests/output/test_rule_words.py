@@ -20,7 +20,8 @@ KEY_RULE = "(m_score >= 4 and r_score >= 2) or (m_score >= 3 and f_score >= 3 an
         (
             KEY_RULE,
             "（金额评分≥4且最近购买评分≥2）或（金额评分≥3且频次评分≥3且最近购买评分≥3）",
-            "(money score ≥ 4 and recency score ≥ 2) or (money score ≥ 3 and frequency score ≥ 3 and recency score ≥ 3)",
+            "(money score ≥ 4 and recency score ≥ 2) or "
+            "(money score ≥ 3 and frequency score ≥ 3 and recency score ≥ 3)",
         ),
         ("frequency >= 1", "购买频次≥1", "frequency ≥ 1"),
         ("true", "其余客户", "all other customers"),

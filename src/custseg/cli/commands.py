@@ -118,6 +118,7 @@ def grade(
     summary_json: opt.SummaryJson = None,
     lang: opt.LangOption = opt.Lang.zh,
     csv_safe: opt.CsvSafe = False,
+    bom: opt.Bom = False,
     max_unzipped_mb: opt.MaxUnzippedMb = DEFAULT_MAX_UNZIPPED_MB,
     quiet: opt.Quiet = False,
 ) -> None:
@@ -130,6 +131,7 @@ def grade(
     limit = opt.parse_max_problems(max_problems)
     out_fmt = opt.output_format(output, fmt)
     opt.check_streams(orders, output, out_fmt)
+    opt.check_bom(bom, out_fmt, problems)
     column_fields = opt.parse_map_options(column_map)
     status_map = opt.parse_status_map(status)
     # The first CSV input is read and parsed on a second thread while pandas and the library are imported.
@@ -175,7 +177,7 @@ def grade(
         elif store is not None and (found := previous_grading(store, result.as_of)) is not None:
             result = with_previous(result, found.grades, found.source)
         step("writing")
-        outputs = _write_outputs(result, orders, output, out_fmt, lang.value, csv_safe, problems, summary_json)
+        outputs = _write_outputs(result, orders, output, out_fmt, lang.value, csv_safe, bom, problems, summary_json)
         if store is not None:
             record_grading(store, result)
             outputs.append(("history", str(history)))
@@ -228,9 +230,11 @@ def _write_outputs(
     fmt: str,
     lang: str,
     csv_safe: bool,
+    bom: bool,
     problems: Path | None,
     summary_json: Path | None,
 ) -> list[tuple[str, str]]:
+    from custseg.cli.streams import data_stdout
     from custseg.output.atomic import check_not_an_input
     from custseg.output.files import write_table, write_text
     from custseg.output.tabular import write_problems_csv
@@ -239,11 +243,12 @@ def _write_outputs(
     problems_note = str(problems) if problems else ""
     if problems:
         check_not_an_input(problems, inputs)
-        write_problems_csv(result.problems, problems, csv_safe)
+        write_problems_csv(result.problems, problems, csv_safe, bom)
         written.append(("problems", str(problems)))
     if output == "-":
-        write_table(result.customers, sys.stdout, fmt, csv_safe)
-        sys.stdout.flush()
+        stdout = data_stdout()
+        write_table(result.customers, stdout, fmt, csv_safe, bom)
+        stdout.flush()
         written.append(("customers", "<stdout>"))
     else:
         target = Path(output) if output else _default_output(inputs[0], result.as_of.isoformat(), lang)
@@ -253,7 +258,7 @@ def _write_outputs(
 
             write_workbook(result, target, lang, problems_note)
         else:
-            write_table(result.customers, target, fmt, csv_safe)
+            write_table(result.customers, target, fmt, csv_safe, bom)
         written.append(("workbook" if fmt == "xlsx" else "customers", str(target)))
     if summary_json:
         import json
@@ -508,14 +513,18 @@ def compare_cmd(
             "migration": json.loads(migration.to_json(orient="records", force_ascii=False)),
             "changes": json.loads(changes.to_json(orient="records", force_ascii=False)),
         }
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+        from custseg.cli.streams import data_stdout
+
+        data_stdout().write(json.dumps(payload, ensure_ascii=False) + "\n")
 
 
 def _emit(frame: Any, fmt: opt.TableFormat, title: str) -> None:
+    from custseg.cli.streams import data_stdout
+
     if fmt is opt.TableFormat.csv:
-        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+        frame.to_csv(data_stdout(), index=False, lineterminator="\n")
     elif fmt is opt.TableFormat.json:
-        sys.stdout.write(frame.to_json(orient="records", force_ascii=False, date_format="iso") + "\n")
+        data_stdout().write(frame.to_json(orient="records", force_ascii=False, date_format="iso") + "\n")
     else:
         from rich.console import Console
 
@@ -533,8 +542,13 @@ def main() -> None:
 
     Warnings of the libraries underneath (pandas' ParserWarning, a deprecation) are not shown: they speak
     to a developer, not to the clerk reading stderr, and whatever they say about the data custseg reports
-    itself as a problem row, a note or an error. The tests run with warnings as errors to catch them."""
+    itself as a problem row, a note or an error. The tests run with warnings as errors to catch them.
+
+    A character the console cannot show is shown as "?" (:mod:`custseg.cli.streams`)."""
     warnings.simplefilter("ignore")
+    from custseg.cli.streams import tolerate_console_encoding
+
+    tolerate_console_encoding()
     try:
         app()
         code: object = 0

@@ -192,6 +192,14 @@ CsvSafe = Annotated[
         help="Prefix text cells starting with = + - @ with ' in CSV output (spreadsheet formula injection).",
     ),
 ]
+Bom = Annotated[
+    bool,
+    typer.Option(
+        "--bom",
+        help="Start CSV output (stdout, -o FILE.csv, --problems) with a UTF-8 byte order mark, so that Excel "
+        "reads it as UTF-8 and not in the system's code page.",
+    ),
+]
 MaxUnzippedMb = Annotated[
     int,
     typer.Option(
@@ -303,3 +311,13 @@ def check_streams(orders: list[str], output: str | None, fmt: str) -> None:
         raise UsageError("reading from stdin needs -o (a file, or '-' for stdout)")
     if output == "-" and fmt == "xlsx":
         raise UsageError("a workbook cannot go to stdout; use --format csv/json/jsonl or -o FILE.xlsx")
+
+
+def check_bom(bom: bool, fmt: str, problems: Path | None) -> None:
+    """--bom marks CSV output; a run that writes none would ignore it silently (and JSON must not start
+    with a byte order mark: RFC 8259)."""
+    if bom and fmt != "csv" and problems is None:
+        raise UsageError(
+            f"--bom applies to CSV output, and this run writes {fmt}",
+            hint="write CSV (-o FILE.csv, or -o - with --format csv), or leave out --bom",
+        )

@@ -81,6 +81,7 @@ WARNING_LABELS: dict[str, tuple[str, str]] = {
     "not_in_master": ("不在客户档案中", "not in the customer master"),
     "bad_tier_override": ("无效手动等级", "invalid manual tiers"),
     "master_missing_id": ("档案缺客户编号", "master rows without an id"),
+    "formula_without_value": ("公式无计算结果", "formulas without values"),
 }
 
 

@@ -89,6 +89,26 @@ def customer_problems(customers: pd.Series, lines: pd.DataFrame, column: str, co
     )
 
 
+def formula_problems(cells: Sequence[tuple[str, str, int, str, str]]) -> pd.DataFrame:
+    """A ``formula_without_value`` warning per formula cell read as its text (file, sheet, row, column
+    header, the formula's text), one :func:`problems` call per column."""
+    by_column: dict[str, list[tuple[str, str, int, str]]] = {}
+    for file, sheet, row, column, text in cells:
+        by_column.setdefault(column, []).append((file, sheet, row, text))
+    parts = [
+        problems(
+            [c[0] for c in found],
+            [c[1] for c in found],
+            [c[2] for c in found],
+            column,
+            [c[3] for c in found],
+            "formula_without_value",
+        )
+        for column, found in by_column.items()
+    ]
+    return pd.concat(parts, ignore_index=True) if parts else empty_problems()
+
+
 def empty_problems() -> pd.DataFrame:
     """A problems frame with no row: the PROBLEM_COLUMNS, row as int64, line as Int64 (it may be empty)
     and the others as objects."""

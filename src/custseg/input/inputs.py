@@ -34,6 +34,8 @@ class Inputs:
     returned: set[str] = field(default_factory=set)  # the order ids on returns lists
     skipped_sheets: list[tuple[str, str, str]] = field(default_factory=list)  # file, sheet, why
     infos: list[InputInfo] = field(default_factory=list)
+    # Formula cells saved without a value in any table read: (file, sheet, row, header, "=…" text).
+    formulas: list[tuple[str, str, int, str, str]] = field(default_factory=list)
 
 
 def read_inputs(
@@ -71,6 +73,7 @@ def read_inputs(
         tables += report.tables
         found.master_tables += [t for t in report.tables if t.kind == "master"]
     _check_mapped_headers(column_map, tables)
+    found.formulas = [(t.file, t.sheet, *cell) for t in tables for cell in t.formulas]
     return found
 
 

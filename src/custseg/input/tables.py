@@ -42,6 +42,8 @@ class Table:
     # Text files only: the line a text editor shows where each record starts, which runs ahead of the row
     # once a quoted field holds a line break (the same array as ``rows`` when none does).
     lines: np.ndarray | None = None
+    # Workbooks only: formula cells saved without a value, read as their text: (row, header, "=…" text).
+    formulas: list[tuple[int, str, str]] = field(default_factory=list)
 
     @property
     def headers(self) -> list[str]:

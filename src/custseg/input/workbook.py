@@ -3,6 +3,8 @@ sheet's table below its header row.
 
 Sheets are read as rows of cell values through python-calamine (openpyxl where it is absent); large .xlsx
 sheets are read a column at a time by :mod:`custseg.input._xlsx_columns` where that gives the same cells.
+Formula cells read as their saved value; an .xlsx formula saved with none reads as its text ("=…"), found
+by :mod:`custseg.input._xlsx_formulas` and listed on the table, where every reader would give an empty cell.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import numpy as np
 
 from custseg.core.values import Factorized
 from custseg.errors import InputError
+from custseg.input._xlsx_formulas import FormulaCells
 from custseg.input.bounds import check_zip_parts
 from custseg.input.header_row import HEADER_SCAN_ROWS, find_header, no_order_columns
 from custseg.input.headers import ColumnMapping
@@ -124,6 +127,7 @@ def read_workbook(
     # Large .xlsx sheets are read as columns (_xlsx_columns.py); the cell reader takes every other sheet
     # and any sheet the column reader cannot read exactly as it would.
     columns_reader = None
+    formula_cells = FormulaCells(data, sheets) if suffix in (".xlsx", ".xlsm") else None
     if suffix in (".xlsx", ".xlsm"):
         from custseg.input._xlsx_columns import ColumnReader
 
@@ -136,11 +140,15 @@ def read_workbook(
         names = cell_sheets.names
     for sheet_name in _choose_sheets(source.name, names, sheets):
         where = f"{source.name} [{sheet_name}]"
-        found = _sheet_by_columns(columns_reader, sheet_name, where, overrides, want) if columns_reader else None
+        uncached = formula_cells.sheet(sheet_name) if formula_cells is not None else {}
+        # The column reader gives no formula text: a sheet with formulas without values goes to the cell reader.
+        found = None
+        if columns_reader is not None and not uncached:
+            found = _sheet_by_columns(columns_reader, sheet_name, where, overrides, want)
         if found is None:
             if cell_sheets is None:
                 cell_sheets = _CellSheets(source.name, data)
-            found = _sheet_by_cells(cell_sheets, sheet_name, where, overrides, want)
+            found = _sheet_by_cells(cell_sheets, sheet_name, where, overrides, want, uncached)
         (idx, kind, mapping, headers), body = found
         if kind is None or body is None:
             why = "no table in it" if idx < 0 else "no order, customer or returns columns"
@@ -150,8 +158,13 @@ def read_workbook(
             continue
         columns, n, extra = body
         row_numbers = np.arange(idx + 2, idx + 2 + n, dtype=np.int64)
+        formulas = [
+            (r + 1, headers[c], "=" + text) for (r, c), text in sorted(uncached.items()) if r > idx and c < len(headers)
+        ]
         report.tables.append(
-            Table(source.name, sheet_name, kind, columns, row_numbers, mapping, idx + 1, overflow=extra)
+            Table(
+                source.name, sheet_name, kind, columns, row_numbers, mapping, idx + 1, overflow=extra, formulas=formulas
+            )
         )
     if want != "master" and not any(t.kind == "orders" for t in report.tables):
         if last_error:
@@ -181,10 +194,21 @@ def _sheet_by_columns(
 
 
 def _sheet_by_cells(
-    sheets: _CellSheets, sheet_name: str, where: str, overrides: dict[str, str], want: TableKind | None
+    sheets: _CellSheets,
+    sheet_name: str,
+    where: str,
+    overrides: dict[str, str],
+    want: TableKind | None,
+    uncached: dict[tuple[int, int], str],
 ) -> tuple[HeaderRow, SheetBody | None]:
-    """The sheet's header and columns through the cell reader (no columns: the sheet is not a table wanted)."""
+    """The sheet's header and columns through the cell reader (no columns: the sheet is not a table wanted);
+    the ``uncached`` formula cells (row, column from A1) read as their text."""
     rows = sheets.rows(sheet_name)
+    for (r, c), text in uncached.items():
+        rows.extend([] for _ in range(r + 1 - len(rows)))
+        row = rows[r]
+        row.extend([None] * (c + 1 - len(row)))
+        row[c] = "=" + text  # text: the cell readers never turn it into a formula again
     head = [[cell_to_text(v) for v in row] for row in rows[:HEADER_SCAN_ROWS]]
     idx, kind, mapping, headers = find_header(head, overrides, where, want)
     if kind is None or (want is not None and kind != want):

@@ -32,13 +32,18 @@ def format_of(target: str | os.PathLike[str]) -> str | None:
 
 
 def write_table(
-    customers: pd.DataFrame, target: str | os.PathLike[str] | IO[str], fmt: str | None = None, csv_safe: bool = False
+    customers: pd.DataFrame,
+    target: str | os.PathLike[str] | IO[str],
+    fmt: str | None = None,
+    csv_safe: bool = False,
+    bom: bool = False,
 ) -> None:
     """Write the customer table (GradeResult.customers) as CSV, JSON (an array) or JSON lines.
 
-    ``target`` is a path, written atomically, whose extension gives the format unless ``fmt`` does, or a
-    text file open for writing (CSV unless ``fmt`` says otherwise). ``csv_safe`` prefixes text cells that a
-    spreadsheet would read as a formula with ``'``."""
+    ``target`` is a path, written atomically in UTF-8, whose extension gives the format unless ``fmt``
+    does, or a text file open for writing (CSV unless ``fmt`` says otherwise). ``csv_safe`` prefixes text
+    cells that a spreadsheet would read as a formula with ``'``; ``bom`` starts a CSV with a byte order mark
+    (U+FEFF), by which Excel tells UTF-8 from the system's code page (JSON never gets one)."""
     from custseg.output.atomic import write_text_atomic
     from custseg.output.tabular import write_table as write_to
 
@@ -51,10 +56,16 @@ def write_table(
             f"{path}: cannot tell a table format from the extension",
             hint="name the file .csv, .json or .jsonl, or pass fmt",
         )
+
+    def fill(fh: IO[str]) -> None:
+        if bom and chosen == "csv":
+            fh.write("\ufeff")
+        write_to(customers, chosen, fh, csv_safe)
+
     if isinstance(target, str | os.PathLike):
-        write_text_atomic(Path(target), lambda fh: write_to(customers, chosen, fh, csv_safe))
+        write_text_atomic(Path(target), fill)
     else:
-        write_to(customers, chosen, target, csv_safe)
+        fill(target)
 
 
 def write_workbook(result: GradeResult, target: str | os.PathLike[str] | IO[bytes], lang: str = "zh") -> None:

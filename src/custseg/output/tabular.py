@@ -143,10 +143,13 @@ def write_table(customers: pd.DataFrame, fmt: str, fh: IO[str], csv_safe: bool =
         raise ValueError(fmt)
 
 
-def write_problems_csv(problems: pd.DataFrame, target: Path, csv_safe: bool = False) -> None:
-    """The problem rows (columns PROBLEM_COLUMNS) as CSV, written atomically to ``target``."""
+def write_problems_csv(problems: pd.DataFrame, target: Path, csv_safe: bool = False, bom: bool = False) -> None:
+    """The problem rows (columns PROBLEM_COLUMNS) as CSV, written atomically to ``target`` in UTF-8, with a
+    byte order mark first when ``bom`` (for Excel)."""
 
     def fill(fh: IO[str]) -> None:
+        if bom:
+            fh.write("\ufeff")
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(PROBLEM_COLUMNS)
         for row in problems[PROBLEM_COLUMNS].itertuples(index=False, name=None):
