@@ -89,6 +89,8 @@ class _Writer:
             for k, t in enumerate(result.rules.tiers)
         }
         self.values = L.value_labels(result.rules, lang)
+        if lang == "zh":
+            self.values |= _geo_labels_zh(result.customers)
         self.problems_note = problems_note
 
     def t(self, key: str) -> str:
@@ -361,20 +363,9 @@ class _Writer:
         return row, region_rows
 
     def breakdown_labels(self, key: str) -> dict[str, str] | None:
-        """The Chinese names of regions and countries in a Chinese workbook; None: the keys as they are."""
-        if key == "regions" and self.lang == "zh":
-            from custseg.core.geo import regions
-
-            return {r["region"]: r["region_zh"] for r in regions().values()}
-        if key == "countries" and self.lang == "zh":
-            from custseg.core.geo import country_name_zh
-
-            # Each pair once, at its last row: the dict keeps the same last code per name, without
-            # stepping through every customer's two texts.
-            pairs = self.r.customers[["country_name", "country_code"]].drop_duplicates(keep="last")
-            codes = dict(zip(pairs["country_name"], pairs["country_code"], strict=False))
-            return {name: country_name_zh(code) for name, code in codes.items() if code}
-        return None
+        """The labels of a breakdown's keys in the workbook's language (the Chinese names of regions and
+        countries in a Chinese workbook); None: the keys as they are."""
+        return self.values.get({"regions": "region", "countries": "country_name"}.get(key, ""))
 
     def currencies(self, ws: Any, row: int) -> int:
         """Revenue per original currency and in the base currency, from ``row``; returns the next free row."""
@@ -632,6 +623,23 @@ class _Writer:
                 if not isinstance(value, str)
                 else value,
             )
+
+
+def _geo_labels_zh(customers: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """The Chinese names of the countries, regions and sub-regions the customers have: the grading keeps
+    the English names (stable keys for scripts), the Chinese workbook shows these."""
+    from custseg.core.geo import country_name_zh, regions
+
+    rows = regions().values()
+    # Each (name, code) pair once: a name always comes from its code.
+    pairs = customers[["country_name", "country_code"]].drop_duplicates()
+    return {
+        "country_name": {
+            n: country_name_zh(c) for n, c in zip(pairs["country_name"], pairs["country_code"], strict=True) if c
+        },
+        "region": {r["region"]: r["region_zh"] for r in rows},
+        "sub_region": {r["sub_region"]: r["sub_region_zh"] for r in rows},
+    }
 
 
 def _status_rows(statuses: Any, lang_index: int) -> list[list[Any]]:
