@@ -59,7 +59,9 @@ def test_summary_shows_what_the_console_can(orders, tmp_path, encoding):
     assert (proc.returncode, proc.stderr) == (0, b""), proc.stderr.decode(encoding, "replace")
     summary = proc.stdout.decode(encoding)
     assert " C1 " in summary and f" {shown(NAME, encoding)} " in summary
-    assert f"{shown('评估日期', encoding)}: 2026-06-30" in summary and f"customers: {out}\n" in summary
+    assert (
+        f"{shown('评估日期', encoding)}: 2026-06-30" in summary and f"{shown('客户表', encoding)}: {out}\n" in summary
+    )
     # The file is UTF-8, as ever, whatever the console.
     assert f"C1,{NAME},France,2026-06-01,2026-06-01,29,1,100.0,".encode() in out.read_bytes()
 
@@ -75,7 +77,7 @@ def test_csv_on_stdout_is_utf8_and_the_same_bytes_as_the_file(runner, orders, tm
     assert b"\nC1," + NAME.encode("utf-8") + b",France," in proc.stdout
     # The summary went to stderr, in the console's encoding.
     summary = proc.stderr.decode(encoding)
-    assert f" {shown(NAME, encoding)} " in summary and "customers: <stdout>" in summary
+    assert f" {shown(NAME, encoding)} " in summary and f"{shown('客户表', encoding)}: <stdout>" in summary
 
 
 @pytest.mark.parametrize("encoding", CONSOLES)

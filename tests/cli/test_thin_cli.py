@@ -140,3 +140,12 @@ def test_progress_releases_memory_at_every_stage_and_grading_keeps_python_string
     # One release as each stage begins, and one more once grade() has returned, before the writing.
     assert releases == [*range(1, len(stages) + 1), len(stages)]
     assert storage == ["python"]
+
+
+def test_the_chinese_terminal_names_the_as_of_source_and_the_files_in_chinese(runner, core_csv, tmp_path):
+    out, problems = tmp_path / "g.csv", tmp_path / "p.csv"
+    zh = invoke(runner, ["grade", str(core_csv), "-o", str(out), "--problems", str(problems)])
+    assert "(最近订单日期)" in zh.stdout.splitlines()[0]
+    assert f"问题数据: {problems}" in zh.stdout and f"客户表: {out}" in zh.stdout
+    en = invoke(runner, ["grade", str(core_csv), "-o", str(out), "--as-of", "2026-06-30", "--lang", "en"])
+    assert "(given)" in en.stdout.splitlines()[0] and f"customers: {out}" in en.stdout

@@ -168,7 +168,10 @@ def grade(
     )
     console = _console(stderr=output == "-", quiet=quiet)
     previous_grades = read_previous(previous, rules, max_unzipped_mb) if previous else None
-    with open_history(history) if history else contextlib.nullcontext() as store, StageProgress(console, quiet) as step:
+    with (
+        open_history(history) if history else contextlib.nullcontext() as store,
+        StageProgress(console, quiet, lang.value) as step,
+    ):
         # Text in Python strings, not pyarrow's: process-wide pandas state, so set here and not by the library.
         with pd.option_context("mode.string_storage", "python"):
             result = grade_orders(sources, customers, rules, as_of_date, None, options, progress=step)
@@ -249,7 +252,7 @@ def _write_outputs(
         stdout = data_stdout()
         write_table(result.customers, stdout, fmt, csv_safe, bom)
         stdout.flush()
-        written.append(("customers", "<stdout>"))
+        written.append(("customer_table", "<stdout>"))
     else:
         target = Path(output) if output else _default_output(inputs[0], result.as_of.isoformat(), lang)
         check_not_an_input(target, inputs)
@@ -259,7 +262,7 @@ def _write_outputs(
             write_workbook(result, target, lang, problems_note)
         else:
             write_table(result.customers, target, fmt, csv_safe, bom)
-        written.append(("workbook" if fmt == "xlsx" else "customers", str(target)))
+        written.append(("workbook" if fmt == "xlsx" else "customer_table", str(target)))
     if summary_json:
         import json
 

@@ -55,7 +55,7 @@ def render_summary(console: Console, result: GradeResult, lang: str, outputs: li
     data = result.customers
     console.print(
         f"[bold]custseg[/bold]  {L.TEXT['as_of'][i]}: [bold]{result.as_of.isoformat()}[/bold] "
-        f"({result.as_of_source})  {L.TEXT['base_currency'][i]}: {base}  "
+        f"({L.TEXT.get(result.as_of_source, (result.as_of_source,) * 2)[i]})  {L.TEXT['base_currency'][i]}: {base}  "
         f"{L.TEXT['customers'][i]}: {len(data):,}",
         markup=True,
     )
@@ -110,7 +110,8 @@ def render_summary(console: Console, result: GradeResult, lang: str, outputs: li
     for note in result.notes:
         console.print(f"[yellow]{'提示' if lang == 'zh' else 'note'}:[/yellow] {escape(note.text(lang))}", markup=True)
     for label, where in outputs:
-        console.print(f"{label}: [bold]{escape(where)}[/bold]", markup=True)
+        shown = L.TEXT.get(label, (label, label))[i]
+        console.print(f"{shown}: [bold]{escape(where)}[/bold]", markup=True)
 
 
 def render_reconciliation(console: Console, result: GradeResult, lang: str) -> None:
