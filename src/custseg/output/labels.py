@@ -132,6 +132,7 @@ TEXT = {
     "rf_grid": ("R × F 客户数", "R × F customers"),
     "legend": ("说明", "Legend"),
     "none": ("未填写", "Not given"),
+    "empty_columns": ("未显示的空列", "Empty columns left out"),
     # Where the as-of date came from, and what each written file is, in the terminal's lines.
     "option": ("指定", "given"),
     "latest order date": ("最近订单日期", "latest order date"),

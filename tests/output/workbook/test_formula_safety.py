@@ -81,15 +81,22 @@ def test_customer_rows_streamed_and_last_are_text(workbook):
     header = [c.value for c in ws[1]]
     cols = [header.index(h) + 1 for h in ("客户编号", "客户名称", "国家(原文)", "主营品类", "业务员")]
     got = [[(ws.cell(r, c).value, ws.cell(r, c).data_type) for c in cols] for r in range(2, ws.max_row + 1)]
-    # Sorted by id: + (0x2B) - (0x2D) = (0x3D) @ (0x40); -5 after -2. Rows 2-5 are streamed, row 6 is not.
-    assert got == [
+    # Rows 2-5 are streamed, row 6 (the last, whichever customer the tier order puts there) is not; every
+    # id is hostile text, so the last row is tested whatever it holds.
+    assert got[-1][0][0] in {"+1", "-2", "-5", "=3", "@4"}
+    # By id: + (0x2B) - (0x2D) = (0x3D) @ (0x40); -5 after -2.
+    assert sorted(got, key=lambda row: row[0][0]) == [
         [("+1", "s"), (HYPERLINK, "s"), ("美国", "s"), ("-lamps", "s"), ("=Owner()", "s")],
         [("-2", "s"), (CMD, "s"), ("@Narnia", "s"), ("@tools", "s"), ("+owner", "s")],
         [("-5", "s"), (None, "n"), (None, "n"), (None, "n"), (None, "n")],
         [("=3", "s"), ("-2+3", "s"), ("美国", "s"), ("-lamps", "s"), ("-owner", "s")],
         [("@4", "s"), (AT_SUM, "s"), ("美国", "s"), ("=cat()", "s"), ("@owner", "s")],
     ]
-    assert ws.cell(2, header.index("客户等级") + 1).value == "@普通"  # a rules label is text too
+    tiers = {
+        (ws.cell(r, header.index("客户等级") + 1).value, ws.cell(r, header.index("客户等级") + 1).data_type)
+        for r in range(2, ws.max_row + 1)
+    }
+    assert ("@普通", "s") in tiers  # a rules label is text too
 
 
 def test_summary_changes_problems_and_run_info_are_text(workbook):

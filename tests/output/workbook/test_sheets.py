@@ -39,15 +39,18 @@ def test_sheets_header_values_pane_filter(workbook):
     assert wb.sheetnames == ["客户分级", "分级汇总", "问题数据", "运行信息"]
     ws = wb["客户分级"]
     header = [c.value for c in ws[1]]
-    assert header[:8] == [
+    # What a sales manager looks at first (the CSV keeps the documented order).
+    assert header[:10] == [
         "客户编号",
         "客户名称",
-        "国家(原文)",
-        "首次下单日期",
-        "最近下单日期",
-        "最近购买(天)",
-        "购买频次",
+        "客户等级",
+        "客户分群",
+        "RFM八类",
         "购买金额 (USD)",
+        "购买频次",
+        "最近购买(天)",
+        "最近下单日期",
+        "下次跟进日期",
     ]
     row = {h: c.value for h, c in zip(header, ws[2], strict=True)}
     assert row["客户编号"] == "A" and row["购买频次"] == 3 and row["购买金额 (USD)"] == 3000
@@ -111,7 +114,7 @@ def test_english_workbook(runner, core_csv, tmp_path):
     assert wb.sheetnames == ["Customers", "Summary", "Problems", "Run info"]
     assert [c.value for c in wb["Problems"][1]][2:4] == ["Row", "Text line"]
     ws = wb["Customers"]
-    assert [c.value for c in ws[1]][:3] == ["Customer ID", "Customer name", "Country (as given)"]
+    assert [c.value for c in ws[1]][:3] == ["Customer ID", "Customer name", "Tier"]
     header = [c.value for c in ws[1]]
     assert ws.cell(2, header.index("Segment") + 1).value == "Champions"
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import unicodedata
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,7 @@ class _Writer:
             for k, t in enumerate(result.rules.tiers)
         }
         self.values = L.value_labels(result.rules, lang)
+        self.empty_columns: list[str] = []
         if lang == "zh":
             self.values |= _geo_labels_zh(result.customers)
         self.problems_note = problems_note
@@ -133,7 +135,7 @@ class _Writer:
         """The customer sheet: every column of the graded customers, a row each, tiers coloured, filter,
         frozen header and ids, data bar on revenue and colour scale on recency."""
         ws = self.wb.add_worksheet(L.SHEETS["customers"][self.i])
-        data = self.r.customers
+        data = self.customer_view
         cols = list(data.columns)
         heads = [L.header(c, self.lang, self.base) for c in cols]
         self.header_row(ws, 0, heads)
@@ -156,6 +158,16 @@ class _Writer:
         ws.freeze_panes(1, 2)
         ws.autofilter(0, 0, max(n, 1), len(cols) - 1)
         _print_setup(ws, repeat_header=True)
+        override = cols.index("tier_override")
+        # The manager picks a tier from the list; next month the workbook can be given as the customer
+        # master (--customers), and its 手动等级 column overrides the rules.
+        ws.data_validation(
+            1,
+            override,
+            max(n, 1) + 200,
+            override,
+            {"validate": "list", "source": [self.values["tier"].get(t, t) for t in self.r.rules.tier_order]},
+        )
         if n:
             m = cols.index("monetary")
             ws.conditional_format(1, m, n, m, {"type": "data_bar", "bar_color": "#5B9BD5", "bar_solid": True})
@@ -167,6 +179,28 @@ class _Writer:
                 rc,
                 {"type": "3_color_scale", "min_color": "#63BE7B", "mid_color": "#FFEB84", "max_color": "#F8696B"},
             )
+
+    @cached_property
+    def customer_view(self) -> pd.DataFrame:
+        """The customers as the customer sheet shows them: by tier (the rules' order), then monetary, the
+        columns people look at first in front (WORKBOOK_FIRST), every column no customer has a value in left
+        out (empty_columns says which) but the tier override, kept for the manager to fill in. The CSV and
+        JSON keep every column, sorted by customer_id, for scripts."""
+        data = self.r.customers
+        rank = {t: k for k, t in enumerate(self.r.rules.tier_order)}
+        order = np.lexsort((-data["monetary"].to_numpy(dtype=float), data["tier"].map(rank).to_numpy()))
+        data = data.iloc[order].reset_index(drop=True)
+        if "tier_override" not in data:
+            data = data.assign(tier_override="")
+        first = [c for c in WORKBOOK_FIRST if c in data.columns]
+        cols = first + [c for c in data.columns if c not in first]
+        kept = [c for c in cols if c in KEEP_COLUMNS or not _empty_column(data[c])]
+        self.empty_columns = [c for c in cols if c not in kept]
+        data = data[kept]
+        # Scores as "4 5 1", not the number 451 (CSV and JSON keep the number).
+        score = data["rfm_score"]
+        data = data.assign(rfm_score=score.map(_spaced_score))
+        return data
 
     def sheet_column(self, name: str, col: pd.Series) -> SheetColumn:
         """A customer column as its cells: dates as Excel's day numbers, numbers (money in the money
@@ -572,6 +606,8 @@ class _Writer:
         # Which rates converted how many amounts, by the summary JSON's keys (empty: all in the base currency).
         for key, value in _flatten({"exchange_rates": self.r.exchange_rates} if self.r.exchange_rates else {}):
             kv(key, value if isinstance(value, (int, str)) else json.dumps(value, ensure_ascii=False))
+        if self.empty_columns:  # known once the customer sheet, written first, has been laid out
+            kv(self.t("empty_columns"), ", ".join(L.header(c, self.lang) for c in self.empty_columns))
         kv("rules digest", self.r.rules.digest())
         kv("score method", self.r.scores.method)
         if self.r.previous_source:
@@ -623,6 +659,44 @@ class _Writer:
                 if not isinstance(value, str)
                 else value,
             )
+
+
+# The customer sheet's first columns: what a sales manager looks at first.
+WORKBOOK_FIRST = [
+    "customer_id",
+    "customer_name",
+    "tier",
+    "segment",
+    "rfm_class",
+    "monetary",
+    "frequency",
+    "recency_days",
+    "last_order_date",
+    "next_follow_up",
+    "action",
+    "sales_owner",
+    "country_name",
+    "relationship",
+    "needs",
+    "contact_window",
+    "tier_override",
+    "tier_rule",
+]
+# Columns kept on the customer sheet even when every customer's is empty.
+KEEP_COLUMNS = {"customer_id", "customer_name", "tier", "tier_override", "monetary", "recency_days"}
+
+
+def _spaced_score(v: Any) -> str:
+    """An RFM code (451, or empty for a customer with no scores) as "4 5 1"."""
+    text = "" if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v).split(".")[0]
+    return " ".join(text)
+
+
+def _empty_column(col: pd.Series) -> bool:
+    """No customer has a value: every cell missing or blank text."""
+    if col.isna().all():
+        return True
+    return bool(pd.api.types.infer_dtype(col, skipna=True) == "string" and (col.fillna("") == "").all())
 
 
 def _geo_labels_zh(customers: pd.DataFrame) -> dict[str, dict[str, str]]:
