@@ -64,22 +64,53 @@ def load_rates_csv(path: Path | str, base: str) -> Rates:
                 f"{name}, line {line}: the date {table['date'].iloc[line - 2]!r} cannot be read",
                 hint="write dates as YYYY-MM-DD",
             )
+        _refuse_two_rates(name, codes, dates.dt.strftime("%Y-%m-%d"), rate, "on")
         rates.daily = pd.DataFrame({"currency": codes, "date": dates, "rate": rate})
     elif "month" in table.columns:
         months = pd.to_datetime(table["month"].str.strip(), format="%Y-%m", errors="coerce")
         if months.isna().any():
             line = int(np.flatnonzero(months.isna().to_numpy())[0]) + 2
             raise InputError(f"{name}, line {line}: the month {table['month'].iloc[line - 2]!r} is not YYYY-MM")
+        _refuse_two_rates(name, codes, months.dt.strftime("%Y-%m"), rate, "in")
         rates.monthly = pd.DataFrame({"currency": codes, "month": months.dt.to_period("M"), "rate": rate})
     else:
-        dup = codes[codes.duplicated()]
-        if len(dup):
-            raise InputError(
-                f"{name}: the currency {dup.iloc[0]} has two rates",
-                hint="add a month or date column for rates that change over time",
-            )
+        _refuse_two_rates(name, codes, None, rate, "")
         rates.fixed = dict(zip(codes, rate.astype(float), strict=True))
     return rates
+
+
+def _refuse_two_rates(name: str, codes: pd.Series, when: pd.Series | None, rate: pd.Series, word: str) -> None:
+    """Two different rates for one currency and month (``word`` "in"), date ("on") or for every date
+    (``when`` None) are an error naming the file, both lines and the currency: keeping either would be a
+    guess. The same rate twice (a row copied) gives the same number whichever is kept, so it passes."""
+    keys = pd.DataFrame(
+        {
+            "currency": codes.to_numpy(),
+            "when": "" if when is None else when.to_numpy(),
+            "rate": rate.to_numpy(dtype=float),
+            "line": np.arange(len(codes)) + 2,
+        }
+    )
+    distinct = keys.drop_duplicates(["currency", "when", "rate"])
+    clash = distinct[distinct.duplicated(["currency", "when"], keep=False)]
+    if not len(clash):
+        return
+    first, second = (
+        clash[(clash["currency"] == clash["currency"].iloc[0]) & (clash["when"] == clash["when"].iloc[0])]
+        .iloc[:2]
+        .itertuples(index=False)
+    )
+    period = f" {word} {first.when}" if when is not None else ""
+    hint = (
+        "add a month or date column for rates that change over time"
+        if when is None
+        else f"keep one rate per currency and {'date' if word == 'on' else 'month'}"
+    )
+    raise InputError(
+        f"{name}, lines {first.line} and {second.line}: the currency {first.currency} has two rates{period}"
+        f" ({first.rate:g} and {second.rate:g})",
+        hint=hint,
+    )
 
 
 def build_rates(
