@@ -112,3 +112,43 @@ def test_the_same_rate_twice_is_no_conflict(tmp_path, text):
     rates = load_rates_csv(p, "USD")
     table = rates.monthly if rates.monthly is not None else rates.daily
     assert rates.fixed == {"EUR": 1.1} if table is None else set(table["rate"]) == {1.1}
+
+
+@pytest.mark.parametrize(
+    ("text", "rate"),
+    [
+        ("currency;rate\nEUR;1,08\n", 1.08),  # was read as 108
+        ("currency;rate\nEUR;1,08\nJPY;0,0067\n", 1.08),
+        ("currency;rate\nJPY;0,0067\nEUR;1,085\n", 1.085),  # 0,0067 decides the column: comma is decimal
+        ("currency;rate\nIDR;1.234,5\nEUR;1,085\n", 1.085),
+        ('currency,rate\nIDR,"1,234.5"\nEUR,"1,085"\n', 1085.0),  # a decimal point decides: comma groups
+        ("currency,rate\nEUR,1.085\n", 1.085),
+    ],
+)
+def test_the_rate_column_has_one_decimal_separator(tmp_path, text, rate):
+    p = tmp_path / "r.csv"
+    p.write_text(text, encoding="utf-8")
+    assert load_rates_csv(p, "USD").fixed["EUR"] == rate
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "currency;rate\nEUR;1,08\nGBP;1.27\n",
+            "r.csv: the rates are written with a decimal comma on line 2 ('1,08') and a decimal point on line 3"
+            " ('1.27')",
+        ),
+        (
+            "currency;rate\nEUR;1,085\n",
+            "r.csv, line 2: the rate '1,085' could be read with its comma as a decimal comma or as a thousands"
+            " separator",
+        ),
+    ],
+)
+def test_a_rate_whose_comma_is_undecided_is_refused(tmp_path, monkeypatch, text, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "r.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_rates_csv("r.csv", "USD")
+    assert caught.value.message == message

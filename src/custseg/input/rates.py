@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import numpy as np
@@ -48,7 +49,7 @@ def load_rates_csv(path: Path | str, base: str) -> Rates:
     if bad_codes:
         raise InputError(f"{name}: not ISO 4217 currency codes: {', '.join(bad_codes)}")
     codes = codes.map(lambda c: normalise_currency(c) or c)
-    rate = pd.to_numeric(table["rate"].str.replace(",", "", regex=False).str.strip(), errors="coerce")
+    rate = _read_rates(table["rate"], name)
     bad = rate.isna() | (rate <= 0)
     if bad.any():
         line = int(np.flatnonzero(bad.to_numpy())[0]) + 2
@@ -111,6 +112,43 @@ def _refuse_two_rates(name: str, codes: pd.Series, when: pd.Series | None, rate:
         f" ({first.rate:g} and {second.rate:g})",
         hint=hint,
     )
+
+
+_COMMA_DECIMAL = re.compile(r"\d+,(?:\d{1,2}|\d{4,})|\d{1,3}(?:\.\d{3})+,\d+")
+_POINT_DECIMAL = re.compile(r"\d+\.(?:\d{1,2}|\d{4,})|\d{1,3}(?:,\d{3})+\.\d+")
+_COMMA_EITHER = re.compile(r"\d{1,3}(?:,\d{3})+")
+
+
+def _read_rates(texts: pd.Series, name: str) -> pd.Series:
+    """The rate column as numbers, its decimal separator decided once for the column as amounts' is
+    (core/values.py): a comma that can only be a decimal one (``1,08``, ``0,0085``, ``1.234,5``) and no
+    point that can only be a decimal one (``1.08``, ``1,234.5``) make it a decimal comma, so ``1,08`` is
+    1.08, never 108. Both in one column, or only commas that could be either (``1,085``: 1.085 or 1085),
+    is an error: a rate misread by a factor of a thousand would convert every order quietly wrong.
+    NaN where a text is no number (the caller names it)."""
+    text = texts.str.strip().str.replace(r"[ \u00a0\u202f']", "", regex=True)
+    comma = text.map(lambda t: bool(_COMMA_DECIMAL.fullmatch(t)))
+    point = text.map(lambda t: bool(_POINT_DECIMAL.fullmatch(t)))
+    if comma.any() and point.any():
+        a, b = int(np.flatnonzero(comma.to_numpy())[0]), int(np.flatnonzero(point.to_numpy())[0])
+        raise InputError(
+            f"{name}: the rates are written with a decimal comma on line {a + 2} ({texts.iloc[a]!r}) and a decimal"
+            f" point on line {b + 2} ({texts.iloc[b]!r})",
+            hint="write every rate with a decimal point, e.g. 1.08",
+        )
+    either = text.map(lambda t: bool(_COMMA_EITHER.fullmatch(t)))
+    if either.any() and not comma.any() and not point.any():
+        a = int(np.flatnonzero(either.to_numpy())[0])
+        raise InputError(
+            f"{name}, line {a + 2}: the rate {texts.iloc[a]!r} could be read with its comma as a decimal comma or"
+            " as a thousands separator",
+            hint="write every rate with a decimal point and no thousands separator, e.g. 1.085 or 1085",
+        )
+    if comma.any():
+        text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    else:
+        text = text.str.replace(",", "", regex=False)
+    return pd.to_numeric(text, errors="coerce")
 
 
 def build_rates(
