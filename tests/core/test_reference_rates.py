@@ -100,10 +100,12 @@ def test_a_currency_outside_the_table_is_a_problem_row_never_one_to_one(tmp_path
     result = grade(orders, options=GradeOptions(today=TODAY))
     assert monetary(result) == {"B": 116.18}  # 100 x 1.1618; nobody else is graded at 1.0
     assert result.problems[["row", "value", "reason_code"]].values.tolist() == [
-        [2, "AED 2026-03", "missing_rate"],
-        [4, "RUB 2024-06", "missing_rate"],
-        [5, "ISK 2010-06", "missing_rate"],
+        [2, "AED 2026-03-05", "missing_rate"],
+        [4, "RUB 2024-06-03", "missing_rate"],
+        [5, "ISK 2010-06-01", "missing_rate"],
     ]
+    # The ECB's table is daily: the reason names the order's date, not its month.
+    assert result.problems["reason"].iloc[1] == "no exchange rate for RUB on 2024-06-03"
     assert result.exchange_rates["missing_currencies"] == ["AED", "ISK", "RUB"]
     note = next(n for n in result.notes if n.code == "rates_missing")
     assert "give their rates into USD with --rates FILE" in note.text("en")
@@ -224,7 +226,7 @@ def test_an_updated_table_from_a_zip_is_used_from_then_on_and_shown(tmp_path, ru
     )
     result = grade(orders, options=GradeOptions(today=TODAY))
     assert monetary(result) == {"A": 125.0, "B": 128.0}
-    assert result.problems["value"].tolist() == ["JPY 2026-11"]
+    assert result.problems["value"].tolist() == ["JPY 2026-11-20"]
     assert result.exchange_rates["reference"]["source"] == "ecb_updated"
     assert result.exchange_rates["reference"]["origin"].startswith("custseg rates update ")
 
