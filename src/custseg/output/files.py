@@ -39,7 +39,7 @@ def write_table(
     ``target`` is a path, written atomically, whose extension gives the format unless ``fmt`` does, or a
     text file open for writing (CSV unless ``fmt`` says otherwise). ``csv_safe`` prefixes text cells that a
     spreadsheet would read as a formula with ``'``."""
-    from custseg.output.atomic import write_text_atomic
+    from custseg.atomic import write_text_atomic
     from custseg.output.tabular import write_table as write_to
 
     path = Path(target) if isinstance(target, str | os.PathLike) else None
@@ -78,7 +78,7 @@ def write_workbook(result: GradeResult, target: str | os.PathLike[str] | IO[byte
 
 def write_text(target: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` to the path ``target`` atomically, in UTF-8 with the line ends as given."""
-    from custseg.output.atomic import write_text_atomic
+    from custseg.atomic import write_text_atomic
 
     def fill(fh: IO[str]) -> None:
         fh.write(text)
