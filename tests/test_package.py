@@ -58,3 +58,21 @@ def test_import_is_light_until_a_name_is_used():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "True True True", out.stderr
+
+
+def test_the_flow_runs_one_way_input_and_core_import_no_output_code():
+    """input/ reads and core/ decides; neither calls output/'s writers (or the CLI), so the stages stay a flow
+    from files to tables to files. Imports inside functions count too. output/labels.py is vocabulary, not
+    writing: reading a previous workbook back (input/previous.py) needs its column titles."""
+    import ast
+    from pathlib import Path
+
+    package = Path(custseg.__file__).parent
+    reached = []
+    for stage in ("input", "core"):
+        for path in sorted((package / stage).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                module = (node.module or "") if isinstance(node, ast.ImportFrom) else ""
+                if module.startswith(("custseg.output", "custseg.cli")) and module != "custseg.output.labels":
+                    reached.append(f"{path.relative_to(package)}: {module}")
+    assert reached == []

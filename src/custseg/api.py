@@ -58,7 +58,7 @@ class GradeOptions:
     currency: str | None = None  # the currency of files that have no currency column
     rates_file: str | Path | None = None
     # "bundled": the ECB reference rates for the currencies the rates file (or the rules' rates) does not
-    # name; None or "none": those currencies have no rate (problem rows), as without the option.
+    # name; "none": those currencies have no rate (problem rows); None: the rules' currency.rates_fallback.
     rates_fallback: str | None = None
     yen: str | None = None
     home_country: str | None = None
@@ -175,7 +175,7 @@ def grade(
         opts.rates_file,
         rules.currency.rates,
         currencies_in_use(lines, rules.currency.base),
-        fallback=opts.rates_fallback == "bundled",
+        fallback=(opts.rates_fallback or rules.currency.rates_fallback) == "bundled",
     )
     money = to_base_currency(lines, rates)
     problems.append(money.problems)

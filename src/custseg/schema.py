@@ -84,7 +84,7 @@ REASONS: dict[str, tuple[str, str]] = {
     "missing_amount": ("no amount (and no quantity × unit price)", "缺少金额（也无数量×单价）"),
     "bad_amount": ("not an amount custseg can read", "金额无法识别"),
     "unknown_currency": ("not a known currency", "无法识别的币种"),
-    "missing_rate": ("no exchange rate for this currency and month", "缺少该币种该月份的汇率"),
+    "missing_rate": ("no exchange rate for this currency and month or date", "缺少该币种该月份或该日的汇率"),
     "extra_fields": ("more values than the header has columns", "数据列数多于表头"),
     "conflicting_order_total": (
         "the order's total differs from the one on its first line",

@@ -67,11 +67,22 @@ def test_json_and_jsonl(runner, core_csv, tmp_path):
 
 
 def test_default_output_goes_beside_the_input_with_the_as_of_date(runner, core_csv):
+    from custseg.config.rules import Rules
+    from custseg.input.previous import read_previous
+
     result = invoke(runner, ["grade", str(core_csv), "--as-of", CORE_AS_OF])
     assert result.exit_code == 0
-    assert (core_csv.parent / "orders_客户分级_2026-06-30.xlsx").exists()
-    invoke(runner, ["grade", str(core_csv), "--as-of", CORE_AS_OF, "--lang", "en", "-q"])
-    assert (core_csv.parent / "orders_graded_2026-06-30.xlsx").exists()
+    assert invoke(runner, ["grade", str(core_csv), "--as-of", CORE_AS_OF, "--lang", "en", "-q"]).exit_code == 0
+    # By hand, to 2026-06-30: A = 600 + 400 + 500 + 1,500 (O10 is after the as-of date); C = 2 x 5,000;
+    # D = 300 - 100 (O8 cancelled); E's only order cancelled; F a refund of 50.
+    for name, sheet in (
+        ("orders_客户分级_2026-06-30.xlsx", "客户分级"),
+        ("orders_graded_2026-06-30.xlsx", "Customers"),
+    ):
+        book = core_csv.parent / name
+        assert openpyxl.load_workbook(book, read_only=True).sheetnames[0] == sheet
+        graded = read_previous(book, Rules()).set_index("customer_id")
+        assert graded["monetary"].to_dict() == {"A": 3000.0, "B": 200.0, "C": 10000.0, "D": 200.0, "E": 0.0, "F": -50.0}
 
 
 def test_usage_errors_exit_2(runner, core_csv):
@@ -192,7 +203,8 @@ def test_max_problems_gives_exit_3_and_still_writes(runner, core_csv, tmp_path):
     )
     assert result.exit_code == 3
     assert "2 problem rows" in result.stderr
-    assert out.exists() and problems.exists()
+    graded = {r["customer_id"]: r["monetary"] for r in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))}
+    assert graded == {"A": "3000.0", "B": "200.0", "C": "10000.0", "D": "200.0", "E": "0.0", "F": "-50.0"}
     rows = list(csv.DictReader(io.StringIO(problems.read_text(encoding="utf-8"))))
     assert [(r["row"], r["reason_code"]) for r in rows] == [
         ("13", "unknown_country"),
@@ -440,3 +452,33 @@ def test_library_warnings_never_reach_stderr_and_quiet_prints_nothing(tmp_path):
     )
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, b"", b"")
     assert out.read_text(encoding="utf-8").splitlines()[1].startswith("A,Alpha Ltd,")
+
+
+def test_two_separate_processes_write_the_same_bytes(tmp_path):
+    """The same input and --as-of in two fresh interpreters (their own hash seeds, thread timing and
+    import order) give the same CSV bytes and the same workbook parts; only docProps (the creation time)
+    may differ."""
+    import zipfile
+
+    src = tmp_path / "orders.csv"
+    src.write_text(CORE_CSV, encoding="utf-8")
+    env = {**os.environ, "NO_COLOR": "1"}
+    outputs = []
+    for run in ("1", "2"):
+        env["PYTHONHASHSEED"] = run  # differently seeded string hashes: no order may depend on them
+        csv_out, book = tmp_path / f"g{run}.csv", tmp_path / f"g{run}.xlsx"
+        for out in (csv_out, book):
+            proc = subprocess.run(
+                [sys.executable, "-m", "custseg", "grade", str(src), "--as-of", CORE_AS_OF, "-o", str(out), "-q"],
+                capture_output=True,
+                env=env,
+                timeout=120,
+            )
+            assert proc.returncode == 0, proc.stderr.decode()
+        with zipfile.ZipFile(book) as z:
+            parts = {n: z.read(n) for n in z.namelist() if not n.startswith("docProps/")}
+        outputs.append((csv_out.read_bytes(), parts))
+    (csv1, parts1), (csv2, parts2) = outputs
+    assert csv1 == csv2 and csv1.startswith(b"customer_id,")
+    assert parts1.keys() == parts2.keys() and "xl/worksheets/sheet1.xml" in parts1
+    assert [n for n in parts1 if parts1[n] != parts2[n]] == []

@@ -189,8 +189,12 @@ def test_jpy_workbook_has_no_decimals(orders, tmp_path, runner):
     ws = openpyxl.load_workbook(out)["客户分级"]
     header = [c.value for c in ws[1]]
     col = header.index("购买金额 (JPY)") + 1
-    assert ws.cell(2, col).number_format == "#,##0"
-    assert pd.notna(ws.cell(2, col).value)
+    id_col = header.index("客户编号") + 1
+    got = {ws.cell(r, id_col).value: ws.cell(r, col).value for r in range(2, ws.max_row + 1)}
+    # By hand, with the file's rates into JPY: A = 100 USD x 150 + 200 EUR x 160 + 1000 CNY x 21 = 68,000;
+    # B = ¥500 (CNY, as ¥ reads without --yen) x 21 = 10,500; C = €90 x 160 = 14,400; D = 50 GBP x 190 = 9,500.
+    assert got == {"A": 68000, "B": 10500, "C": 14400, "D": 9500}
+    assert {ws.cell(r, col).number_format for r in range(2, ws.max_row + 1)} == {"#,##0"}
 
 
 def test_money_stage_converts_used_lines_and_sets_aside_a_missing_rate():

@@ -14,6 +14,7 @@ import pytest
 from conftest import TODAY, invoke
 
 from custseg.api import GradeOptions, grade
+from custseg.config.rules import load_rules
 from custseg.errors import CurrencyError
 
 
@@ -99,10 +100,12 @@ def test_a_currency_outside_the_table_is_a_problem_row_never_one_to_one(tmp_path
     result = grade(orders, options=GradeOptions(today=TODAY))
     assert monetary(result) == {"B": 116.18}  # 100 x 1.1618; nobody else is graded at 1.0
     assert result.problems[["row", "value", "reason_code"]].values.tolist() == [
-        [2, "AED 2026-03", "missing_rate"],
-        [4, "RUB 2024-06", "missing_rate"],
-        [5, "ISK 2010-06", "missing_rate"],
+        [2, "AED 2026-03-05", "missing_rate"],
+        [4, "RUB 2024-06-03", "missing_rate"],
+        [5, "ISK 2010-06-01", "missing_rate"],
     ]
+    # The ECB's table is daily: the reason names the order's date, not its month.
+    assert result.problems["reason"].iloc[1] == "no exchange rate for RUB on 2024-06-03"
     assert result.exchange_rates["missing_currencies"] == ["AED", "ISK", "RUB"]
     note = next(n for n in result.notes if n.code == "rates_missing")
     assert "give their rates into USD with --rates FILE" in note.text("en")
@@ -141,6 +144,32 @@ def test_a_user_file_covering_one_currency_of_three(tmp_path, runner):
     assert cli.exit_code == 0, cli.output
     payload = json.loads(summary.read_text(encoding="utf-8"))
     assert payload["exchange_rates"]["amounts"] == {"file": 1, "reference": 2}
+
+
+def test_the_rules_file_turns_the_fallback_on_and_the_command_line_off(tmp_path, runner):
+    # Same orders and file as above: [currency] rates_fallback = "bundled" gives GBP and JPY the ECB's
+    # rates (116.18 USD each) with no flag; --rates-fallback none on the command line wins over the file.
+    rates = write(tmp_path, "currency,rate\nEUR,1.10\n", "rates.csv")
+    orders = write(
+        tmp_path,
+        "customer_id,order_date,amount,currency\nA,2026-03-05,100,EUR\nB,2026-03-05,86.95,GBP\n"
+        "C,2026-03-05,18303,JPY\n",
+    )
+    rules = write(tmp_path, '[currency]\nrates_fallback = "bundled"\n', "rules.toml")
+    ruled = load_rules(rules)
+    assert ruled.currency.rates_fallback == "bundled"
+    both = grade(orders, rules=ruled, options=GradeOptions(today=TODAY, rates_file=rates))
+    assert monetary(both) == {"A": 110.0, "B": 116.18, "C": 116.18}
+    alone = grade(orders, rules=ruled, options=GradeOptions(today=TODAY, rates_file=rates, rates_fallback="none"))
+    assert monetary(alone) == {"A": 110.0}
+
+    for extra, customers in (([], 3), (["--rates-fallback", "none"], 1)):
+        summary = tmp_path / "s.json"
+        args = ["grade", str(orders), "--rates", str(rates), "--rules", str(rules), "-o", str(tmp_path / "g.csv")]
+        cli = invoke(runner, [*args, *extra, "--summary-json", str(summary)])
+        assert cli.exit_code == 0, cli.output
+        amounts = json.loads(summary.read_text(encoding="utf-8"))["exchange_rates"]["amounts"]
+        assert amounts == ({"file": 1, "reference": 2} if customers == 3 else {"file": 1})
 
 
 def test_orders_newer_than_the_table_use_its_last_rates_and_are_counted(tmp_path):
@@ -197,7 +226,7 @@ def test_an_updated_table_from_a_zip_is_used_from_then_on_and_shown(tmp_path, ru
     )
     result = grade(orders, options=GradeOptions(today=TODAY))
     assert monetary(result) == {"A": 125.0, "B": 128.0}
-    assert result.problems["value"].tolist() == ["JPY 2026-11"]
+    assert result.problems["value"].tolist() == ["JPY 2026-11-20"]
     assert result.exchange_rates["reference"]["source"] == "ecb_updated"
     assert result.exchange_rates["reference"]["origin"].startswith("custseg rates update ")
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from custseg.errors import InputError
 from custseg.input.read import read_source
 from custseg.input.sources import Source
 
@@ -66,8 +67,12 @@ def test_prefetch_of_a_missing_file_leaves_the_error_to_the_reader(tmp_path):
 
     source = Source.from_arg(tmp_path / "missing.csv")
     source.prefetch = CsvPrefetch(tmp_path / "missing.csv")
-    with pytest.raises(Exception, match="file not found"):
+    with pytest.raises(InputError) as caught:
         read_source(source, {})
+    assert (caught.value.message, caught.value.hint) == (
+        f"{tmp_path / 'missing.csv'}: file not found",
+        "check the path and the spelling",
+    )
 
 
 def test_a_parse_that_ends_after_the_reader_passed_it_by_is_not_kept(tmp_path, monkeypatch):

@@ -33,3 +33,17 @@ def test_a_mapped_header_matches_as_aliases_do(tmp_path):
     path.write_text(ORDERS, encoding="utf-8")
     got = grade(path, options=GradeOptions(column_map={"sales_owner": "invoice_owner"}, base_currency="CNY"))
     assert got.customers.loc[0, "sales_owner"] == "Li"
+
+
+def test_a_mapped_header_applies_to_the_file_that_has_it_and_others_read_their_own(tmp_path):
+    """Two exports, one with a column the aliases do not know: the map reads that one, the other is read by
+    its own (aliased) headers, and no error names the file without the mapped header."""
+    mapped = tmp_path / "a.csv"
+    mapped.write_text("客户编号,下单日期,成交价\nC1,2026-01-05,100\nC2,2026-01-06,200\n", encoding="utf-8")
+    plain = tmp_path / "b.csv"
+    plain.write_text("Customer ID,Order Date,Amount\nC3,2026-01-07,300\n", encoding="utf-8")
+    for order in ([mapped, plain], [plain, mapped]):
+        got = grade(order, as_of="2026-02-01", options=GradeOptions(column_map={"amount": "成交价"}))
+        money = dict(zip(got.customers["customer_id"], got.customers["monetary"], strict=True))
+        assert money == {"C1": 100.0, "C2": 200.0, "C3": 300.0}
+        assert got.problems.empty

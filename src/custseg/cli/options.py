@@ -133,11 +133,11 @@ class RatesFallback(StrEnum):
 
 
 RatesFallbackOption = Annotated[
-    RatesFallback,
+    RatesFallback | None,
     typer.Option(
         "--rates-fallback",
         help="For currencies the --rates file does not name: none (their lines are problems) or bundled "
-        "(the ECB reference rates).",
+        "(the ECB reference rates). Default: the rules' currency.rates_fallback, else none.",
     ),
 ]
 RateDate = Annotated[

@@ -219,6 +219,9 @@ class CurrencyRules(_Model):
     base: str = "USD"
     yen: Literal["CNY", "JPY"] = "CNY"  # what a bare ¥ means
     rates: dict[str, float] = Field(default_factory=dict)  # fixed rates: 1 unit = rate units of base
+    # "bundled": the ECB reference rates for the currencies the rates file and ``rates`` do not name;
+    # "none": those currencies have no rate, their lines are problem rows.
+    rates_fallback: Literal["none", "bundled"] = "none"
 
     @field_validator("base")
     @classmethod

@@ -338,7 +338,7 @@ def to_base_currency(lines: pd.DataFrame, rates: Rates) -> Converted:
     if report:
         notes += _rates_notes(report, rates)
     if len(missing):
-        found = _missing_rates(lines.loc[missing])
+        found = _missing_rates(lines.loc[missing], rates)
         set_aside(lines, missing, "problem")
     return Converted(currencies, notes, found, report)
 
@@ -435,11 +435,24 @@ def _refunds_to_base(lines: pd.DataFrame, valid: pd.Series, rates: Rates, curren
         lines.loc[hit, "refunded_base"] = converted.fillna(0.0)
 
 
-def _missing_rates(lines: pd.DataFrame) -> pd.DataFrame:
-    """The missing_rate problem rows of ``lines`` (currency as texts, order_date), naming currency and month."""
-    month = lines["order_date"].dt.strftime("%Y-%m")
-    reason = "no exchange rate for " + lines["currency"].to_numpy() + " in " + month.to_numpy()
-    return line_problems(lines, "currency", "missing_rate", lines["currency"] + " " + month, reason)
+def _missing_rates(lines: pd.DataFrame, rates: Rates) -> pd.DataFrame:
+    """The missing_rate problem rows of ``lines`` (currency as texts, order_date), naming the currency and
+    the period its rate was looked up for: the month where the rates are monthly for it (or only fixed),
+    the order date where a daily table is what it was looked up in (the ECB's, or a file's date column),
+    since an ECB day without a quote is no gap in a month."""
+    monthly = set() if rates.monthly is None else set(rates.monthly["currency"].astype(str))
+    by_date = np.zeros(len(lines), dtype=bool)
+    if rates.daily is not None:
+        by_date = ~lines["currency"].isin(monthly).to_numpy()
+    when = np.where(
+        by_date,
+        lines["order_date"].dt.strftime("%Y-%m-%d").to_numpy(),
+        lines["order_date"].dt.strftime("%Y-%m").to_numpy(),
+    )
+    word = np.where(by_date, " on ", " in ")
+    currency = lines["currency"].to_numpy()
+    reason = "no exchange rate for " + currency + word + when
+    return line_problems(lines, "currency", "missing_rate", pd.Series(currency + " " + when, index=lines.index), reason)
 
 
 def net_returns(lines: pd.DataFrame, returned: set[str]) -> int:

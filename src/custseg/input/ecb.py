@@ -245,7 +245,7 @@ def load_update(path: Path) -> tuple[EcbTable, EcbTable]:
         )
     target = updated_path()
     target.parent.mkdir(parents=True, exist_ok=True)
-    from custseg.output.atomic import atomic_path
+    from custseg.atomic import atomic_path
 
     with atomic_path(target) as tmp:
         tmp.write_bytes(data)

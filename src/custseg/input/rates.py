@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import numpy as np
@@ -63,7 +64,7 @@ def load_rates_csv(path: Path | str, base: str) -> Rates:
     if bad_codes:
         raise InputError(f"{name}: not ISO 4217 currency codes: {', '.join(bad_codes)}")
     codes = codes.map(lambda c: normalise_currency(c) or c)
-    rate = pd.to_numeric(table["rate"].str.replace(",", "", regex=False).str.strip(), errors="coerce")
+    rate = _read_rates(table["rate"], name)
     bad = rate.isna() | (rate <= 0)
     if bad.any():
         line = int(np.flatnonzero(bad.to_numpy())[0]) + 2
@@ -79,22 +80,90 @@ def load_rates_csv(path: Path | str, base: str) -> Rates:
                 f"{name}, line {line}: the date {table['date'].iloc[line - 2]!r} cannot be read",
                 hint="write dates as YYYY-MM-DD",
             )
+        _refuse_two_rates(name, codes, dates.dt.strftime("%Y-%m-%d"), rate, "on")
         rates.daily = pd.DataFrame({"currency": codes, "date": dates, "rate": rate})
     elif "month" in table.columns:
         months = pd.to_datetime(table["month"].str.strip(), format="%Y-%m", errors="coerce")
         if months.isna().any():
             line = int(np.flatnonzero(months.isna().to_numpy())[0]) + 2
             raise InputError(f"{name}, line {line}: the month {table['month'].iloc[line - 2]!r} is not YYYY-MM")
+        _refuse_two_rates(name, codes, months.dt.strftime("%Y-%m"), rate, "in")
         rates.monthly = pd.DataFrame({"currency": codes, "month": months.dt.to_period("M"), "rate": rate})
     else:
-        dup = codes[codes.duplicated()]
-        if len(dup):
-            raise InputError(
-                f"{name}: the currency {dup.iloc[0]} has two rates",
-                hint="add a month or date column for rates that change over time",
-            )
+        _refuse_two_rates(name, codes, None, rate, "")
         rates.fixed = dict(zip(codes, rate.astype(float), strict=True))
     return rates
+
+
+def _refuse_two_rates(name: str, codes: pd.Series, when: pd.Series | None, rate: pd.Series, word: str) -> None:
+    """Two different rates for one currency and month (``word`` "in"), date ("on") or for every date
+    (``when`` None) are an error naming the file, both lines and the currency: keeping either would be a
+    guess. The same rate twice (a row copied) gives the same number whichever is kept, so it passes."""
+    keys = pd.DataFrame(
+        {
+            "currency": codes.to_numpy(),
+            "when": "" if when is None else when.to_numpy(),
+            "rate": rate.to_numpy(dtype=float),
+            "line": np.arange(len(codes)) + 2,
+        }
+    )
+    distinct = keys.drop_duplicates(["currency", "when", "rate"])
+    clash = distinct[distinct.duplicated(["currency", "when"], keep=False)]
+    if not len(clash):
+        return
+    first, second = (
+        clash[(clash["currency"] == clash["currency"].iloc[0]) & (clash["when"] == clash["when"].iloc[0])]
+        .iloc[:2]
+        .itertuples(index=False)
+    )
+    period = f" {word} {first.when}" if when is not None else ""
+    hint = (
+        "add a month or date column for rates that change over time"
+        if when is None
+        else f"keep one rate per currency and {'date' if word == 'on' else 'month'}"
+    )
+    raise InputError(
+        f"{name}, lines {first.line} and {second.line}: the currency {first.currency} has two rates{period}"
+        f" ({first.rate:g} and {second.rate:g})",
+        hint=hint,
+    )
+
+
+_COMMA_DECIMAL = re.compile(r"\d+,(?:\d{1,2}|\d{4,})|\d{1,3}(?:\.\d{3})+,\d+")
+_POINT_DECIMAL = re.compile(r"\d+\.(?:\d{1,2}|\d{4,})|\d{1,3}(?:,\d{3})+\.\d+")
+_COMMA_EITHER = re.compile(r"\d{1,3}(?:,\d{3})+")
+
+
+def _read_rates(texts: pd.Series, name: str) -> pd.Series:
+    """The rate column as numbers, its decimal separator decided once for the column as amounts' is
+    (core/values.py): a comma that can only be a decimal one (``1,08``, ``0,0085``, ``1.234,5``) and no
+    point that can only be a decimal one (``1.08``, ``1,234.5``) make it a decimal comma, so ``1,08`` is
+    1.08, never 108. Both in one column, or only commas that could be either (``1,085``: 1.085 or 1085),
+    is an error: a rate misread by a factor of a thousand would convert every order quietly wrong.
+    NaN where a text is no number (the caller names it)."""
+    text = texts.str.strip().str.replace(r"[ \u00a0\u202f']", "", regex=True)
+    comma = text.map(lambda t: bool(_COMMA_DECIMAL.fullmatch(t)))
+    point = text.map(lambda t: bool(_POINT_DECIMAL.fullmatch(t)))
+    if comma.any() and point.any():
+        a, b = int(np.flatnonzero(comma.to_numpy())[0]), int(np.flatnonzero(point.to_numpy())[0])
+        raise InputError(
+            f"{name}: the rates are written with a decimal comma on line {a + 2} ({texts.iloc[a]!r}) and a decimal"
+            f" point on line {b + 2} ({texts.iloc[b]!r})",
+            hint="write every rate with a decimal point, e.g. 1.08",
+        )
+    either = text.map(lambda t: bool(_COMMA_EITHER.fullmatch(t)))
+    if either.any() and not comma.any() and not point.any():
+        a = int(np.flatnonzero(either.to_numpy())[0])
+        raise InputError(
+            f"{name}, line {a + 2}: the rate {texts.iloc[a]!r} could be read with its comma as a decimal comma or"
+            " as a thousands separator",
+            hint="write every rate with a decimal point and no thousands separator, e.g. 1.085 or 1085",
+        )
+    if comma.any():
+        text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    else:
+        text = text.str.replace(",", "", regex=False)
+    return pd.to_numeric(text, errors="coerce")
 
 
 def build_rates(

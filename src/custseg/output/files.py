@@ -44,7 +44,7 @@ def write_table(
     does, or a text file open for writing (CSV unless ``fmt`` says otherwise). ``csv_safe`` prefixes text
     cells that a spreadsheet would read as a formula with ``'``; ``bom`` starts a CSV with a byte order mark
     (U+FEFF), by which Excel tells UTF-8 from the system's code page (JSON never gets one)."""
-    from custseg.output.atomic import write_text_atomic
+    from custseg.atomic import write_text_atomic
     from custseg.output.tabular import write_table as write_to
 
     path = Path(target) if isinstance(target, str | os.PathLike) else None
@@ -89,7 +89,7 @@ def write_workbook(result: GradeResult, target: str | os.PathLike[str] | IO[byte
 
 def write_text(target: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` to the path ``target`` atomically, in UTF-8 with the line ends as given."""
-    from custseg.output.atomic import write_text_atomic
+    from custseg.atomic import write_text_atomic
 
     def fill(fh: IO[str]) -> None:
         fh.write(text)

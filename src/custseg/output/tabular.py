@@ -12,7 +12,7 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
-from custseg.output.atomic import write_text_atomic
+from custseg.atomic import write_text_atomic
 from custseg.schema import DATE_COLUMNS, LIST_COLUMNS, MONEY_COLUMNS, PROBLEM_COLUMNS
 
 # OWASP: a cell starting with one of these can be read as a formula by a spreadsheet.

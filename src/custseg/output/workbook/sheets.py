@@ -21,12 +21,12 @@ import numpy as np
 import pandas as pd
 
 from custseg.api import GradeResult
+from custseg.atomic import atomic_path
 from custseg.core.dimensions import NEEDS_LABELS, RELATIONSHIP_LABELS
 from custseg.core.money import minor_unit
 from custseg.core.notes import warning_label
 from custseg.errors import OutputError
 from custseg.output import labels as L
-from custseg.output.atomic import atomic_path
 from custseg.output.summary import (
     by_column,
     by_tier,
