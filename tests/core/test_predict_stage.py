@@ -182,3 +182,29 @@ def test_cli_no_predict_and_the_csv_columns(runner, tmp_path):
 def test_scipy_is_not_imported_by_the_cli_or_the_library():
     code = "import sys, custseg.cli.commands, custseg.api; print('scipy' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+
+
+def test_run_info_and_summary_json_carry_the_fit(graded, tmp_path):
+    from openpyxl import load_workbook
+
+    from custseg.output.summary import summary_payload
+    from custseg.output.workbook.sheets import write_workbook
+
+    figures = summary_payload(graded)["prediction"]
+    assert figures["model"] == "mbgnbd" and figures["purchase_fit"]["converged"] is True
+    assert set(figures["purchase_fit"]["params"]) == {"r", "alpha", "a", "b"}
+    assert figures["spend_fit"]["customers"] == figures["repeat_buyers_with_spend"]
+    assert figures["spend_frequency_correlation"] == pytest.approx(
+        graded.prediction.spend_frequency_correlation, rel=1e-5
+    )
+    write_workbook(graded, tmp_path / "g.xlsx", lang="en")
+    book = load_workbook(tmp_path / "g.xlsx")
+    ws = book["Run info"]
+    cells = {row[0]: row[1] for row in ws.iter_rows(values_only=True) if row and row[0]}
+    assert cells["model"] == "mbgnbd"
+    assert cells["spend_frequency_correlation"] == pytest.approx(
+        graded.prediction.spend_frequency_correlation, abs=1e-5
+    )
+    assert cells["purchase_fit.params.alpha"] == pytest.approx(graded.prediction.fit.params["alpha"], rel=1e-5)
+    header = next(book["Customers"].iter_rows(values_only=True))
+    assert "P(alive)" in header and "Predicted value (12 months)" in header

@@ -4,7 +4,7 @@ run with it off, and ``--help``, never import them."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -16,6 +16,39 @@ if TYPE_CHECKING:
     from custseg.core.predict import PredictReport
 
 PREDICT_COLUMNS = ["p_alive", "expected_orders_90d", "expected_orders_365d", "predicted_value_12m", "prediction_model"]
+
+
+def prediction_figures(report: PredictReport | None) -> dict[str, Any]:
+    """The fitted models as plain figures for the run info and the summary JSON: the model, its parameters,
+    log-likelihood, convergence and customers used; the spend model likewise; the spend-frequency
+    correlation among repeat buyers (Gamma-Gamma's independence check)."""
+    if report is None:
+        return {"enabled": False}
+    out: dict[str, Any] = {
+        "enabled": True,
+        "model": report.model,
+        "customers": report.customers,
+        "repeat_buyers": report.repeat_buyers,
+        "repeat_buyers_with_spend": report.spend_buyers,
+        "spend_frequency_correlation": _rounded(report.spend_frequency_correlation),
+    }
+    for key, fit in (("purchase_fit", report.fit), ("spend_fit", report.spend_fit)):
+        if fit is not None:
+            out[key] = {
+                "model": fit.model,
+                "params": {k: _rounded(v) for k, v in fit.params.items()},
+                "log_likelihood": _rounded(fit.log_likelihood),
+                "converged": fit.converged,
+                "message": fit.message,
+                "customers": fit.customers,
+            }
+    if report.alternatives:
+        out["log_likelihood_by_model"] = {k: _rounded(v) for k, v in report.alternatives.items()}
+    return out
+
+
+def _rounded(v: float | None) -> float | None:
+    return None if v is None or v != v else float(f"{v:.6g}")
 
 
 def with_predictions(

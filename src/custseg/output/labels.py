@@ -142,6 +142,7 @@ TEXT = {
     "warnings": ("警告", "Warnings"),
     "rules": ("规则", "Rules in force"),
     "cutoffs": ("评分分界", "Score cut-offs"),
+    "prediction": ("预测模型（存活概率与预计价值）", "Prediction model (p_alive and predicted value)"),
     "truncated": (
         "问题数据超过 Excel 行数上限，仅保留前面的行；完整列表见 --problems 输出的 CSV",
         "Too many problem rows for Excel; the first are shown; the full list is in the --problems CSV",
