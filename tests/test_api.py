@@ -187,7 +187,7 @@ def test_amounts_in_full_width_digits_are_read(tmp_path):
 def test_progress_names_the_stages_in_order(core_csv):
     seen: list[str] = []
     grade([core_csv], as_of=CORE_AS_OF, options=GradeOptions(today=TODAY), progress=seen.append)
-    assert seen == ["reading", "validating", "converting", "scoring", "classifying"]
+    assert seen == ["reading", "validating", "converting", "scoring", "predicting", "classifying"]
 
 
 def test_grade_sets_no_pandas_option_and_gives_the_same_result_under_the_clis(core_csv):

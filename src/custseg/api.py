@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -26,6 +27,7 @@ from custseg.core.master import with_master
 from custseg.core.metrics import customer_metrics
 from custseg.core.money import base_from_orders, currencies_in_use, net_returns, to_base_currency
 from custseg.core.notes import Note
+from custseg.core.predict_stage import with_predictions
 from custseg.core.problems import all_problems, formula_problems, with_lines
 from custseg.core.reconcile import (
     reconciliation,
@@ -41,6 +43,9 @@ from custseg.input.inputs import InputInfo, read_inputs
 from custseg.input.rates import build_rates
 from custseg.input.sources import DEFAULT_MAX_UNZIPPED_MB, Source
 from custseg.schema import CHANGE_COLUMNS, COUNTED_DISPOSITIONS, OUTPUT_COLUMNS
+
+if TYPE_CHECKING:
+    from custseg.core.predict import PredictReport
 
 __all__ = ["GradeOptions", "GradeResult", "InputInfo", "Progress", "grade", "with_previous"]
 
@@ -65,6 +70,7 @@ class GradeOptions:
     base_currency: str | None = None
     status_map: dict[str, str] = field(default_factory=dict)
     lookback_months: int | None = None
+    predict: bool | None = None  # the value-ahead columns; None: the rules' predict.enabled
     max_unzipped_mb: int = DEFAULT_MAX_UNZIPPED_MB
     lang: str = "zh"
     today: dt.date | None = None  # for tests; the real date otherwise
@@ -92,6 +98,7 @@ class GradeResult:
     gone: pd.DataFrame = field(default_factory=pd.DataFrame)  # graded last time, absent now
     migration: pd.DataFrame = field(default_factory=pd.DataFrame)
     previous_source: str = ""
+    prediction: PredictReport | None = None  # the fitted model behind p_alive and the values; None: off
     version: str = __version__
 
     @property
@@ -188,6 +195,10 @@ def grade(
     counted = lines["disposition"].isin(COUNTED_DISPOSITIONS).to_numpy()
     table = customer_metrics(lines, as_of_ts, start, counted, money.currencies)
     table, master_problems, master_notes = with_master(table, lines, inputs.master_tables, line_opts.date_order)
+    if opts.predict is not None:
+        rules = rules.model_copy(update={"predict": rules.predict.model_copy(update={"enabled": opts.predict})})
+    progress("predicting")
+    table, prediction, predict_notes = with_predictions(table, lines, counted, as_of_ts, rules.predict)
     table, score_report = score_customers(table, rules.scores)
     statuses, status_notes = status_table(lines)
     notes = (
@@ -197,6 +208,7 @@ def grade(
         + money.notes
         + master_notes
         + [Note("score_levels", c) for c in score_report.collapsed]
+        + predict_notes
     )
 
     progress("classifying")
@@ -220,6 +232,7 @@ def grade(
         revenue_by_currency=revenue_by_currency(lines, money.currencies),
         exchange_rates=money.exchange_rates,
         statuses=statuses,
+        prediction=prediction,
     )
     return with_previous(result, previous) if previous is not None else result
 

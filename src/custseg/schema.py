@@ -57,10 +57,16 @@ OUTPUT_COLUMNS = [
     "action",
     "follow_up_days",
     "next_follow_up",
+    # The value ahead (core/predict.py): empty where no model could be fitted, or prediction is off.
+    "p_alive",
+    "expected_orders_90d",
+    "expected_orders_365d",
+    "predicted_value_12m",
+    "prediction_model",
 ]
 CHANGE_COLUMNS = ["previous_tier", "tier_change", "previous_segment"]
 LIST_COLUMNS = ("currencies", "categories", "trade_blocs", "tags")
-MONEY_COLUMNS = ("monetary", "avg_order_value", "lifetime_monetary", "refund_amount")
+MONEY_COLUMNS = ("monetary", "avg_order_value", "lifetime_monetary", "refund_amount", "predicted_value_12m")
 DATE_COLUMNS = ("first_order_date", "last_order_date", "created_date", "last_contact_date", "next_follow_up")
 
 DISPOSITIONS = ("used", "outside_window", "cancelled", "after_as_of", "blank", "total", "problem")

@@ -96,9 +96,10 @@ def test_history_snapshots_replace_not_duplicate(runner, orders, tmp_path):
     # February: A had 2 orders (F 2), M 4 of the two customers, R 5: key; segment R5 x FM3.
     assert a.endswith(
         # relationship new (first order 80 days before the as-of date); needs and the time-zone columns
-        # empty: no order type, product or category, no country
+        # empty: no order type, product or category, no country; the prediction columns empty: too few
+        # repeat buyers
         ",vip,vip: m_score >= 4 and f_score >= 3 and r_score >= 3,C,new,repeat,new,,,3,300.0,0.0,USD,,,,,,,,,,,,"
-        "0,,,,,,,,,vip,专属客户经理，月度回访，优先排产与账期,30,2026-04-30,key,up,potential_loyalist"
+        "0,,,,,,,,,vip,专属客户经理，月度回访，优先排产与账期,30,2026-04-30,,,,,,key,up,potential_loyalist"
     )
     hist = invoke(runner, ["history", "A", "--history", str(db), "--format", "json"])
     data = json.loads(hist.stdout)

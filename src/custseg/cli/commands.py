@@ -111,6 +111,7 @@ def grade(
     home_country: opt.HomeCountry = None,
     status: opt.Status = None,
     lookback_months: opt.LookbackMonths = None,
+    no_predict: opt.NoPredict = False,
     previous: opt.Previous = None,
     history: opt.History = None,
     problems: opt.Problems = None,
@@ -163,6 +164,7 @@ def grade(
         base_currency=base_currency,
         status_map=status_map,
         lookback_months=lookback_months,
+        predict=False if no_predict else None,
         max_unzipped_mb=max_unzipped_mb,
         lang=lang.value,
     )

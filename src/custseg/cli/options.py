@@ -166,6 +166,13 @@ LookbackMonths = Annotated[
         help="Frequency and monetary count only the last N months (0: all).",
     ),
 ]
+NoPredict = Annotated[
+    bool,
+    typer.Option(
+        "--no-predict",
+        help="Skip the fitted model: p_alive, expected orders and predicted value stay empty.",
+    ),
+]
 Previous = Annotated[
     Path | None,
     typer.Option("--previous", metavar="FILE", help="Last run's workbook or CSV: adds previous_tier and tier_change."),

@@ -182,6 +182,17 @@ class AbcRules(_Model):
         return self
 
 
+class PredictRules(_Model):
+    """The value-ahead columns (p_alive, expected orders, 12-month value) from a buy-till-you-die model."""
+
+    enabled: bool = True
+    # "mbgnbd" (default) or "pareto_nbd" treat a one-time buyer as possibly gone already; "bgnbd" calls
+    # every one-time buyer certainly alive; "auto" fits MBG/NBD and Pareto/NBD and keeps the better fit.
+    model: Literal["mbgnbd", "pareto_nbd", "bgnbd", "auto"] = "mbgnbd"
+    monthly_discount_rate: float = Field(0.0, ge=0, lt=1)  # discounts predicted_value_12m month by month
+    min_repeat_buyers: int = Field(20, ge=2)  # fewer: the columns stay empty, with a note
+
+
 class InputRules(_Model):
     date_order: Literal["auto", "dayfirst", "monthfirst"] = "auto"
     decimal_comma: bool | None = None
@@ -334,6 +345,7 @@ class Rules(_Model):
     relationship: RelationshipRules = Field(default_factory=RelationshipRules)
     needs: NeedsRules = Field(default_factory=NeedsRules)
     abc: AbcRules = Field(default_factory=AbcRules)
+    predict: PredictRules = Field(default_factory=PredictRules)
 
     @model_validator(mode="after")
     def _consistent(self) -> Rules:

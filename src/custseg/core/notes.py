@@ -72,6 +72,40 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{file}: the customer master's {column!r} dates (e.g. {example!r}) read both "
         "day-first and month-first; left empty, pass --dayfirst or --monthfirst",
     ),
+    "predict_off": (
+        "未计算存活概率与预计价值（已关闭预测）",
+        "p_alive and the predicted values not computed: prediction is off",
+    ),
+    "predict_too_few_repeat_buyers": (
+        "存活概率、预计订单与预计价值留空：复购客户只有 {repeat} 位，少于模型需要的 {minimum} 位",
+        "p_alive, expected orders and predicted value left empty: {repeat} repeat buyers, fewer than the "
+        "{minimum} a fit needs",
+    ),
+    "predict_identical_histories": (
+        "存活概率、预计订单与预计价值留空：客户购买记录几乎相同，模型无法拟合",
+        "p_alive, expected orders and predicted value left empty: the purchase histories are (almost) identical",
+    ),
+    "predict_no_convergence": (
+        "存活概率、预计订单与预计价值留空：{model} 模型拟合未收敛（{message}）",
+        "p_alive, expected orders and predicted value left empty: the {model} fit did not converge ({message})",
+    ),
+    "predict_value_too_few_repeat_buyers": (
+        "预计12个月价值留空：有复购金额的客户只有 {repeat} 位，少于 {minimum} 位",
+        "predicted_value_12m left empty: {repeat} repeat buyers with positive repeat spend, fewer than {minimum}",
+    ),
+    "predict_value_identical_histories": (
+        "预计12个月价值留空：复购客户的次数或客单价全部相同",
+        "predicted_value_12m left empty: every repeat buyer has the same count or the same spend",
+    ),
+    "predict_value_spend_depends_on_frequency": (
+        "预计12个月价值留空：客单价与购买次数相关（相关系数 {corr}，超过 ±{limit}），Gamma-Gamma 模型不适用",
+        "predicted_value_12m left empty: spend per purchase correlates with the number of purchases ({corr}, "
+        "beyond ±{limit}), so the Gamma-Gamma model does not apply",
+    ),
+    "predict_value_spend_no_convergence": (
+        "预计12个月价值留空：客单价模型拟合未收敛",
+        "predicted_value_12m left empty: the spend model fit did not converge",
+    ),
 }
 
 WARNING_LABELS: dict[str, tuple[str, str]] = {

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from custseg.core.classify import RFM_CLASS_LABELS
+from custseg.core.predict_stage import prediction_figures
 
 if TYPE_CHECKING:  # pragma: no cover
     from custseg.api import GradeResult
@@ -158,6 +159,7 @@ def summary_payload(result: GradeResult) -> dict[str, Any]:
         if column in data:
             counts = data.loc[data[column] != "", column].value_counts()
             payload[column] = {str(k): int(v) for k, v in counts.sort_index().items()}
+    payload["prediction"] = prediction_figures(result.prediction)
     if "tier_change" in data.columns:
         counts = data["tier_change"].value_counts()
         payload["tier_changes"] = {k: int(counts.get(k, 0)) for k in ("up", "down", "same", "new")}

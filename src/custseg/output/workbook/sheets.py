@@ -25,6 +25,7 @@ from custseg.atomic import atomic_path
 from custseg.core.dimensions import NEEDS_LABELS, RELATIONSHIP_LABELS
 from custseg.core.money import minor_unit
 from custseg.core.notes import warning_label
+from custseg.core.predict_stage import prediction_figures
 from custseg.errors import OutputError
 from custseg.output import labels as L
 from custseg.output.summary import (
@@ -647,6 +648,12 @@ class _Writer:
             r += 1
         for s, mean in self.r.class_means.items():
             kv(f"{s} mean (RFM class cut)", round(mean, 4) if mean == mean else None)
+        r += 1
+        ws.write_string(r, 0, self.t("prediction"), self.f["title"])
+        r += 1
+        for key, value in _flatten(prediction_figures(self.r.prediction)):
+            plain = isinstance(value, (int, float, str)) and not isinstance(value, bool)
+            kv(key, value if plain else json.dumps(value))
         r += 1
         ws.write_string(r, 0, self.t("rules"), self.f["title"])
         r += 1
