@@ -208,3 +208,35 @@ def test_run_info_and_summary_json_carry_the_fit(graded, tmp_path):
     assert cells["purchase_fit.params.alpha"] == pytest.approx(graded.prediction.fit.params["alpha"], rel=1e-5)
     header = next(book["Customers"].iter_rows(values_only=True))
     assert "P(alive)" in header and "Predicted value (12 months)" in header
+
+
+def test_data_that_show_nobody_leaving_give_expected_orders_but_no_p_alive():
+    # 300 customers each buying every 15 to 164 days from their first order to the as-of date, none ever
+    # leaving: the models' dropout runs to zero (a -> 0, or s / beta -> 0), which the data cannot tell from
+    # "not yet". P(alive) stays empty with one note; expected orders are the purchase process alone,
+    # (r + x) / (alpha + T) a week.
+    rng = np.random.default_rng(11)
+    start = pd.Timestamp("2024-01-01")
+    rows = []
+    for i in range(300):
+        gap = 15 + i % 150
+        value = rng.gamma(4.0, 50.0)
+        day, k = int(rng.integers(0, 60)), 0
+        while day <= 730:
+            amount = round(float(rng.gamma(20.0, value / 20.0)), 2)
+            rows.append((f"C{i:04d}", f"O{i:04d}-{k}", (start + pd.Timedelta(days=day)).date().isoformat(), amount))
+            k += 1
+            day += gap
+    r = run(pd.DataFrame(rows, columns=["customer_id", "order_id", "order_date", "amount"]))
+    assert notes(r) == ["predict_no_dropout"]
+    c = r.customers.set_index("customer_id")
+    assert c["p_alive"].isna().all() and (c["prediction_model"] == "mbgnbd").all()
+    assert c["predicted_value_12m"].notna().all()
+    fit = r.prediction.fit
+    assert fit is not None and fit.no_dropout
+    rate, alpha = fit.params["r"], fit.params["alpha"]
+    one = c.iloc[0]
+    # x: repeat purchase days; T: weeks from the first purchase to the as-of date.
+    x = one["lifetime_frequency"] - 1
+    T = (pd.Timestamp(AS_OF) - pd.Timestamp(one["first_order_date"])).days / 7
+    assert one["expected_orders_365d"] == pytest.approx((rate + x) / (alpha + T) * 365 / 7, rel=1e-9)

@@ -44,6 +44,9 @@ class Fit:
     customers: int
     rows: int  # distinct (x, t_x, T) rows the likelihood was summed over
     extra: dict[str, float] = field(default_factory=dict)
+    # The dropout parameters ran to their bound (no customer seems to have left in the period) while the
+    # purchase rate converged: the rate is estimated, whether a customer is still there is not.
+    no_dropout: bool = False
 
     def values(self) -> tuple[float, ...]:
         return tuple(self.params[n] for n in self.params)
@@ -344,22 +347,38 @@ def _optimise(
     polish = optimize.minimize(value, first.x, method="Nelder-Mead", options={"maxiter": 4000, **tight})
     best = polish if polish.fun <= first.fun else first
     converged = bool(polish.success) and np.isfinite(best.fun) and best.fun < 1e299
-    at_bound = bool(np.any(np.abs(best.x) >= 11.99))
+    hit = np.abs(best.x) >= 11.99
+    at_bound = bool(hit.any())
+    params = dict(zip(names, (float(v) for v in np.exp(best.x)), strict=True))
+    # Only the dropout ran away, towards no dropout at all: the data carry the purchase rate but show
+    # nobody leaving (a year of a shop's customers, say), so P(alive) cannot be told from them.
+    no_dropout = converged and at_bound and not hit[:2].any() and _dropout(model, params) < 1e-4
     message = (
         "converged"
         if converged and not at_bound
+        else "no customer seems to have left: the dropout ran to its bound"
+        if no_dropout
         else ("a parameter ran to its bound" if at_bound else str(polish.message))
     )
     return Fit(
         model=model,
-        params=dict(zip(names, (float(v) for v in np.exp(best.x)), strict=True)),
+        params=params,
         log_likelihood=-float(best.fun),
-        converged=converged and not at_bound,
+        converged=converged and (not at_bound or no_dropout),
         message=message,
         customers=customers,
         rows=rows,
         extra={"evaluations": float(first.nfev + polish.nfev)},
+        no_dropout=no_dropout,
     )
+
+
+def _dropout(model: str, params: dict[str, float]) -> float:
+    """How fast customers leave under the fit: the dropout probability a / (a + b) per purchase (BG/NBD,
+    MBG/NBD), or the death rate s / beta per week (Pareto/NBD)."""
+    if model == "pareto_nbd":
+        return params["s"] / params["beta"]
+    return params["a"] / (params["a"] + params["b"])
 
 
 def fit_purchases(model: str, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> Fit:
@@ -414,6 +433,12 @@ def p_alive(fit: Fit, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarr
 
 def expected_purchases(fit: Fit, t: float, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
     params = fit.values()
+    if fit.no_dropout:
+        # Nobody leaves: the purchase process alone, the gamma-Poisson posterior mean rate times t, which
+        # the models tend to as their dropout goes to zero (and which their formulas reach only through
+        # hypergeometric terms of extreme arguments).
+        r, alpha = params[0], params[1]
+        return (r + x) / (alpha + T) * t
     if fit.model == "pareto_nbd":
         return pareto_expected(params, t, x, t_x, T)
     return bgnbd_expected(params, t, x, t_x, T, fit.model == "mbgnbd")
@@ -587,7 +612,7 @@ def predict(
     out = _empty(table)
     at = place
     with np.errstate(all="ignore"):
-        alive = p_alive(fit, x, t_x, T)
+        alive = np.full(len(x), np.nan) if fit.no_dropout else p_alive(fit, x, t_x, T)
         e90 = expected_purchases(fit, 90 / DAYS_PER_UNIT, x, t_x, T)
         e365 = expected_purchases(fit, 365 / DAYS_PER_UNIT, x, t_x, T)
     out.iloc[at, out.columns.get_loc("p_alive")] = alive

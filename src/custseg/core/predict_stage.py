@@ -71,7 +71,9 @@ def with_predictions(
         message = report.fit.message if report.fit is not None else ""
         model = report.fit.model if report.fit is not None else rules.model
         notes.append(Note(f"predict_{report.reason}", {**counts, "model": model, "message": message}))
-    elif report.value_reason:
+    if report.fit is not None and report.fit.no_dropout and not report.reason:
+        notes.append(Note("predict_no_dropout", {"model": report.fit.model}))
+    if not report.reason and report.value_reason:
         corr = report.spend_frequency_correlation
         values = {
             **counts,
