@@ -137,6 +137,7 @@ TEXT = {
     "rf_grid": ("R × F 客户数", "R × F customers"),
     "legend": ("说明", "Legend"),
     "none": ("未填写", "Not given"),
+    "no_problems": ("无问题数据：每一行都已使用或已说明去向", "No problem rows: every row was used or accounted for"),
     "empty_columns": ("未显示的空列", "Empty columns left out"),
     # Where the as-of date came from, and what each written file is, in the terminal's lines.
     "option": ("指定", "given"),

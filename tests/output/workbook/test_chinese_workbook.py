@@ -37,3 +37,18 @@ def test_countries_regions_and_sub_regions_in_the_workbooks_language(runner, tmp
     summary = _sheet_rows(zh)["分级汇总"]
     firsts = [r[0] for r in summary if r and r[0]]
     assert "未填写" in firsts and "(none)" not in firsts
+
+
+def test_an_empty_problems_sheet_says_so_and_a_warnings_reason_is_chinese(runner, tmp_path):
+    clean = tmp_path / "clean.csv"
+    clean.write_text("customer_id,order_date,amount,country\nA,2026-01-05,10,Japan\n", encoding="utf-8")
+    book = tmp_path / "clean.xlsx"
+    invoke(runner, ["grade", str(clean), "-o", str(book)])
+    assert _sheet_rows(book)["问题数据"][1][0] == "无问题数据：每一行都已使用或已说明去向"
+    # Narnia is no country: a warning about customer B, its reason in Chinese throughout.
+    odd = tmp_path / "odd.csv"
+    odd.write_text("customer_id,order_date,amount,country\nA,2026-01-05,10,Japan\nB,2026-01-06,5,Narnia\n")
+    book = tmp_path / "odd.xlsx"
+    invoke(runner, ["grade", str(odd), "-o", str(book)])
+    problem = _sheet_rows(book)["问题数据"][1]
+    assert problem[-2:] == ("unknown_country", "无法识别的国家；客户照常分级，地区留空（客户 B）")

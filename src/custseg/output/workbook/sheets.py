@@ -554,12 +554,16 @@ class _Writer:
                 v = values[c][r]
                 if col == "reason" and self.lang == "zh":
                     detail = str(v).split(" (", 1)[1].rstrip(")") if " (" in str(v) else ""
+                    # The one detail the library writes in words: which customer a warning is about.
+                    detail = "客户 " + detail[len("customer ") :] if detail.startswith("customer ") else detail
                     v = reasons.get(codes[r], v) + (f"（{detail}）" if detail else "")
                 if col in ("row", "line"):
                     if v is not pd.NA and v:  # no line for a workbook's row, no row for the master's customer
                         ws.write_number(r + 1, c, int(v))
                 else:
                     ws.write_string(r + 1, c, str(v))
+        if data.empty:
+            ws.write_string(1, 0, self.t("no_problems"))
         if len(data) > limit:
             ws.write_string(
                 limit + 1, 0, self.t("truncated") + (f": {self.problems_note}" if self.problems_note else "")
