@@ -1,5 +1,5 @@
 """Real-data branches that CI runs without the shared data folder: a gzipped slice of UCI Online Retail
-graded through the CLI.
+graded through the CLI, and a DOS code page 437 export.
 
 The files are in tests/data (README.md there gives their sources and licences). The Online Retail figures
 are computed here with a plain pandas groupby, independently of custseg.
@@ -15,6 +15,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import invoke
+
+from custseg.api import GradeOptions, grade
+from custseg.input.encoding import sniff_encoding
+from custseg.input.read import read_source
+from custseg.input.sources import Source
 
 DATA = Path(__file__).parents[1] / "data"
 TODAY = dt.date(2026, 11, 23)
@@ -61,6 +66,26 @@ def test_online_retail_slice_credit_notes_are_in_it():
     raw = pd.read_csv(RETAIL, encoding="latin-1", dtype={"InvoiceNo": str, "CustomerID": str})
     credit = raw[raw["InvoiceNo"].str.startswith("C")]
     assert credit["CustomerID"].nunique() == 10 and (credit["Quantity"] < 0).all()
+
+
+def test_code_page_437_export_decodes_names_and_grades():
+    data = (DATA / "cp437_dos.csv").read_bytes()
+    assert sniff_encoding(data) == ("cp437", False)
+    assert not any(b >= 0xC0 for b in data) and any(0x80 <= b < 0xA0 for b in data)  # what decides cp437
+    table = read_source(Source.from_arg(DATA / "cp437_dos.csv"), {}).tables[0]
+    assert table.encoding == "cp437"
+    assert set(table.frame["CITY"]) == {"Göteborg", "Málaga", "Besançon", "München"}
+    r = grade([DATA / "cp437_dos.csv"], options=GradeOptions(today=TODAY))
+    assert r.reconciliation["rows_read"] == 6 and r.reconciliation["cancelled"] == 1
+    assert r.reconciliation["used"] == 5
+    c = r.customers.set_index("customer_name")
+    assert {name: (int(row["frequency"]), float(row["monetary"])) for name, row in c.iterrows()} == {
+        "Åkesson Möbler AB": (2, 2000.0),
+        "Señor Niño Juguetes": (1, 640.0),  # its Cancelled order is not counted
+        "Café Crème Frères": (1, 455.25),
+        "Müller Bäckerei GmbH": (1, 1000.0),  # "On Hold" is an order unless --status says otherwise
+    }
+    assert r.as_of == dt.date(2026, 4, 9)
 
 
 def test_make_slices_cuts_the_committed_slice_again(tmp_path):
