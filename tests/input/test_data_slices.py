@@ -1,5 +1,5 @@
 """Real-data branches that CI runs without the shared data folder: a gzipped slice of UCI Online Retail
-graded through the CLI, and a DOS code page 437 export.
+graded through the CLI, a DOS code page 437 export, and a workbook whose other sheets are passed over.
 
 The files are in tests/data (README.md there gives their sources and licences). The Online Retail figures
 are computed here with a plain pandas groupby, independently of custseg.
@@ -86,6 +86,46 @@ def test_code_page_437_export_decodes_names_and_grades():
         "Müller Bäckerei GmbH": (1, 1000.0),  # "On Hold" is an order unless --status says otherwise
     }
     assert r.as_of == dt.date(2026, 4, 9)
+
+
+def test_workbook_notes_and_chart_sheets_are_skipped_with_the_reason(tmp_path):
+    """multi_sheet.xlsx has a notes sheet of one line of text; here a notes sheet that looks like a
+    table, an empty sheet and a real chart sheet (no cells at all) beside the order sheet."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from openpyxl.chart import BarChart, Reference
+
+    wb = openpyxl.Workbook()
+    orders = wb.active
+    orders.title = "Orders"
+    orders.append(["customer_id", "order_id", "order_date", "amount"])
+    orders.append(["K1", "S1", dt.datetime(2026, 3, 1), 100.0])
+    orders.append(["K1", "S2", dt.datetime(2026, 4, 1), 250.0])
+    orders.append(["K2", "S3", dt.datetime(2026, 4, 15), 80.0])
+    notes = wb.create_sheet("Notes")
+    notes.append(["Date", "Note"])
+    notes.append([dt.datetime(2026, 5, 1), "Exported from the ERP"])
+    notes.append([dt.datetime(2026, 5, 2), "Amounts in EUR, VAT excluded"])
+    wb.create_sheet("Chart data")  # left empty
+    chart = BarChart()
+    chart.add_data(Reference(orders, min_col=4, min_row=1, max_row=4), titles_from_data=True)
+    wb.create_chartsheet("Sales chart").add_chart(chart)
+    path = tmp_path / "orders.xlsx"
+    wb.save(path)
+
+    r = grade([path], options=GradeOptions(today=TODAY, currency="EUR"))
+    assert [(sheet, why) for _file, sheet, why in r.skipped_sheets] == [
+        ("Notes", "no order, customer or returns columns"),
+        ("Chart data", "no table in it"),
+        ("Sales chart", "no table in it"),
+    ]
+    assert r.reconciliation["rows_read"] == 3 and r.reconciliation["used"] == 3
+    c = r.customers.set_index("customer_id")
+    assert c.loc["K1", "frequency"] == 2 and c.loc["K1", "monetary"] == 350.0
+
+
+def test_multi_sheet_fixture_notes_sheet_reason():
+    r = grade([DATA / "multi_sheet.xlsx"], options=GradeOptions(today=TODAY))
+    assert [(sheet, why) for _file, sheet, why in r.skipped_sheets] == [("说明", "no table in it")]
 
 
 def test_make_slices_cuts_the_committed_slice_again(tmp_path):
