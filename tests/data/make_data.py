@@ -2,7 +2,8 @@
 
 Every file holds the same four order lines (three customers), in another encoding or shape, so that
 one set of expected figures checks them all: K001 2 orders 2,000.00; K002 1 order 2,000.00;
-K003 1 order 500.00. The bad/ folder holds hostile and broken files (see bad/README.md).
+K003 1 order 500.00 (cp437_dos.csv, an old ERP's layout, has lines of its own). The bad/ folder holds
+hostile and broken files (see bad/README.md).
 """
 
 from __future__ import annotations
@@ -65,6 +66,24 @@ def write_text_files() -> None:
         ["K003", "Mueller", "S4R", "2/15/2026 8:00", "(100.00)", "", "Germany"],
     ]
     (HERE / "us_dates_symbols.csv").write_bytes(csv_text(en, us).encode("utf-8"))
+    write_dos_file()
+
+
+def write_dos_file() -> None:
+    """An old ERP's export in DOS code page 437, laid out as such exports are (upper-case headers, CRLF,
+    M/D/YYYY H:MM, a Cancelled and an On Hold status). The lines are invented; what decides cp437 is in
+    the bytes: Latin letters at 0x80-0xA5 (ä 0x84, é 0x82, ü 0x81, Å 0x8F, ñ 0xA4) and none at 0xC0 or
+    above, where Windows-1252 and Latin-1 keep them."""
+    header = ["ORDERNUMBER", "ORDERDATE", "STATUS", "SALES", "CUSTOMERNAME", "CITY", "COUNTRY"]
+    lines = [
+        ["20101", "1/6/2026 0:00", "Shipped", "1200.50", "Åkesson Möbler AB", "Göteborg", "Sweden"],
+        ["20102", "2/14/2026 0:00", "Shipped", "799.50", "Åkesson Möbler AB", "Göteborg", "Sweden"],
+        ["20103", "03/03/2026 00:00", "Shipped", "640", "Señor Niño Juguetes", "Málaga", "Spain"],
+        ["20104", "3/17/2026 0:00", "Cancelled", "300", "Señor Niño Juguetes", "Málaga", "Spain"],
+        ["20105", "4/1/2026 0:00", "Shipped", "455.25", "Café Crème Frères", "Besançon", "France"],
+        ["20106", "4/9/2026 0:00", "On Hold", "1000", "Müller Bäckerei GmbH", "München", "Germany"],
+    ]
+    (HERE / "cp437_dos.csv").write_bytes(csv_text(header, lines).encode("cp437"))
 
 
 def write_workbooks() -> None:
