@@ -23,12 +23,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def main() -> None:
     ex = ROOT / "examples"
-    result = grade([ex / "orders.xlsx"], options=GradeOptions(rates_file=ex / "rates.csv"))
+    # As the README's first command grades it: no flags, the bundled ECB rates.
+    result = grade([ex / "orders.xlsx"], options=GradeOptions())
     console = Console(record=True, width=110, force_terminal=True, highlight=False, markup=False, file=io.StringIO())
     render_summary(console, result, "zh", [("workbook", "examples/orders_客户分级_2026-10-25.xlsx")])
-    console.save_svg(
-        str(ROOT / "docs" / "terminal.svg"), title="custseg grade examples/orders.xlsx --rates examples/rates.csv"
-    )
+    console.save_svg(str(ROOT / "docs" / "terminal.svg"), title="custseg grade examples/orders.xlsx")
     with tempfile.TemporaryDirectory() as tmp:
         book = Path(tmp) / "graded.xlsx"
         write_workbook(result, book)
