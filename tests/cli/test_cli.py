@@ -80,7 +80,9 @@ def test_default_output_goes_beside_the_input_with_the_as_of_date(runner, core_c
         ("orders_graded_2026-06-30.xlsx", "Customers"),
     ):
         book = core_csv.parent / name
-        assert openpyxl.load_workbook(book, read_only=True).sheetnames[0] == sheet
+        opened = openpyxl.load_workbook(book, read_only=True)
+        opened.close()  # a read-only workbook holds its file open until closed
+        assert opened.sheetnames[0] == sheet
         graded = read_previous(book, Rules()).set_index("customer_id")
         assert graded["monetary"].to_dict() == {"A": 3000.0, "B": 200.0, "C": 10000.0, "D": 200.0, "E": 0.0, "F": -50.0}
 
@@ -339,7 +341,10 @@ def test_subprocess_ends_with_every_output_written_and_its_exit_code(tmp_path):
         env=env,
         timeout=120,
     )
-    assert proc.returncode == 0 and openpyxl.load_workbook(book, read_only=True)["客户分级"].max_row == 5001
+    opened = openpyxl.load_workbook(book, read_only=True)
+    rows = opened["客户分级"].max_row
+    opened.close()  # a read-only workbook holds its file open until closed
+    assert proc.returncode == 0 and rows == 5001
     usage = subprocess.run(
         [sys.executable, "-m", "custseg", "grade", str(src), "--no-such-option"],
         capture_output=True,

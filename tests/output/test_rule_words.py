@@ -47,8 +47,9 @@ def test_the_workbook_shows_rules_and_tags_in_words_and_the_csv_keeps_them_as_wr
     invoke(runner, ["grade", str(core_csv), "--as-of", CORE_AS_OF, "-o", str(table)])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl's notice about the data bars' extension
-        ws = openpyxl.load_workbook(book, read_only=True).worksheets[0]
-        rows = list(ws.iter_rows(values_only=True))
+        wb = openpyxl.load_workbook(book, read_only=True)
+        rows = list(wb.worksheets[0].iter_rows(values_only=True))
+        wb.close()  # a read-only workbook holds its file open until closed
     head = list(rows[0])
     shown = {r[0]: (r[head.index("等级依据")], r[head.index("标签")]) for r in rows[1:]}
     # B: one order of 200 on 2026-06-01: a normal customer by "frequency >= 1", one category (工具).

@@ -13,7 +13,9 @@ def _sheet_rows(path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl's notice about the data bars' extension
         wb = openpyxl.load_workbook(path, read_only=True)
-        return {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+        rows = {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+        wb.close()  # a read-only workbook holds its file open until closed
+        return rows
 
 
 def test_countries_regions_and_sub_regions_in_the_workbooks_language(runner, tmp_path):

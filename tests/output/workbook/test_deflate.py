@@ -80,4 +80,6 @@ def test_spliced_rows_deflated_in_blocks_give_the_copied_workbook(core_csv, tmp_
         sheet = z.getinfo("xl/worksheets/sheet1.xml")
         assert sheet.compress_type == zipfile.ZIP_DEFLATED and sheet.file_size > 3 * 64
     assert_same_parts(tmp_path / "spliced.xlsx", tmp_path / "copied.xlsx")
-    assert openpyxl.load_workbook(tmp_path / "spliced.xlsx", read_only=True).sheetnames[0] == "客户分级"
+    book = openpyxl.load_workbook(tmp_path / "spliced.xlsx", read_only=True)
+    book.close()  # a read-only workbook holds its file open until closed
+    assert book.sheetnames[0] == "客户分级"
