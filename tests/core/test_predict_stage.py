@@ -207,7 +207,7 @@ def test_run_info_and_summary_json_carry_the_fit(graded, tmp_path):
     )
     assert cells["purchase_fit.params.alpha"] == pytest.approx(graded.prediction.fit.params["alpha"], rel=1e-5)
     header = next(book["Customers"].iter_rows(values_only=True))
-    assert "P(alive)" in header and "Predicted value (12 months)" in header
+    assert "P(alive)" in header and "Predicted value (12 months) (USD)" in header
 
 
 def test_data_that_show_nobody_leaving_give_expected_orders_but_no_p_alive():

@@ -161,6 +161,8 @@ TEXT = {
     "tier_x_segment": ("等级 × 分群", "Tier × segment"),
     "relationship_x_tier": ("客户关系 × 等级", "Relationship × tier"),
     "needs_x_tier": ("需求类型 × 等级", "Needs × tier"),
+    "value_by_tier": ("预计未来12个月（按等级）", "The year ahead, by tier"),
+    "value_by_segment": ("预计未来12个月（按分群）", "The year ahead, by segment"),
     "version": ("custseg 版本", "custseg version"),
     "inputs": ("输入文件", "Inputs"),
     "notes": ("提示", "Notes"),
@@ -205,7 +207,13 @@ def idx(lang: str) -> int:
 def header(key: str, lang: str, base_currency: str = "") -> str:
     """A column's header in ``lang``; money columns name the base currency when it is given."""
     label = HEADERS.get(key, (key, key))[idx(lang)]
-    if base_currency and key in ("monetary", "avg_order_value", "lifetime_monetary", "refund_amount"):
+    if base_currency and key in (
+        "monetary",
+        "avg_order_value",
+        "lifetime_monetary",
+        "refund_amount",
+        "predicted_value_12m",
+    ):
         label = f"{label} ({base_currency})"
     return label
 

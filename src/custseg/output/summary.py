@@ -104,6 +104,27 @@ def by_tier(customers: pd.DataFrame, column: str, order: list[str], tier_order: 
     )
 
 
+def value_ahead(customers: pd.DataFrame, by: str, order: list[str]) -> pd.DataFrame:
+    """Per value of ``by`` (tier or segment, in ``order``): key, customers predicted, mean p_alive, the sum
+    of expected_orders_365d and of predicted_value_12m; empty when no customer has a prediction. A mean
+    or sum over customers without the figure leaves them out (p_alive can be empty while the orders are
+    not)."""
+    if "expected_orders_365d" not in customers or customers["expected_orders_365d"].isna().all():
+        return pd.DataFrame()
+    data = customers[customers["expected_orders_365d"].notna() & (customers[by] != "")]
+    grouped = data.groupby(by)
+    table = pd.DataFrame(
+        {
+            "customers": grouped.size(),
+            "p_alive": grouped["p_alive"].mean(),
+            "expected_orders_365d": grouped["expected_orders_365d"].sum(),
+            "predicted_value_12m": grouped["predicted_value_12m"].sum(min_count=1),
+        }
+    )
+    table = table.reindex([k for k in order if k in table.index])
+    return table.rename_axis("key").reset_index()
+
+
 def by_column(customers: pd.DataFrame, column: str) -> pd.DataFrame:
     if column not in customers:
         return pd.DataFrame()

@@ -36,6 +36,7 @@ from custseg.output.summary import (
     segment_table,
     tier_by_segment,
     tier_table,
+    value_ahead,
 )
 from custseg.output.workbook import _deflate, _fast_rows
 from custseg.output.workbook._fast_rows import SheetColumn
@@ -316,6 +317,8 @@ class _Writer:
         row = self.tier_by_segment(ws, row)
         row = self.by_tier(ws, row, "relationship", list(RELATIONSHIP_LABELS), "relationship_x_tier")
         row = self.by_tier(ws, row, "needs", list(NEEDS_LABELS), "needs_x_tier")
+        row, alive_rows = self.value_ahead(ws, row, "tier", rules.tier_order, "value_by_tier")
+        row, _ = self.value_ahead(ws, row, "segment", [s.key for s in rules.segments], "value_by_segment")
         row = self.rf_grid(ws, row)
         row, region_rows = self.breakdowns(ws, row)
         row = self.currencies(ws, row)
@@ -323,6 +326,18 @@ class _Writer:
         for k, line in enumerate(L.LEGEND[self.lang]):
             ws.write_string(row + 1 + k, 0, line)
         self.summary_charts(ws, (t_first, t_last) if len(tt) else None, region_rows)
+        if alive_rows is not None:
+            self.chart(
+                ws,
+                "column",
+                alive_rows,
+                2,
+                f"{self.t('tiers')} - {L.header('p_alive', self.lang)}",
+                50,
+                {"fill": {"color": "#A5A5A5"}, "data_labels": {"value": True, "num_format": "0%"}},
+                # A probability: the whole 0-100% scale, so that 99.99% does not read as a spread.
+                {"min": 0, "max": 1, "num_format": "0%"},
+            )
 
     def tier_by_segment(self, ws: Any, row: int) -> int:
         """Customers counted by tier and segment, from ``row``; returns the next free row."""
@@ -353,6 +368,33 @@ class _Writer:
             for j, v in enumerate(counts.tolist()):
                 self.cell(ws, row + 2 + k, j + 1, int(v), self.f["int"])
         return row + len(mx) + 4
+
+    def value_ahead(
+        self, ws: Any, row: int, by: str, order: list[str], title: str
+    ) -> tuple[int, tuple[int, int] | None]:
+        """Expected orders and predicted value per tier or segment, from ``row`` (nothing when no customer
+        has a prediction); returns the next free row and the table's first and last data rows when it has
+        a P(alive) to chart."""
+        table = value_ahead(self.r.customers, by, order)
+        if table.empty:
+            return row, None
+        ws.write_string(row, 0, self.t(title), self.f["title"])
+        self.header_row(
+            ws,
+            row + 1,
+            [L.header(by, self.lang), self.t("customers")]
+            + [L.header(c, self.lang, self.base) for c in ("p_alive", "expected_orders_365d", "predicted_value_12m")],
+        )
+        for k, rec in enumerate(table.itertuples(index=False)):
+            r = row + 2 + k
+            self.cell(ws, r, 0, self.shown(self.values[by], str(rec.key)), self.tier_formats.get(rec.key))
+            self.cell(ws, r, 1, int(rec.customers), self.f["int"])
+            self.cell(ws, r, 2, None if pd.isna(rec.p_alive) else float(rec.p_alive), self.f["pct"])
+            self.cell(ws, r, 3, float(rec.expected_orders_365d), self.f["num1"])
+            value = rec.predicted_value_12m
+            self.cell(ws, r, 4, None if pd.isna(value) else float(value), self.f["money"])
+        rows = (row + 2, row + 1 + len(table))
+        return row + len(table) + 4, rows if table["p_alive"].notna().any() else None
 
     def rf_grid(self, ws: Any, row: int) -> int:
         """Customers counted by R and F score, with a colour scale (Excel has no heat-map chart), from
@@ -457,6 +499,7 @@ class _Writer:
         title: str,
         anchor_row: int,
         series_options: dict[str, Any],
+        y_axis: dict[str, Any] | None = None,
     ) -> None:
         """A one-series chart of a summary table: categories in column A, values in ``value_col``."""
         sheet = ws.get_name()
@@ -471,6 +514,8 @@ class _Writer:
         )
         chart.set_title({"name": title})
         chart.set_legend({"none": True})
+        if y_axis:
+            chart.set_y_axis(y_axis)
         ws.insert_chart(anchor_row, 14, chart, {"x_scale": 1.1, "y_scale": 1.0})
 
     # ------------------------------------------------------------------ changes
