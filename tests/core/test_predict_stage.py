@@ -240,3 +240,17 @@ def test_data_that_show_nobody_leaving_give_expected_orders_but_no_p_alive():
     x = one["lifetime_frequency"] - 1
     T = (pd.Timestamp(AS_OF) - pd.Timestamp(one["first_order_date"])).days / 7
     assert one["expected_orders_365d"] == pytest.approx((rate + x) / (alpha + T) * 365 / 7, rel=1e-9)
+
+
+def test_a_dropout_that_stops_just_inside_its_bound_is_no_dropout_too():
+    # The bundled example's MBG/NBD fit stops with a = 8e-06 and b = 14,795: no parameter touches the box,
+    # but the dropout a / (a + b) is about 5e-10, which gave every customer a quiet P(alive) of 1.0.
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "orders.xlsx"
+    r = grade([example], options=GradeOptions(today=TODAY))
+    fit = r.prediction.fit
+    assert fit.no_dropout and fit.params["a"] / (fit.params["a"] + fit.params["b"]) < 1e-4
+    assert notes(r) == ["predict_no_dropout"]
+    c = r.customers
+    assert c["p_alive"].isna().all() and c["expected_orders_365d"].notna().sum() == 36

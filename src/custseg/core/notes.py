@@ -86,9 +86,9 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "p_alive, expected orders and predicted value left empty: the purchase histories are (almost) identical",
     ),
     "predict_no_dropout": (
-        "存活概率留空：数据期内看不出客户流失（{model} 的流失参数落在边界），预计订单与预计价值只按购买频率估算",
-        "p_alive left empty: no customer seems to have left in the period (the {model} dropout ran to its "
-        "bound); expected orders and value come from the purchase rate alone",
+        "存活概率留空：数据期内看不出客户流失（{model} 的流失概率近乎为零），预计订单与预计价值只按购买频率估算",
+        "p_alive left empty: no customer seems to have left in the period (the {model} dropout is as good as "
+        "zero); expected orders and value come from the purchase rate alone",
     ),
     "predict_no_convergence": (
         "存活概率、预计订单与预计价值留空：{model} 模型拟合未收敛（{message}）",

@@ -352,12 +352,15 @@ def _optimise(
     params = dict(zip(names, (float(v) for v in np.exp(best.x)), strict=True))
     # Only the dropout ran away, towards no dropout at all: the data carry the purchase rate but show
     # nobody leaving (a year of a shop's customers, say), so P(alive) cannot be told from them.
-    no_dropout = converged and at_bound and not hit[:2].any() and _dropout(model, params) < 1e-4
+    # Judged on the dropout itself, not on whether a parameter touched the box: a fit can stop just inside
+    # it with the dropout as good as zero and every P(alive) a quiet 1.0.
+    purchases = model in ("bgnbd", "mbgnbd", "pareto_nbd")  # the spend model has no dropout
+    no_dropout = purchases and converged and not hit[:2].any() and _dropout(model, params) < NO_DROPOUT
     message = (
-        "converged"
-        if converged and not at_bound
-        else "no customer seems to have left: the dropout ran to its bound"
+        "no customer seems to have left: the dropout is as good as zero"
         if no_dropout
+        else "converged"
+        if converged and not at_bound
         else ("a parameter ran to its bound" if at_bound else str(polish.message))
     )
     return Fit(
@@ -371,6 +374,10 @@ def _optimise(
         extra={"evaluations": float(first.nfev + polish.nfev)},
         no_dropout=no_dropout,
     )
+
+
+# Below this dropout (per purchase, or per week for Pareto/NBD) the data show nobody leaving.
+NO_DROPOUT = 1e-4
 
 
 def _dropout(model: str, params: dict[str, float]) -> float:
